@@ -1,0 +1,78 @@
+/**
+ * Flow files (`flows/*.yaml`): a stage list plus defaults and check rules, validated on load (pure).
+ *
+ * ```yaml
+ * name: tile
+ * summary: Model to sample tiles.
+ * stages: [Model.Inventory, Check.Rules]
+ * defaults: { model: llama-8b }
+ * rules: { run__model__params: { compare: '>', value: 0 } }
+ * ```
+ */
+import { parse as parseYaml } from 'yaml';
+import { ConfigError } from './errors.ts';
+import { didYouMeanSuffix } from './didYouMean.ts';
+import { isMetricName } from './metrics.ts';
+import type { AnyStage, MetricRule } from './stage.ts';
+import type { RawValue } from './vars.ts';
+
+export interface FlowSpec {
+  readonly name: string;
+  readonly summary: string;
+  /** File it came from, for error messages. */
+  readonly file: string;
+  readonly stages: readonly string[];
+  readonly defaults: Readonly<Record<string, RawValue>>;
+  readonly rules: Readonly<Record<string, MetricRule>>;
+}
+
+const COMPARES = ['==', '!=', '<', '<=', '>', '>='] as const;
+
+/** Parse and validate a flow file's text against the known stages. Throws ConfigError naming file and field. */
+export function parseFlowSpec(text: string, file: string, stages: ReadonlyMap<string, AnyStage>): FlowSpec {
+  let doc: unknown;
+  try {
+    doc = parseYaml(text);
+  } catch (error) {
+    throw new ConfigError(`${file}: not valid YAML (${(error as Error).message.split('\n')[0]})`);
+  }
+  if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) throw new ConfigError(`${file}: expected a mapping with name, stages`);
+  const record = doc as Record<string, unknown>;
+  const known = ['name', 'summary', 'stages', 'defaults', 'rules'];
+  for (const key of Object.keys(record)) {
+    if (!known.includes(key)) throw new ConfigError(`${file}: unknown field '${key}'${didYouMeanSuffix(key, known)}; expected ${known.join(', ')}`);
+  }
+  if (typeof record.name !== 'string' || !/^[a-z][a-z0-9-]*$/.test(record.name)) throw new ConfigError(`${file}: field 'name' must be a lower-case flow name`);
+  const summary = typeof record.summary === 'string' ? record.summary : '';
+  if (!Array.isArray(record.stages) || record.stages.length === 0) throw new ConfigError(`${file}: field 'stages' must be a non-empty list of stage ids`);
+  const stageIds: string[] = [];
+  for (const [i, id] of record.stages.entries()) {
+    if (typeof id !== 'string') throw new ConfigError(`${file}: stages[${i}] must be a stage id string`);
+    if (!stages.has(id)) throw new ConfigError(`${file}: stages[${i}]: unknown stage '${id}'${didYouMeanSuffix(id, [...stages.keys()])}`);
+    if (stageIds.includes(id)) throw new ConfigError(`${file}: stages[${i}]: stage '${id}' listed twice`);
+    stageIds.push(id);
+  }
+  const defaults: Record<string, RawValue> = {};
+  if (record.defaults !== undefined && record.defaults !== null) {
+    if (typeof record.defaults !== 'object' || Array.isArray(record.defaults)) throw new ConfigError(`${file}: field 'defaults' must be a mapping`);
+    const varNames = new Set(stageIds.flatMap((id) => Object.keys(stages.get(id)!.vars)));
+    for (const [key, value] of Object.entries(record.defaults as Record<string, unknown>)) {
+      if (!varNames.has(key)) throw new ConfigError(`${file}: defaults.${key}: no stage of this flow has that var${didYouMeanSuffix(key, [...varNames])}`);
+      if (value !== null && typeof value === 'object') throw new ConfigError(`${file}: defaults.${key}: expected a scalar`);
+      defaults[key] = value as RawValue;
+    }
+  }
+  const rules: Record<string, MetricRule> = {};
+  if (record.rules !== undefined && record.rules !== null) {
+    if (typeof record.rules !== 'object' || Array.isArray(record.rules)) throw new ConfigError(`${file}: field 'rules' must be a mapping`);
+    for (const [metric, rule] of Object.entries(record.rules as Record<string, unknown>)) {
+      if (!isMetricName(metric.replace(/\*/g, 'x'))) throw new ConfigError(`${file}: rules.${metric}: not a metric name (stage__category__metric)`);
+      const r = rule as Record<string, unknown> | null;
+      if (!r || typeof r.value !== 'number' || !COMPARES.includes(r.compare as (typeof COMPARES)[number])) {
+        throw new ConfigError(`${file}: rules.${metric}: expected { value: number, compare: ${COMPARES.join('|')} }`);
+      }
+      rules[metric] = { value: r.value, compare: r.compare as MetricRule['compare'] };
+    }
+  }
+  return { name: record.name, summary, file, stages: stageIds, defaults, rules };
+}

@@ -1,0 +1,303 @@
+/**
+ * The flow runner (edge: owns the run folder, the cache and stderr).
+ *
+ * Run folder layout (`--out DIR`):
+ * - `DIR/metrics.json`: all metrics, flat, sorted keys; rewritten atomically after every stage.
+ * - `DIR/findings.json`: every finding of every stage.
+ * - `DIR/NN-<stage-slug>/`: `config.json` (resolved stage vars), `state_in.json`, `state_out.json`,
+ *   `metrics.json`, `COMMANDS` (exact tool command lines), `<slug>.log`, `runtime.txt`, and the outputs.
+ *   A stage runs in `NN-<slug>.partial/`, renamed into place only when it succeeds.
+ */
+import { cp, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { appendFileSync, existsSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import { ConfigError, DeferredCheckError, HardwireError, StageError, UserError } from './errors.ts';
+import { didYouMeanSuffix } from './didYouMean.ts';
+import { sha256Hex, stableStringify } from './hash.ts';
+import { isMetricName, mergeMetrics, type Metrics } from './metrics.ts';
+import { stageNumber, stageSlug } from './naming.ts';
+import { resolveVars, describeAsFlag, type RawValue } from './vars.ts';
+import type { FlowSpec } from './flowSpec.ts';
+import type { AnyStage, Finding, ProgressHandle, State, StageContext } from './stage.ts';
+import { writeFileAtomic, writeJsonAtomic } from './io/atomic.ts';
+import { hashPath } from './io/hashPath.ts';
+import { createProgress, type ProgressSink } from './io/progress.ts';
+import { execLogged } from './io/exec.ts';
+
+export interface RunFlowOptions {
+  flow: FlowSpec;
+  stages: ReadonlyMap<string, AnyStage>;
+  /** Run folder (`--out`). */
+  runDir: string;
+  /** Values from the command line, keyed by camelCase var name. */
+  cliValues: Readonly<Record<string, RawValue>>;
+  from?: string;
+  to?: string;
+  skip?: readonly string[];
+  /** Content-addressed stage cache folder; null disables the cache. */
+  cacheDir: string | null;
+  stderr: ProgressSink;
+}
+
+export interface RunFlowResult {
+  metrics: Metrics;
+  findings: Finding[];
+  ranStages: string[];
+  cacheHits: number;
+  cacheMisses: number;
+}
+
+interface StageRecord {
+  cacheKey: string;
+  stage: string;
+  views: Record<string, string>;
+  metrics: Metrics;
+  findings: Finding[];
+  runtimeS: number;
+}
+
+/** Resolve a `--from/--to/--skip` reference (id, case-insensitive, or slug) to an index in the flow. */
+export function resolveStageRef(flag: string, ref: string, flow: FlowSpec): number {
+  const needle = ref.toLowerCase();
+  const index = flow.stages.findIndex((id) => id.toLowerCase() === needle || stageSlug(id) === needle);
+  if (index < 0) {
+    throw new ConfigError(`${flag}: no stage '${ref}' in flow ${flow.name}${didYouMeanSuffix(ref, flow.stages)}; stages: ${flow.stages.join(', ')}`);
+  }
+  return index;
+}
+
+/** Resolve each stage's config (stage defaults < flow defaults < flags). Throws ConfigError. */
+export function resolveFlowConfig(flow: FlowSpec, stages: ReadonlyMap<string, AnyStage>, cliValues: Readonly<Record<string, RawValue>>): Map<string, Record<string, unknown>> {
+  const configs = new Map<string, Record<string, unknown>>();
+  for (const id of flow.stages) {
+    const stage = stages.get(id)!;
+    configs.set(
+      id,
+      resolveVars(stage.vars, [
+        { values: flow.defaults, describe: (name) => `${flow.file}: defaults.${name}` },
+        { values: cliValues, describe: describeAsFlag },
+      ]) as Record<string, unknown>,
+    );
+  }
+  return configs;
+}
+
+/** Run a flow. Throws UserError/ConfigError (exit 2), ToolError/StageError (exit 1), DeferredCheckError (exit 1, after all stages). */
+export async function runFlow(options: RunFlowOptions): Promise<RunFlowResult> {
+  const { flow, stages, cacheDir, stderr } = options;
+  const runDir = resolve(options.runDir);
+  const configs = resolveFlowConfig(flow, stages, options.cliValues);
+  const fromIndex = options.from === undefined ? 0 : resolveStageRef('--from', options.from, flow);
+  const toIndex = options.to === undefined ? flow.stages.length - 1 : resolveStageRef('--to', options.to, flow);
+  if (toIndex < fromIndex) throw new ConfigError(`--to ${options.to} comes before --from ${options.from} in flow ${flow.name}`);
+  const skipped = new Set((options.skip ?? []).map((ref) => resolveStageRef('--skip', ref, flow)));
+  await mkdir(runDir, { recursive: true });
+
+  let state: State = { views: {}, metrics: {} };
+  if (fromIndex > 0) state = await loadEarlierState(runDir, flow, fromIndex);
+
+  const result: RunFlowResult = { metrics: {}, findings: [], ranStages: [], cacheHits: 0, cacheMisses: 0 };
+  const selected = flow.stages.map((_, i) => i).filter((i) => i >= fromIndex && i <= toIndex && !skipped.has(i));
+  const findings: Finding[] = [];
+  const runtimes: Metrics = {};
+
+  const writeRunFiles = async () => {
+    result.metrics = mergeMetrics(state.metrics, runtimes, {
+      run__flow__name: flow.name,
+      run__cache__hits: result.cacheHits,
+      run__cache__misses: result.cacheMisses,
+    });
+    await writeJsonAtomic(join(runDir, 'metrics.json'), result.metrics);
+    await writeJsonAtomic(join(runDir, 'findings.json'), findings);
+  };
+
+  for (const [n, index] of selected.entries()) {
+    const id = flow.stages[index];
+    const stage = stages.get(id)!;
+    const config = configs.get(id)!;
+    const slug = stageSlug(id);
+    const dirName = `${stageNumber(index)}-${slug}`;
+    const stageDir = join(runDir, dirName);
+    const prefix = `[${n + 1}/${selected.length}] ${id}`;
+
+    for (const view of stage.inputs) {
+      const path = state.views[view];
+      if (path === undefined) {
+        const producer = flow.stages.find((other) => stages.get(other)!.outputs.includes(view));
+        throw new UserError(`${id} needs view '${view}', which no earlier stage produced${producer ? ` (${producer} makes it; was it skipped or left out by --from?)` : ''}`);
+      }
+      if (!existsSync(join(runDir, path))) throw new UserError(`${id} needs view '${view}' at ${join(runDir, path)}, which is missing; rerun the stage that makes it`);
+    }
+
+    const inputHashes: Record<string, string> = {};
+    for (const view of stage.inputs) inputHashes[view] = await hashPath(join(runDir, state.views[view]));
+    const toolVersions = stage.toolVersions ? await stage.toolVersions() : {};
+    const cacheable = stage.cacheable !== false;
+    const cacheKey = sha256Hex(stableStringify({ stage: id, version: stage.version, config, inputs: inputHashes, tools: toolVersions }));
+
+    let record: StageRecord | undefined;
+    if (cacheable) record = await reuse(stageDir, cacheKey, cacheDir);
+    if (record) {
+      result.cacheHits += 1;
+      stderr.write(`${prefix}: cached (${record.runtimeS.toFixed(2)} s when computed)\n`);
+    } else {
+      result.cacheMisses += 1;
+      stderr.write(`${prefix}: running\n`);
+      record = await runStage(stage, config, state, { runDir, stageDir, slug, cacheKey, flow, stderr, prefix });
+      if (cacheable && cacheDir !== null) await storeInCache(stageDir, cacheDir, cacheKey);
+      stderr.write(`${prefix}: done in ${record.runtimeS.toFixed(2)} s\n`);
+    }
+    result.ranStages.push(id);
+    state = applyRecord(state, record, dirName);
+    runtimes[`run__stage__runtime_s__stage:${slug}`] = Number(record.runtimeS.toFixed(3));
+    findings.push(...record.findings.map((f) => ({ ...f, stage: id })));
+    await writeRunFiles();
+  }
+  await writeRunFiles();
+  result.findings = findings;
+
+  const errors = findings.filter((f) => f.severity === 'error');
+  if (errors.length > 0) {
+    const lines = errors.map((f) => `  - [${String(f.stage)}] ${f.type}: ${f.message}`);
+    throw new DeferredCheckError(errors.length, `${errors.length} check finding(s) failed the run (see ${join(runDir, 'findings.json')}):\n${lines.join('\n')}`);
+  }
+  return result;
+}
+
+/** The state after a stage: its views (run-relative) and metrics laid over the previous state. */
+function applyRecord(state: State, record: StageRecord, dirName: string): State {
+  const views: Record<string, string> = { ...state.views };
+  for (const [view, rel] of Object.entries(record.views)) views[view] = `${dirName}/${rel}`;
+  return { views, metrics: mergeMetrics(state.metrics, record.metrics) };
+}
+
+async function loadEarlierState(runDir: string, flow: FlowSpec, fromIndex: number): Promise<State> {
+  for (let i = fromIndex - 1; i >= 0; i--) {
+    const file = join(runDir, `${stageNumber(i)}-${stageSlug(flow.stages[i])}`, 'state_out.json');
+    if (existsSync(file)) {
+      const saved = JSON.parse(await readFile(file, 'utf8')) as { state: State };
+      return saved.state;
+    }
+  }
+  throw new UserError(`--from ${flow.stages[fromIndex]}: ${runDir} holds no earlier stage's state_out.json; run the flow without --from first`);
+}
+
+async function readRecord(stageDir: string): Promise<StageRecord | undefined> {
+  const file = join(stageDir, 'state_out.json');
+  if (!existsSync(file)) return undefined;
+  try {
+    const saved = JSON.parse(await readFile(file, 'utf8')) as { record: StageRecord };
+    return saved.record;
+  } catch {
+    return undefined;
+  }
+}
+
+async function recordComplete(stageDir: string, record: StageRecord): Promise<boolean> {
+  for (const rel of Object.values(record.views)) if (!existsSync(join(stageDir, rel))) return false;
+  return true;
+}
+
+/** A stage folder already holding this key's result is reused in place; else the cache copy is restored. */
+async function reuse(stageDir: string, cacheKey: string, cacheDir: string | null): Promise<StageRecord | undefined> {
+  const inPlace = await readRecord(stageDir);
+  if (inPlace && inPlace.cacheKey === cacheKey && (await recordComplete(stageDir, inPlace))) return inPlace;
+  if (cacheDir === null) return undefined;
+  const cached = join(cacheDir, cacheKey.slice(0, 2), cacheKey);
+  const record = await readRecord(cached);
+  if (!record || record.cacheKey !== cacheKey || !(await recordComplete(cached, record))) return undefined;
+  const partial = `${stageDir}.partial`;
+  await rm(partial, { recursive: true, force: true });
+  await cp(cached, partial, { recursive: true });
+  await rm(stageDir, { recursive: true, force: true });
+  await rename(partial, stageDir);
+  return record;
+}
+
+async function storeInCache(stageDir: string, cacheDir: string, cacheKey: string): Promise<void> {
+  const target = join(cacheDir, cacheKey.slice(0, 2), cacheKey);
+  if (existsSync(join(target, 'state_out.json'))) return;
+  const partial = `${target}.partial-${process.pid}`;
+  await rm(partial, { recursive: true, force: true });
+  await mkdir(join(cacheDir, cacheKey.slice(0, 2)), { recursive: true });
+  await cp(stageDir, partial, { recursive: true });
+  await rm(target, { recursive: true, force: true });
+  await rename(partial, target);
+}
+
+interface RunStageEnv {
+  runDir: string;
+  stageDir: string;
+  slug: string;
+  cacheKey: string;
+  flow: FlowSpec;
+  stderr: ProgressSink;
+  prefix: string;
+}
+
+async function runStage(stage: AnyStage, config: Record<string, unknown>, state: State, env: RunStageEnv): Promise<StageRecord> {
+  const partial = `${env.stageDir}.partial`;
+  // The old result no longer matches this config or these inputs: remove it before recomputing.
+  await rm(env.stageDir, { recursive: true, force: true });
+  await rm(partial, { recursive: true, force: true });
+  await mkdir(partial, { recursive: true });
+  const logFile = join(partial, `${env.slug}.log`);
+  const commandsFile = join(partial, 'COMMANDS');
+  await writeFile(logFile, '');
+  await writeFile(commandsFile, '');
+  await writeJsonAtomic(join(partial, 'config.json'), config);
+  await writeJsonAtomic(join(partial, 'state_in.json'), state);
+  const progress: ProgressHandle = createProgress(env.stderr, env.prefix);
+  const ctx: StageContext<Record<string, unknown>> = {
+    stageId: stage.id,
+    config,
+    stageDir: partial,
+    runDir: env.runDir,
+    flow: { name: env.flow.name, rules: env.flow.rules },
+    inputPath: (view) => {
+      if (!stage.inputs.includes(view)) throw new StageError(stage.id, `reads view '${view}' it did not declare as an input`);
+      return join(env.runDir, state.views[view]);
+    },
+    log: (line) => appendFileSync(logFile, line.endsWith('\n') ? line : line + '\n'),
+    progress,
+    // On failure the partial folder is kept, so the log path in a ToolError stays valid.
+    exec: (exe, argv, options) => execLogged(exe, argv, { commandsFile, logFile }, options),
+  };
+  const started = performance.now();
+  let delta;
+  try {
+    delta = await stage.run(ctx as never, state);
+  } catch (error) {
+    progress.finish();
+    appendFileSync(logFile, `\nstage failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    if (error instanceof HardwireError) throw error;
+    throw new StageError(stage.id, `${error instanceof Error ? error.message : String(error)} (stack in ${logFile})`, { cause: error });
+  }
+  progress.finish();
+  const runtimeS = (performance.now() - started) / 1000;
+
+  const views: Record<string, string> = {};
+  for (const [view, rel] of Object.entries(delta.views ?? {})) {
+    if (!stage.outputs.includes(view)) throw new StageError(stage.id, `wrote view '${view}' it did not declare as an output`);
+    const normalized = relative(partial, resolve(partial, rel));
+    if (normalized.startsWith('..')) throw new StageError(stage.id, `view '${view}' points outside its stage folder: ${rel}`);
+    if (!existsSync(join(partial, normalized))) throw new StageError(stage.id, `view '${view}' file ${normalized} was not written`);
+    views[view] = normalized;
+  }
+  for (const view of stage.outputs) {
+    if (!(view in views)) throw new StageError(stage.id, `declared output view '${view}' was not produced`);
+  }
+  const metrics: Metrics = {};
+  for (const [name, value] of Object.entries(delta.metrics ?? {})) {
+    if (!isMetricName(name)) throw new StageError(stage.id, `metric name '${name}' is not of the form stage__category__metric[__qualifier]`);
+    if (typeof value === 'number' && !Number.isFinite(value)) throw new StageError(stage.id, `metric '${name}' is not finite: ${value}`);
+    metrics[name] = value;
+  }
+  const record: StageRecord = { cacheKey: env.cacheKey, stage: stage.id, views, metrics: mergeMetrics(metrics), findings: delta.findings ?? [], runtimeS };
+  await writeJsonAtomic(join(partial, 'metrics.json'), record.metrics);
+  await writeFileAtomic(join(partial, 'runtime.txt'), `${runtimeS.toFixed(3)} s\n`);
+  await writeJsonAtomic(join(partial, 'state_out.json'), { record, state: applyRecord(state, record, relative(env.runDir, env.stageDir)) });
+  await rm(env.stageDir, { recursive: true, force: true });
+  await rename(partial, env.stageDir);
+  return record;
+}

@@ -1,0 +1,107 @@
+/**
+ * The stage contract. A stage declares its id, the views it reads and writes and its typed vars;
+ * it returns new views and metrics (and findings), never a pass/fail verdict: `Check.*` stages
+ * turn findings into failures at the end of the run.
+ */
+import type { ConfigOf, VarSpecs } from './vars.ts';
+import type { Metrics } from './metrics.ts';
+
+/** Name of a view: a file (or folder) that one stage writes and later stages read, e.g. `inventory`. */
+export type ViewId = string;
+
+/** Where views live: paths relative to the run folder. */
+export interface State {
+  readonly views: Readonly<Record<ViewId, string>>;
+  readonly metrics: Readonly<Metrics>;
+}
+
+/** A design finding (data, not a throw). Checks raise `severity: 'error'` findings. */
+export interface Finding {
+  readonly type: string;
+  readonly severity: 'error' | 'warning' | 'info';
+  readonly message: string;
+  readonly [extra: string]: unknown;
+}
+
+/** What a stage returns: only what changed. View paths are relative to the stage folder. */
+export interface StageDelta {
+  views?: Record<ViewId, string>;
+  metrics?: Metrics;
+  findings?: Finding[];
+}
+
+/** Progress of a long stage; the runner draws it on stderr (bar with ETA on a TTY, plain lines otherwise). */
+export interface ProgressHandle {
+  /** Begin a phase of `total` units (`unit` like "tensors" or "vectors"). */
+  start(total: number, unit: string, label?: string): void;
+  /** Add `n` done units. */
+  advance(n: number): void;
+  /** End the current phase. */
+  finish(): void;
+}
+
+export interface ExecOptions {
+  cwd?: string;
+  env?: Record<string, string>;
+  timeoutMs?: number;
+  input?: string;
+  /** Exit codes that are not failures (default [0]). */
+  okExitCodes?: number[];
+}
+
+export interface ExecResult {
+  exitCode: number;
+  output: string;
+  durationMs: number;
+}
+
+/** What the runner gives a stage. */
+export interface StageContext<C> {
+  readonly stageId: string;
+  /** Resolved config: only this stage's vars. */
+  readonly config: C;
+  /** Absolute folder the stage writes into (renamed into place when the stage succeeds). */
+  readonly stageDir: string;
+  /** Absolute run folder (`--out`). */
+  readonly runDir: string;
+  /** The flow being run: its name and rules (for checks). */
+  readonly flow: { readonly name: string; readonly rules: Readonly<Record<string, MetricRule>> };
+  /** Absolute path of an input view. */
+  inputPath(view: ViewId): string;
+  /** Append a line to the stage log. */
+  log(line: string): void;
+  readonly progress: ProgressHandle;
+  /** Run an external tool: argv array, logged in COMMANDS and the stage log; throws ToolError on failure. */
+  exec(exe: string, argv: readonly string[], options?: ExecOptions): Promise<ExecResult>;
+}
+
+/** A threshold on a metric (ORFS rules-base.json style). */
+export interface MetricRule {
+  readonly value: number;
+  readonly compare: '==' | '!=' | '<' | '<=' | '>' | '>=';
+}
+
+export interface Stage<V extends VarSpecs = VarSpecs> {
+  /** `Domain.Action`, e.g. `Model.Inventory`. */
+  readonly id: string;
+  /** One line for `--help` and docs. */
+  readonly summary: string;
+  /** Bumped when the stage's behaviour changes; part of the cache key. */
+  readonly version: string;
+  readonly inputs: readonly ViewId[];
+  readonly outputs: readonly ViewId[];
+  readonly vars: V;
+  /** False for stages whose result depends on more than config and inputs (checks read flow rules). */
+  readonly cacheable?: boolean;
+  /** Versions of external tools the stage uses, for the cache key. */
+  toolVersions?(): Promise<Record<string, string>>;
+  run(ctx: StageContext<ConfigOf<V>>, state: State): Promise<StageDelta>;
+}
+
+/** Identity helper keeping the var types of a stage. */
+export function defineStage<V extends VarSpecs>(stage: Stage<V>): Stage<V> {
+  return stage;
+}
+
+/** A stage with its var types erased, as the runner stores it. */
+export type AnyStage = Stage<VarSpecs>;

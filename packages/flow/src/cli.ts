@@ -1,0 +1,157 @@
+/**
+ * `hardwire <flow> [options]` — what `npx nx run flow:<flow>` calls.
+ * Exit codes: 0 ok; 1 tool, stage or check failure; 2 user error (one line, no stack trace).
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import {
+  ConfigError,
+  HardwireError,
+  REPO_ROOT,
+  UserError,
+  camelToKebab,
+  didYouMeanSuffix,
+  kebabToCamel,
+  parseFlowSpec,
+  resolveFlowConfig,
+  runFlow,
+  stageSlug,
+  varsTable,
+  type FlowSpec,
+  type RawValue,
+  type VarSpec,
+  type VarSpecs,
+} from '@hardwire/core';
+import { STAGES } from './stageRegistry.ts';
+import { parseArgs } from './parseArgs.ts';
+
+
+/** Options every flow takes, beside its stages' vars. */
+const GLOBAL_OPTIONS: Record<string, { takesValue: boolean; doc: string }> = {
+  out: { takesValue: true, doc: 'Run folder (default out/<flow>/<model>).' },
+  from: { takesValue: true, doc: 'First stage to run (id or slug); earlier state is read from the run folder.' },
+  to: { takesValue: true, doc: 'Last stage to run.' },
+  skip: { takesValue: true, doc: 'Stages not to run (comma-separated or repeated).' },
+  'cache-dir': { takesValue: true, doc: 'Stage cache folder (default out/.cache).' },
+  cache: { takesValue: false, doc: '--no-cache runs every stage (the run folder is still reused when its inputs match).' },
+  help: { takesValue: false, doc: 'Print the flow, its stages and options.' },
+};
+
+/** Names of the flows in flows/*.yaml. */
+export function listFlows(flowsDir = join(REPO_ROOT, 'flows')): string[] {
+  return readdirSync(flowsDir).filter((f) => f.endsWith('.yaml')).map((f) => f.slice(0, -5)).sort();
+}
+
+/** Load and validate flows/<name>.yaml. */
+export function loadFlow(name: string, flowsDir = join(REPO_ROOT, 'flows')): FlowSpec {
+  const flows = listFlows(flowsDir);
+  if (!flows.includes(name)) throw new UserError(`unknown flow '${name}'${didYouMeanSuffix(name, flows)}; flows: ${flows.join(', ')}`);
+  const file = join(flowsDir, `${name}.yaml`);
+  const flow = parseFlowSpec(readFileSync(file, 'utf8'), `flows/${name}.yaml`, STAGES);
+  if (flow.name !== name) throw new ConfigError(`flows/${name}.yaml: field 'name' is '${flow.name}', expected '${name}'`);
+  return flow;
+}
+
+/** The union of the flow's stage vars, by camelCase name. */
+export function flowVars(flow: FlowSpec): Record<string, VarSpec<unknown>> {
+  const vars: Record<string, VarSpec<unknown>> = {};
+  for (const id of flow.stages) Object.assign(vars, STAGES.get(id)!.vars as VarSpecs);
+  return vars;
+}
+
+/** `--help` text for a flow. */
+export function flowHelp(flow: FlowSpec): string {
+  const stages = flow.stages.map((id, i) => `  ${String(i + 1).padStart(2, '0')} ${id} (${stageSlug(id)}): ${STAGES.get(id)!.summary}`);
+  const globals = Object.entries(GLOBAL_OPTIONS).map(([name, o]) => `| \`--${name}\` | ${o.doc} |`);
+  return [
+    `flow ${flow.name}: ${flow.summary}`,
+    '',
+    'stages:',
+    ...stages,
+    '',
+    'options:',
+    varsTable(flowVars(flow), flow.defaults),
+    '',
+    '| run option | what |',
+    '|---|---|',
+    ...globals,
+  ].join('\n');
+}
+
+interface Io {
+  stdout: (text: string) => void;
+  stderr: { write(text: string): void; isTTY: boolean };
+}
+
+/** Run the CLI; returns the exit code. */
+export async function main(argv: readonly string[], io: Io): Promise<number> {
+  try {
+    const booleans = new Set(['cache', 'help']);
+    // Boolean stage vars are only known once the flow is known: read the flow name first.
+    const firstPositional = argv.find((a, i) => !a.startsWith('--') && (i === 0 || !argv[i - 1].startsWith('--') || argv[i - 1].includes('=')));
+    let flow: FlowSpec | undefined;
+    if (firstPositional !== undefined && listFlows().includes(firstPositional)) {
+      flow = loadFlow(firstPositional);
+      for (const [name, spec] of Object.entries(flowVars(flow))) if (spec.typeName === 'boolean') booleans.add(camelToKebab(name));
+    }
+    const { flowName, options } = parseArgs(argv, booleans);
+    if (flowName === undefined) throw new UserError(`no flow given; usage: npx nx run flow:<flow> [options]; flows: ${listFlows().join(', ')}`);
+    flow ??= loadFlow(flowName);
+    const vars = flowVars(flow);
+    if (options.get('help') === true) {
+      io.stdout(flowHelp(flow) + '\n');
+      return 0;
+    }
+    const known = [...Object.keys(GLOBAL_OPTIONS), ...Object.keys(vars).map(camelToKebab)];
+    const cliValues: Record<string, RawValue> = {};
+    for (const [name, value] of options) {
+      if (name in GLOBAL_OPTIONS) {
+        if (GLOBAL_OPTIONS[name].takesValue && typeof value !== 'string') throw new ConfigError(`--${name}: expected a value`);
+        continue;
+      }
+      const camel = kebabToCamel(name);
+      if (!(camel in vars) || camelToKebab(camel) !== name) {
+        throw new ConfigError(`unknown option --${name} for flow ${flow.name}${didYouMeanSuffix(name, known).replace(/did you mean (\S+)\?/, 'did you mean --$1?')}; see --help`);
+      }
+      cliValues[camel] = value;
+    }
+    // Resolve (and so validate) every stage's config before anything is written.
+    const configs = resolveFlowConfig(flow, STAGES, cliValues);
+    const model = [...configs.values()].map((c) => c.model).find((m): m is string => typeof m === 'string');
+    const outOption = options.get('out');
+    const runDir = resolve(typeof outOption === 'string' ? outOption : join('out', flow.name, model ?? 'default'));
+    const cacheDirOption = options.get('cache-dir');
+    const cacheDir = options.get('cache') === false ? null : resolve(typeof cacheDirOption === 'string' ? cacheDirOption : join('out', '.cache'));
+    const split = (v: string | boolean | undefined) => (typeof v === 'string' ? v.split(',').map((s) => s.trim()).filter(Boolean) : undefined);
+    const result = await runFlow({
+      flow,
+      stages: STAGES,
+      runDir,
+      cliValues,
+      from: options.get('from') as string | undefined,
+      to: options.get('to') as string | undefined,
+      skip: split(options.get('skip')),
+      cacheDir,
+      stderr: io.stderr,
+    });
+    io.stdout(`flow ${flow.name}: ${result.ranStages.length} stage(s), ${result.cacheHits} cached; metrics: ${join(runDir, 'metrics.json')}\n`);
+    return 0;
+  } catch (error) {
+    if (error instanceof HardwireError) {
+      io.stderr.write(`hardwire: ${error.message}\n`);
+      return error.exitCode;
+    }
+    io.stderr.write(`hardwire: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    return 1;
+  }
+}
+
+const invokedDirectly = process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(import.meta.url);
+if (invokedDirectly) {
+  const code = await main(process.argv.slice(2), {
+    stdout: (text) => process.stdout.write(text),
+    stderr: { write: (text) => process.stderr.write(text), isTTY: Boolean(process.stderr.isTTY) },
+  });
+  process.exitCode = code;
+}
