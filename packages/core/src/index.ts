@@ -15,3 +15,4 @@ export { hashFile, hashPath, listFiles } from './io/hashPath.ts';
 export { createProgress, type ProgressSink } from './io/progress.ts';
 export { execLogged, commandLine, shellQuote } from './io/exec.ts';
 export { REPO_ROOT, sharedRoot, sharedFile } from './io/paths.ts';
+export { createTsWorker } from './io/tsWorker.ts';

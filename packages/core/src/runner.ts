@@ -131,9 +131,9 @@ export async function runFlow(options: RunFlowOptions): Promise<RunFlowResult> {
 
     const inputHashes: Record<string, string> = {};
     for (const view of stage.inputs) inputHashes[view] = await hashPath(join(runDir, state.views[view]));
-    const toolVersions = stage.toolVersions ? await stage.toolVersions() : {};
+    const salt = stage.cacheSalt ? await stage.cacheSalt(config as never) : {};
     const cacheable = stage.cacheable !== false;
-    const cacheKey = sha256Hex(stableStringify({ stage: id, version: stage.version, config, inputs: inputHashes, tools: toolVersions }));
+    const cacheKey = sha256Hex(stableStringify({ stage: id, version: stage.version, config, inputs: inputHashes, salt }));
 
     let record: StageRecord | undefined;
     if (cacheable) record = await reuse(stageDir, cacheKey, cacheDir);

@@ -93,8 +93,11 @@ export interface Stage<V extends VarSpecs = VarSpecs> {
   readonly vars: V;
   /** False for stages whose result depends on more than config and inputs (checks read flow rules). */
   readonly cacheable?: boolean;
-  /** Versions of external tools the stage uses, for the cache key. */
-  toolVersions?(): Promise<Record<string, string>>;
+  /**
+   * What else the result depends on, for the cache key: versions of the external tools it runs, and
+   * fingerprints of files named in its config (e.g. user weights).
+   */
+  cacheSalt?(config: ConfigOf<V>): Promise<Record<string, string>>;
   run(ctx: StageContext<ConfigOf<V>>, state: State): Promise<StageDelta>;
 }
 

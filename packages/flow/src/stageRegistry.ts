@@ -1,8 +1,9 @@
 /** Every stage Hardwire knows, by id. Flow files pick from these. */
 import { checkRulesStage, type AnyStage } from '@hardwire/core';
 import { inventoryStage } from '@hardwire/models';
+import { statsStage } from '@hardwire/quant';
 
-const ALL_STAGES: AnyStage[] = [inventoryStage as AnyStage, checkRulesStage as AnyStage];
+const ALL_STAGES: AnyStage[] = [inventoryStage, statsStage, checkRulesStage].map((stage) => stage as unknown as AnyStage);
 
 /** Stage id -> stage. */
 export const STAGES: ReadonlyMap<string, AnyStage> = new Map(ALL_STAGES.map((stage) => [stage.id, stage]));

@@ -36,7 +36,7 @@ describe('flow:inventory', () => {
     const second = await cli(['tile', '--model', 'stories-260k', '--out', join(out, 'b'), '--cache-dir', cacheDir]);
     expect(second.code).toBe(0);
     const metrics = readJson(join(out, 'b', 'metrics.json'));
-    expect(metrics.run__cache__hits).toBe(1); // Check.Rules always reruns: it reads the flow's rules
+    expect(metrics.run__cache__hits).toBe(2); // Check.Rules always reruns: it reads the flow's rules
     expect(metrics.run__cache__misses).toBe(1);
     expect(readFileSync(join(out, 'b', '01-model-inventory', 'inventory.json'))).toEqual(readFileSync(join(out, 'a', '01-model-inventory', 'inventory.json')));
   });
@@ -63,10 +63,17 @@ describe('command-line errors', () => {
 
   it('a failed check exits 1 after the flow, listing the finding', async () => {
     const out = tmp();
-    const { code, stderr } = await cli(['tile', '--model', 'llama-8b', '--out', out, '--skip', 'Model.Inventory']);
+    const { code, stderr } = await cli(['tile', '--model', 'llama-8b', '--out', out, '--skip', 'Model.Inventory,Quant.Stats']);
     expect(code).toBe(1);
     expect(stderr).toContain('metric run__model__published_match was not produced');
+    expect(stderr).toContain('metric quant__coefficients__count was not produced');
     expect(existsSync(join(out, 'findings.json'))).toBe(true);
+  });
+
+  it('skipping the stage that makes a needed view is a user error naming both', async () => {
+    const { code, stderr } = await cli(['tile', '--model', 'llama-8b', '--out', tmp(), '--skip', 'Model.Inventory']);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/Quant\.Stats needs view 'inventory', which no earlier stage produced \(Model\.Inventory makes it/);
   });
 
   it('--help lists stages and generated options', async () => {

@@ -3,6 +3,7 @@ import type { ModelConfig, TensorInfo } from './types.ts';
 
 /** The tensors of one model: embeddings, then each layer, then final norm and head. */
 export function modelTensors(config: ModelConfig): TensorInfo[] {
+  if (config.family === 'use-lite') return useLiteTensors(config);
   const h = config.hiddenSize;
   const qOut = config.heads * config.headDim;
   const kvOut = config.kvHeads * config.headDim;
@@ -52,15 +53,47 @@ export function parameterCount(config: ModelConfig): number {
 }
 
 /**
- * Parameters used per token: everything but the embedding table (a lookup), with only top-k of the
- * experts' weights (OpenAI's "active" convention for gpt-oss).
+ * Parameters used per token: everything but the embedding table (a lookup, unless tied to the head),
+ * with only top-k of the experts' weights (OpenAI's "active" convention for gpt-oss).
  */
 export function activeParameterCount(config: ModelConfig): number {
   let sum = 0;
   for (const t of modelTensors(config)) {
-    if (t.role === 'embed') continue;
+    if (t.role === 'embed' && !config.tiedEmbeddings) continue; // a lookup; tied, it is also the head
     const n = elementCount(t.shape);
     sum += config.moe && t.role.startsWith('moe.') && t.role !== 'moe.router' && t.role !== 'moe.router_bias' ? (n / config.moe.experts) * config.moe.topK : n;
   }
   return sum;
+}
+
+/** USE-Lite: two Transformer encoder layers (layer 0 widens 256 -> 512), tied embeddings, a tanh head. */
+function useLiteTensors(config: ModelConfig): TensorInfo[] {
+  const embed = 256;
+  const h = config.hiddenSize;
+  const ff = config.intermediateSize;
+  const tensors: TensorInfo[] = [{ name: 'model.embed_tokens.weight', shape: [config.vocab, embed], role: 'embed', layer: null }];
+  for (let layer = 0; layer < config.layers; layer++) {
+    const p = `encoder.layers.${layer}`;
+    const inDim = layer === 0 ? embed : h;
+    const t = (name: string, shape: number[], role: TensorInfo['role']) => tensors.push({ name: `${p}.${name}`, shape, role, layer });
+    t('attn_norm.weight', [inDim], 'norm.attn');
+    t('attn_norm.bias', [inDim], 'norm.attn_bias');
+    t('attn.qkv.weight', [3 * inDim, inDim], 'attn.qkv');
+    t('attn.qkv.bias', [3 * inDim], 'attn.qkv_bias');
+    t('attn.o.weight', [h, inDim], 'attn.o');
+    t('attn.o.bias', [h], 'attn.o_bias');
+    if (inDim !== h) {
+      t('proj_in.weight', [h, inDim], 'proj.in');
+      t('proj_in.bias', [h], 'proj.in_bias');
+    }
+    t('mlp_norm.weight', [h], 'norm.mlp');
+    t('mlp_norm.bias', [h], 'norm.mlp_bias');
+    t('mlp.up.weight', [ff, h], 'mlp.up');
+    t('mlp.up.bias', [ff], 'mlp.up_bias');
+    t('mlp.down.weight', [h, ff], 'mlp.down');
+    t('mlp.down.bias', [h], 'mlp.down_bias');
+  }
+  tensors.push({ name: 'head.dense.weight', shape: [h, h], role: 'head', layer: null });
+  tensors.push({ name: 'head.dense.bias', shape: [h], role: 'head_bias', layer: null });
+  return tensors;
 }

@@ -24,10 +24,19 @@ export type TensorRole =
   | 'moe.gate_up'
   | 'moe.gate_up_bias'
   | 'moe.down'
-  | 'moe.down_bias';
+  | 'moe.down_bias'
+  | 'attn.qkv'
+  | 'attn.qkv_bias'
+  | 'proj.in'
+  | 'proj.in_bias'
+  | 'norm.attn_bias'
+  | 'norm.mlp_bias'
+  | 'mlp.up_bias'
+  | 'mlp.down_bias'
+  | 'head_bias';
 
 /** Roles of the 2-D weight matrices inside transformer layers (what block statistics cover by default). */
-export const LAYER_MATRIX_ROLES: readonly TensorRole[] = ['attn.q', 'attn.k', 'attn.v', 'attn.o', 'mlp.gate', 'mlp.up', 'mlp.down', 'moe.gate_up', 'moe.down'];
+export const LAYER_MATRIX_ROLES: readonly TensorRole[] = ['attn.q', 'attn.k', 'attn.v', 'attn.qkv', 'attn.o', 'proj.in', 'mlp.gate', 'mlp.up', 'mlp.down', 'moe.gate_up', 'moe.down'];
 
 export interface TensorInfo {
   /** Hugging Face tensor name, e.g. `model.layers.0.self_attn.q_proj.weight`. */
@@ -50,7 +59,7 @@ export interface MoeConfig {
 export interface ModelConfig {
   readonly id: string;
   readonly displayName: string;
-  readonly family: 'llama' | 'gpt-oss';
+  readonly family: 'llama' | 'gpt-oss' | 'use-lite';
   readonly hiddenSize: number;
   /** Dense MLP width (unused with MoE). */
   readonly intermediateSize: number;

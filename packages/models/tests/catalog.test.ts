@@ -35,6 +35,7 @@ describe('model catalog', () => {
   it('every model matches its published total at the published precision', () => {
     const expected: Record<string, [number, number]> = {
       'stories-260k': [260_032, 47],
+      'use-lite': [6_975_744, 29],
       'llama-3.2-1b': [1_235_814_400, 146],
       'llama-3.2-3b': [3_212_749_824, 254],
       'llama-3.1-8b': [8_030_261_248, 291],
@@ -74,7 +75,7 @@ describe('model catalog', () => {
     expect(resolveModelId('LLAMA-70B')).toBe('llama-3.1-70b');
     for (const target of Object.values(MODEL_ALIASES)) expect(MODEL_CATALOG[target]).toBeDefined();
     const error = parseModelName('llama-9b');
-    expect(error).toEqual({ error: expect.stringContaining("unknown model 'llama-9b'; known: stories-260k, llama-3.2-1b") });
+    expect(error).toEqual({ error: expect.stringContaining("unknown model 'llama-9b'; known: stories-260k, use-lite, llama-3.2-1b") });
   });
 
   const storiesPath = sharedFile('models', 'stories260K.bin');
