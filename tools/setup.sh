@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # Debian packages the stages run (binary name -> package).
-APT_TOOLS=()
+APT_TOOLS=(yosys:yosys iverilog:iverilog)
 missing=()
 for pair in "${APT_TOOLS[@]}"; do
   bin="${pair%%:*}"; pkg="${pair##*:}"

@@ -4,7 +4,7 @@
  * ```yaml
  * name: tile
  * summary: Model to sample tiles.
- * stages: [Model.Inventory, Check.Rules]
+ * stages: [Model.Inventory, { stage: Quant.Stats, when: weights }, Check.Rules]
  * defaults: { model: llama-8b }
  * rules: { run__model__params: { compare: '>', value: 0 } }
  * ```
@@ -22,6 +22,8 @@ export interface FlowSpec {
   /** File it came from, for error messages. */
   readonly file: string;
   readonly stages: readonly string[];
+  /** Stage id -> var name: the stage runs only when that var is given (flag or flow default). */
+  readonly conditions: Readonly<Record<string, string>>;
   readonly defaults: Readonly<Record<string, RawValue>>;
   readonly rules: Readonly<Record<string, MetricRule>>;
 }
@@ -46,8 +48,17 @@ export function parseFlowSpec(text: string, file: string, stages: ReadonlyMap<st
   const summary = typeof record.summary === 'string' ? record.summary : '';
   if (!Array.isArray(record.stages) || record.stages.length === 0) throw new ConfigError(`${file}: field 'stages' must be a non-empty list of stage ids`);
   const stageIds: string[] = [];
-  for (const [i, id] of record.stages.entries()) {
-    if (typeof id !== 'string') throw new ConfigError(`${file}: stages[${i}] must be a stage id string`);
+  const conditions: Record<string, string> = {};
+  for (const [i, entry] of record.stages.entries()) {
+    let id: unknown = entry;
+    if (entry !== null && typeof entry === 'object' && !Array.isArray(entry)) {
+      const { stage, when, ...rest } = entry as Record<string, unknown>;
+      if (Object.keys(rest).length > 0) throw new ConfigError(`${file}: stages[${i}]: unknown field '${Object.keys(rest)[0]}'; expected stage, when`);
+      if (typeof when !== 'string') throw new ConfigError(`${file}: stages[${i}]: 'when' must name a var`);
+      id = stage;
+      if (typeof stage === 'string') conditions[stage] = when;
+    }
+    if (typeof id !== 'string') throw new ConfigError(`${file}: stages[${i}] must be a stage id or { stage, when }`);
     if (!stages.has(id)) throw new ConfigError(`${file}: stages[${i}]: unknown stage '${id}'${didYouMeanSuffix(id, [...stages.keys()])}`);
     if (stageIds.includes(id)) throw new ConfigError(`${file}: stages[${i}]: stage '${id}' listed twice`);
     stageIds.push(id);
@@ -74,5 +85,8 @@ export function parseFlowSpec(text: string, file: string, stages: ReadonlyMap<st
       rules[metric] = { value: r.value, compare: r.compare as MetricRule['compare'] };
     }
   }
-  return { name: record.name, summary, file, stages: stageIds, defaults, rules };
+  for (const [id, varName] of Object.entries(conditions)) {
+    if (!stageIds.some((other) => varName in stages.get(other)!.vars)) throw new ConfigError(`${file}: ${id} when: ${varName}: no stage of this flow has that var`);
+  }
+  return { name: record.name, summary, file, stages: stageIds, conditions, defaults, rules };
 }

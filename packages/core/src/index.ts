@@ -9,7 +9,7 @@ export * from './stage.ts';
 export * from './flowSpec.ts';
 export * from './checkRules.ts';
 export { checkRulesStage } from './stages/checkRulesStage.ts';
-export { runFlow, resolveFlowConfig, resolveStageRef, type RunFlowOptions, type RunFlowResult } from './runner.ts';
+export { runFlow, resolveFlowConfig, resolveStageRef, stageEnabled, type RunFlowOptions, type RunFlowResult } from './runner.ts';
 export { writeFileAtomic, writeFileAtomicSync, writeJsonAtomic } from './io/atomic.ts';
 export { hashFile, hashPath, listFiles } from './io/hashPath.ts';
 export { createProgress, type ProgressSink } from './io/progress.ts';

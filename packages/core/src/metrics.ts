@@ -9,10 +9,10 @@ export type Metrics = Record<string, MetricValue>;
 const PART = '[a-z0-9]+(?:_[a-z0-9]+)*';
 const QUALIFIER = '[a-z0-9]+(?:_[a-z0-9]+)*:[A-Za-z0-9_.+-]+';
 /**
- * `stage__category__metric` then any number of plain or `key:value` parts; two plain parts are enough
- * when qualifiers follow (`study__largest_params__node:n5__arch:da`).
+ * `stage__category__metric` then any number of plain or `key:value` parts. Two plain parts are allowed
+ * too (`permute__n`), and qualifiers may follow them (`study__largest_params__node:n5__arch:da`).
  */
-export const METRIC_NAME_PATTERN = new RegExp(`^${PART}__${PART}__(${PART}|${QUALIFIER})(__(${PART}|${QUALIFIER}))*$`);
+export const METRIC_NAME_PATTERN = new RegExp(`^${PART}__${PART}(__(${PART}|${QUALIFIER}))*$`);
 
 /** True when `name` is a valid flat metric name. */
 export function isMetricName(name: string): boolean {

@@ -66,10 +66,19 @@ export function resolveStageRef(flag: string, ref: string, flow: FlowSpec): numb
   return index;
 }
 
-/** Resolve each stage's config (stage defaults < flow defaults < flags). Throws ConfigError. */
+/** True when a stage's `when` var is given (or it has none). */
+export function stageEnabled(flow: FlowSpec, id: string, cliValues: Readonly<Record<string, RawValue>>): boolean {
+  const varName = flow.conditions[id];
+  if (varName === undefined) return true;
+  const value = cliValues[varName] ?? flow.defaults[varName];
+  return value !== undefined && value !== null && value !== false;
+}
+
+/** Resolve each enabled stage's config (stage defaults < flow defaults < flags). Throws ConfigError. */
 export function resolveFlowConfig(flow: FlowSpec, stages: ReadonlyMap<string, AnyStage>, cliValues: Readonly<Record<string, RawValue>>): Map<string, Record<string, unknown>> {
   const configs = new Map<string, Record<string, unknown>>();
   for (const id of flow.stages) {
+    if (!stageEnabled(flow, id, cliValues)) continue;
     const stage = stages.get(id)!;
     configs.set(
       id,
@@ -91,6 +100,9 @@ export async function runFlow(options: RunFlowOptions): Promise<RunFlowResult> {
   const toIndex = options.to === undefined ? flow.stages.length - 1 : resolveStageRef('--to', options.to, flow);
   if (toIndex < fromIndex) throw new ConfigError(`--to ${options.to} comes before --from ${options.from} in flow ${flow.name}`);
   const skipped = new Set((options.skip ?? []).map((ref) => resolveStageRef('--skip', ref, flow)));
+  flow.stages.forEach((id, i) => {
+    if (!stageEnabled(flow, id, options.cliValues)) skipped.add(i);
+  });
   await mkdir(runDir, { recursive: true });
 
   let state: State = { views: {}, metrics: {} };
@@ -143,7 +155,7 @@ export async function runFlow(options: RunFlowOptions): Promise<RunFlowResult> {
     } else {
       result.cacheMisses += 1;
       stderr.write(`${prefix}: running\n`);
-      record = await runStage(stage, config, state, { runDir, stageDir, slug, cacheKey, flow, stderr, prefix });
+      record = await runStage(stage, config, state, { runDir, cacheDir, stageDir, slug, cacheKey, flow, stderr, prefix });
       if (cacheable && cacheDir !== null) await storeInCache(stageDir, cacheDir, cacheKey);
       stderr.write(`${prefix}: done in ${record.runtimeS.toFixed(2)} s\n`);
     }
@@ -227,6 +239,7 @@ async function storeInCache(stageDir: string, cacheDir: string, cacheKey: string
 
 interface RunStageEnv {
   runDir: string;
+  cacheDir: string | null;
   stageDir: string;
   slug: string;
   cacheKey: string;
@@ -253,6 +266,7 @@ async function runStage(stage: AnyStage, config: Record<string, unknown>, state:
     config,
     stageDir: partial,
     runDir: env.runDir,
+    cacheDir: env.cacheDir,
     flow: { name: env.flow.name, rules: env.flow.rules },
     inputPath: (view) => {
       if (!stage.inputs.includes(view)) throw new StageError(stage.id, `reads view '${view}' it did not declare as an input`);

@@ -64,6 +64,8 @@ export interface StageContext<C> {
   readonly stageDir: string;
   /** Absolute run folder (`--out`). */
   readonly runDir: string;
+  /** Content-addressed cache folder for items finer than a stage (e.g. one block kind), or null with --no-cache. */
+  readonly cacheDir: string | null;
   /** The flow being run: its name and rules (for checks). */
   readonly flow: { readonly name: string; readonly rules: Readonly<Record<string, MetricRule>> };
   /** Absolute path of an input view. */

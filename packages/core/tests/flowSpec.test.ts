@@ -12,9 +12,16 @@ describe('flow files', () => {
       summary: 's',
       file: 'flows/toy.yaml',
       stages: ['Toy.Source', 'Toy.Sum'],
+      conditions: {},
       defaults: { count: 5 },
       rules: { toy__sum__value: { compare: '>=', value: 1 } },
     });
+  });
+
+  it('conditional stages run only when their var is given', () => {
+    const flow = parse('name: toy\nstages: [Toy.Source, { stage: Toy.Sum, when: squared }]\n');
+    expect(flow.conditions).toEqual({ 'Toy.Sum': 'squared' });
+    expect(() => parse('name: toy\nstages: [{ stage: Toy.Sum, when: nothing }]\n')).toThrow("Toy.Sum when: nothing: no stage of this flow has that var");
   });
 
   it('names the file and field of every mistake', () => {

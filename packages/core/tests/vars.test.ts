@@ -73,10 +73,10 @@ describe('naming and metrics', () => {
   });
 
   it('accepts flat ORFS-style metric names with qualifiers', () => {
-    for (const good of ['run__model__params', 'synth__design__instance__count__arch:da', 'floorplan__tile__count__reticle:3_2', 'study__largest_params__node:n5__arch:rom']) {
+    for (const good of ['permute__n', 'run__model__params', 'synth__design__instance__count__arch:da', 'floorplan__tile__count__reticle:3_2', 'study__largest_params__node:n5__arch:rom']) {
       expect(isMetricName(good), good).toBe(true);
     }
-    for (const bad of ['params', 'run__model', 'Run__model__params', 'run__model__params__', 'run___model__params', 'run__model__params__arch:']) {
+    for (const bad of ['params', 'run__', '__model', 'Run__model__params', 'run__model__params__', 'run___model__params', 'run__model__params__arch:']) {
       expect(isMetricName(bad), bad).toBe(false);
     }
     expect(Object.keys(mergeMetrics({ b__c__d: 1 }, { a__b__c: 2, b__c__d: 3 }))).toEqual(['a__b__c', 'b__c__d']);

@@ -62,7 +62,7 @@ export function flowVars(flow: FlowSpec): Record<string, VarSpec<unknown>> {
 
 /** `--help` text for a flow. */
 export function flowHelp(flow: FlowSpec): string {
-  const stages = flow.stages.map((id, i) => `  ${String(i + 1).padStart(2, '0')} ${id} (${stageSlug(id)}): ${STAGES.get(id)!.summary}`);
+  const stages = flow.stages.map((id, i) => `  ${String(i + 1).padStart(2, '0')} ${id} (${stageSlug(id)})${flow.conditions[id] ? ` [only with --${camelToKebab(flow.conditions[id])}]` : ''}: ${STAGES.get(id)!.summary}`);
   const globals = Object.entries(GLOBAL_OPTIONS).map(([name, o]) => `| \`--${name}\` | ${o.doc} |`);
   return [
     `flow ${flow.name}: ${flow.summary}`,

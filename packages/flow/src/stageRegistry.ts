@@ -2,8 +2,10 @@
 import { checkRulesStage, type AnyStage } from '@hardwire/core';
 import { inventoryStage } from '@hardwire/models';
 import { statsStage } from '@hardwire/quant';
+import { blockLibStage, placementStage } from '@hardwire/blocks';
+import { permuteStage } from '@hardwire/permute';
 
-const ALL_STAGES: AnyStage[] = [inventoryStage, statsStage, checkRulesStage].map((stage) => stage as unknown as AnyStage);
+const ALL_STAGES: AnyStage[] = [inventoryStage, statsStage, blockLibStage, placementStage, permuteStage, checkRulesStage].map((stage) => stage as unknown as AnyStage);
 
 /** Stage id -> stage. */
 export const STAGES: ReadonlyMap<string, AnyStage> = new Map(ALL_STAGES.map((stage) => [stage.id, stage]));

@@ -36,6 +36,7 @@ export function createProgress(sink: ProgressSink, prefix: string, options: Prog
   let startedAt = 0;
   let lastDrawAt = -Infinity;
   let drewBar = false;
+  let lastDrawnDone = -1;
 
   const render = (): string => {
     const elapsed = (now() - startedAt) / 1000;
@@ -57,7 +58,9 @@ export function createProgress(sink: ProgressSink, prefix: string, options: Prog
     if (t - startedAt < delayMs && !force) return;
     if (!force && t - lastDrawAt < lineIntervalMs) return;
     if (force && !drewBar) return; // short phase: stay quiet
+    if (force && lastDrawnDone === done) return; // the last line already shows the end
     lastDrawAt = t;
+    lastDrawnDone = done;
     drewBar = true;
     sink.write(render());
   };

@@ -1,0 +1,8 @@
+/** @hardwire/eda: drivers for real EDA tools and the kit files they read. */
+export * from './liberty/parseLiberty.ts';
+export * from './liberty/cellLibrary.ts';
+export * from './liberty/markDontUse.ts';
+export * from './cdl/transistorCounts.ts';
+export * from './yosys/synthScript.ts';
+export { findKit, type StdCellKit } from './io/findKit.ts';
+export { chooseYosys, nativeYosysVersion, runYosysScript, type YosysBackend, type YosysChoice } from './drivers/runYosys.ts';

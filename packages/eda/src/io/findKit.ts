@@ -1,0 +1,87 @@
+/**
+ * Find the SKY130 high-density standard-cell kit (edge): `--pdk-root DIR`, then `PDK_ROOT` (open_pdks
+ * layout `sky130A/libs.ref/sky130_fd_sc_hd/...`), then `../shared/pdk/sky130hd` beside the checkout.
+ */
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { UserError, sharedRoot } from '@hardwire/core';
+
+export interface StdCellKit {
+  readonly name: 'sky130hd';
+  readonly root: string;
+  readonly liberty: string;
+  readonly dontUseList?: string;
+  readonly techLef: string;
+  readonly cellLef: string;
+  /** The older cell LEF qrouter routes best with (kit layout only). */
+  readonly cellLefRouting?: string;
+  readonly gds: string;
+  readonly verilogCells: string;
+  readonly verilogPrimitives: string;
+  readonly cdl: string;
+  readonly klayoutTech?: string;
+  readonly klayoutProps?: string;
+  readonly magicTech?: string;
+}
+
+function kitLayout(root: string): StdCellKit | undefined {
+  const p = (...parts: string[]) => join(root, ...parts);
+  if (!existsSync(p('lib', 'sky130_fd_sc_hd__tt_025C_1v80.lib'))) return undefined;
+  const opt = (path: string) => (existsSync(path) ? path : undefined);
+  return {
+    name: 'sky130hd',
+    root,
+    liberty: p('lib', 'sky130_fd_sc_hd__tt_025C_1v80.lib'),
+    dontUseList: opt(p('lib', 'sky130_fd_sc_hd.dont_use.txt')),
+    techLef: p('lef', 'sky130_fd_sc_hd.tlef'),
+    cellLef: p('lef', 'sky130_fd_sc_hd_merged.lef'),
+    cellLefRouting: opt(p('lef', 'sky130_fd_sc_hd_merged.lambdapdk.lef')),
+    gds: p('gds', 'sky130_fd_sc_hd.gds'),
+    verilogCells: p('verilog', 'sky130_fd_sc_hd.v'),
+    verilogPrimitives: p('verilog', 'primitives.v'),
+    cdl: p('cdl', 'sky130hd.cdl'),
+    klayoutTech: opt(p('klayout', 'sky130hd.lyt')),
+    klayoutProps: opt(p('klayout', 'sky130hd.lyp')),
+    magicTech: opt(p('magic', 'sky130A.tech')),
+  };
+}
+
+function openPdksLayout(pdkRoot: string): StdCellKit | undefined {
+  const lib = join(pdkRoot, 'sky130A', 'libs.ref', 'sky130_fd_sc_hd');
+  const liberty = join(lib, 'lib', 'sky130_fd_sc_hd__tt_025C_1v80.lib');
+  if (!existsSync(liberty)) return undefined;
+  const first = (dir: string, re: RegExp) => (existsSync(dir) ? readdirSync(dir).filter((f) => re.test(f)).sort().map((f) => join(dir, f))[0] : undefined);
+  const need = (path: string | undefined, what: string) => {
+    if (!path) throw new UserError(`PDK_ROOT ${pdkRoot}: sky130_fd_sc_hd has no ${what}`);
+    return path;
+  };
+  return {
+    name: 'sky130hd',
+    root: lib,
+    liberty,
+    techLef: need(first(join(lib, 'techlef'), /nom\.tlef$/) ?? first(join(lib, 'techlef'), /\.tlef$/), 'techlef/*.tlef'),
+    cellLef: need(first(join(lib, 'lef'), /^sky130_fd_sc_hd\.lef$/), 'lef/sky130_fd_sc_hd.lef'),
+    gds: need(first(join(lib, 'gds'), /\.gds$/), 'gds/*.gds'),
+    verilogCells: need(first(join(lib, 'verilog'), /^sky130_fd_sc_hd\.v$/), 'verilog/sky130_fd_sc_hd.v'),
+    verilogPrimitives: need(first(join(lib, 'verilog'), /^primitives\.v$/), 'verilog/primitives.v'),
+    cdl: need(first(join(lib, 'cdl'), /\.cdl$/), 'cdl/*.cdl'),
+    magicTech: first(join(pdkRoot, 'sky130A', 'libs.tech', 'magic'), /^sky130A\.tech$/),
+  };
+}
+
+/** The kit, or a UserError saying where it looked. */
+export function findKit(pdkRootFlag?: string): StdCellKit {
+  if (pdkRootFlag) {
+    const kit = kitLayout(pdkRootFlag) ?? openPdksLayout(pdkRootFlag);
+    if (!kit) throw new UserError(`--pdk-root ${pdkRootFlag}: no sky130hd kit there (expected lib/sky130_fd_sc_hd__tt_025C_1v80.lib or sky130A/libs.ref/sky130_fd_sc_hd/)`);
+    return kit;
+  }
+  if (process.env.PDK_ROOT) {
+    const kit = openPdksLayout(process.env.PDK_ROOT) ?? kitLayout(process.env.PDK_ROOT);
+    if (kit) return kit;
+  }
+  const shared = sharedRoot();
+  const kit = shared ? kitLayout(join(shared, 'pdk', 'sky130hd')) : undefined;
+  if (!kit) throw new UserError('no sky130hd kit found: give --pdk-root DIR, set PDK_ROOT (open_pdks layout), or place the kit in ../shared/pdk/sky130hd');
+  return kit;
+}
