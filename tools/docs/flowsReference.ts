@@ -18,7 +18,7 @@ export function flowsReference(): string {
     });
     parts.push('', varsTable(flowVars(flow), flow.defaults), '');
     const rules = Object.entries(flow.rules);
-    if (rules.length > 0) parts.push('Checks (fail the run at the end): ' + rules.map(([m, r]) => `\`${m} ${r.compare} ${r.value}\``).join(', '), '');
+    if (rules.length > 0) parts.push('Checks (fail the run at the end): ' + rules.map(([m, r]) => `\`${m} ${r.compare} ${r.value}\`${r.optional ? ' (when present)' : ''}`).join(', '), '');
   }
   return parts.join('\n').trimEnd();
 }

@@ -27,6 +27,7 @@ export function checkRules(metrics: Readonly<Metrics>, rules: Readonly<Record<st
     const rule = rules[name];
     const matches = name.includes('*') ? Object.keys(metrics).filter((key) => globToRegExp(name).test(key)).sort() : name in metrics ? [name] : [];
     if (matches.length === 0) {
+      if (rule.optional) continue;
       findings.push({ type: 'metric_missing_error', severity: 'error', message: `metric ${name} was not produced (rule: ${rule.compare} ${rule.value})`, metric: name });
       continue;
     }

@@ -79,10 +79,10 @@ export function parseFlowSpec(text: string, file: string, stages: ReadonlyMap<st
     for (const [metric, rule] of Object.entries(record.rules as Record<string, unknown>)) {
       if (!isMetricName(metric.replace(/\*/g, 'x'))) throw new ConfigError(`${file}: rules.${metric}: not a metric name (stage__category__metric)`);
       const r = rule as Record<string, unknown> | null;
-      if (!r || typeof r.value !== 'number' || !COMPARES.includes(r.compare as (typeof COMPARES)[number])) {
-        throw new ConfigError(`${file}: rules.${metric}: expected { value: number, compare: ${COMPARES.join('|')} }`);
+      if (!r || typeof r.value !== 'number' || !COMPARES.includes(r.compare as (typeof COMPARES)[number]) || (r.optional !== undefined && typeof r.optional !== 'boolean')) {
+        throw new ConfigError(`${file}: rules.${metric}: expected { value: number, compare: ${COMPARES.join('|')}, optional?: boolean }`);
       }
-      rules[metric] = { value: r.value, compare: r.compare as MetricRule['compare'] };
+      rules[metric] = { value: r.value, compare: r.compare as MetricRule['compare'], ...(r.optional ? { optional: true } : {}) };
     }
   }
   for (const [id, varName] of Object.entries(conditions)) {

@@ -161,6 +161,7 @@ export async function runFlow(options: RunFlowOptions): Promise<RunFlowResult> {
     }
     result.ranStages.push(id);
     state = applyRecord(state, record, dirName);
+    for (const [view, target] of Object.entries(stage.publish ?? {})) await publishView(join(runDir, state.views[view]), join(runDir, target));
     runtimes[`run__stage__runtime_s__stage:${slug}`] = Number(record.runtimeS.toFixed(3));
     findings.push(...record.findings.map((f) => ({ ...f, stage: id })));
     await writeRunFiles();
@@ -174,6 +175,15 @@ export async function runFlow(options: RunFlowOptions): Promise<RunFlowResult> {
     throw new DeferredCheckError(errors.length, `${errors.length} check finding(s) failed the run (see ${join(runDir, 'findings.json')}):\n${lines.join('\n')}`);
   }
   return result;
+}
+
+/** Copy a view to its published place: into `<target>.partial`, then renamed over the old one. */
+async function publishView(source: string, target: string): Promise<void> {
+  const partial = `${target}.partial`;
+  await rm(partial, { recursive: true, force: true });
+  await cp(source, partial, { recursive: true });
+  await rm(target, { recursive: true, force: true });
+  await rename(partial, target);
 }
 
 /** The state after a stage: its views (run-relative) and metrics laid over the previous state. */

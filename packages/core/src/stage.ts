@@ -81,6 +81,8 @@ export interface StageContext<C> {
 export interface MetricRule {
   readonly value: number;
   readonly compare: '==' | '!=' | '<' | '<=' | '>' | '>=';
+  /** When true, a missing metric is not a failure (the rule applies only when the metric exists). */
+  readonly optional?: boolean;
 }
 
 export interface Stage<V extends VarSpecs = VarSpecs> {
@@ -93,6 +95,11 @@ export interface Stage<V extends VarSpecs = VarSpecs> {
   readonly inputs: readonly ViewId[];
   readonly outputs: readonly ViewId[];
   readonly vars: V;
+  /**
+   * Views also copied to a fixed place in the run folder after the stage (view id -> path relative to the
+   * run folder), e.g. `{ tiles: 'tiles' }` makes `DIR/tiles/`.
+   */
+  readonly publish?: Readonly<Record<ViewId, string>>;
   /** False for stages whose result depends on more than config and inputs (checks read flow rules). */
   readonly cacheable?: boolean;
   /**

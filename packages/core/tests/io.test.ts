@@ -74,6 +74,7 @@ describe('checkRules', () => {
       'gatesim__mismatch__count__*': { compare: '==', value: 0 },
       drc__error__count: { compare: '==', value: 0 },
       run__model__id: { compare: '>', value: 0 },
+      'absent__when__skipped_*': { compare: '==', value: 0, optional: true },
     });
     expect(findings.map((f) => f.message)).toEqual([
       'metric drc__error__count was not produced (rule: == 0)',

@@ -6,3 +6,6 @@ export * from './cdl/transistorCounts.ts';
 export * from './yosys/synthScript.ts';
 export { findKit, type StdCellKit } from './io/findKit.ts';
 export { chooseYosys, nativeYosysVersion, runYosysScript, type YosysBackend, type YosysChoice } from './drivers/runYosys.ts';
+export * from './icarus/tileTestbench.ts';
+export { hasIcarus, runIcarus } from './drivers/icarus.ts';
+export { synthesisStage } from './stages/synthesisStage.ts';

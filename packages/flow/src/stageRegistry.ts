@@ -4,8 +4,10 @@ import { inventoryStage } from '@hardwire/models';
 import { statsStage } from '@hardwire/quant';
 import { blockLibStage, placementStage } from '@hardwire/blocks';
 import { permuteStage } from '@hardwire/permute';
+import { synthesisStage } from '@hardwire/eda';
+import { gateSimCheckStage, tileGenerateStage } from '@hardwire/tiles';
 
-const ALL_STAGES: AnyStage[] = [inventoryStage, statsStage, blockLibStage, placementStage, permuteStage, checkRulesStage].map((stage) => stage as unknown as AnyStage);
+const ALL_STAGES: AnyStage[] = [inventoryStage, statsStage, blockLibStage, placementStage, permuteStage, tileGenerateStage, synthesisStage, gateSimCheckStage, checkRulesStage].map((stage) => stage as unknown as AnyStage);
 
 /** Stage id -> stage. */
 export const STAGES: ReadonlyMap<string, AnyStage> = new Map(ALL_STAGES.map((stage) => [stage.id, stage]));

@@ -32,13 +32,13 @@ describe('flow:inventory', () => {
   it('a rerun reuses every stage from the cache', async () => {
     const out = tmp();
     const cacheDir = join(out, 'cache');
-    await cli(['tile', '--model', 'stories-260k', '--out', join(out, 'a'), '--cache-dir', cacheDir]);
-    const second = await cli(['tile', '--model', 'stories-260k', '--out', join(out, 'b'), '--cache-dir', cacheDir]);
+    await cli(['stats', '--model', 'stories-260k', '--out', join(out, 'a'), '--cache-dir', cacheDir]);
+    const second = await cli(['stats', '--model', 'stories-260k', '--out', join(out, 'b'), '--cache-dir', cacheDir]);
     expect(second.code).toBe(0);
     const metrics = readJson(join(out, 'b', 'metrics.json'));
-    expect(metrics.run__cache__hits).toBe(2); // Check.Rules always reruns: it reads the flow's rules
-    expect(metrics.run__cache__misses).toBe(1);
-    expect(readFileSync(join(out, 'b', '01-model-inventory', 'inventory.json'))).toEqual(readFileSync(join(out, 'a', '01-model-inventory', 'inventory.json')));
+    expect(metrics.run__cache__hits).toBe(2);
+    expect(metrics.run__cache__misses).toBe(0);
+    for (const file of ['01-model-inventory/inventory.json', '02-quant-stats/blocks.json', '02-quant-stats/blocks.csv']) expect(readFileSync(join(out, 'b', file))).toEqual(readFileSync(join(out, 'a', file)));
   });
 });
 
@@ -63,10 +63,10 @@ describe('command-line errors', () => {
 
   it('a failed check exits 1 after the flow, listing the finding', async () => {
     const out = tmp();
-    const { code, stderr } = await cli(['tile', '--model', 'llama-8b', '--out', out, '--skip', 'Model.Inventory,Quant.Stats']);
+    const { code, stderr } = await cli(['tiles', '--model', 'llama-8b', '--out', out, '--skip', 'Model.Inventory,Tile.Generate,Yosys.Synthesis,GateSim.Check']);
     expect(code).toBe(1);
-    expect(stderr).toContain('metric run__model__published_match was not produced');
-    expect(stderr).toContain('metric quant__coefficients__count was not produced');
+    expect(stderr).toContain('metric gatesim__mismatch__count__arch:* was not produced');
+    expect(stderr).not.toContain('gatesim__crosscheck'); // optional rule: absent is not a failure
     expect(existsSync(join(out, 'findings.json'))).toBe(true);
   });
 

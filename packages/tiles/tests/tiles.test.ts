@@ -1,0 +1,111 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { sharedFile } from '@hardwire/core';
+import { findKit, hasIcarus, parseCellLibrary } from '@hardwire/eda';
+import { main } from '@hardwire/flow';
+import { compileNetlist } from '@hardwire/gatesim';
+import { describe, expect, it } from 'vitest';
+import { checkTile, goldenOutputs, planTile, tileOutputBits, tileVectors } from '../src/index.ts';
+
+async function cli(args: string[]) {
+  let stderr = '';
+  const code = await main(args, { stdout: () => {}, stderr: { write: (t) => (stderr += t), isTTY: false } });
+  return { code, stderr };
+}
+const tmp = () => mkdtempSync(join(tmpdir(), 'hw-tiles-'));
+const readJson = (p: string) => JSON.parse(readFileSync(p, 'utf8'));
+const hasKit = (() => {
+  try {
+    return Boolean(findKit());
+  } catch {
+    return false;
+  }
+})();
+const icarus = await hasIcarus();
+if (!hasKit) console.log('skip: no sky130hd kit; tile synthesis tests not run');
+if (!icarus) console.log('note: iverilog not installed; tile tests run without the Icarus cross-check');
+const STORIES = sharedFile('models', 'stories260K.bin');
+
+describe('tile planning and golden model', () => {
+  it('shares one block instance between rows with the same ordered tuple; zero blocks need none', () => {
+    const codes = [
+      1, -1, 0, 2, /**/ 0, 0, 0, 0,
+      1, -1, 0, 2, /**/ 3, 0, 0, 0,
+      -1, 1, 0, 2, /**/ 3, 0, 0, 0,
+    ];
+    const plan = planTile(codes, 3, 8, 4, (c) => c + 4);
+    expect(plan.blocks).toBe(6);
+    expect(plan.zeroBlocks).toBe(1);
+    expect(plan.instances).toHaveLength(3); // (1,-1,0,2) shared by rows 0 and 1; (-1,1,0,2); (3,0,0,0) shared by rows 1 and 2
+    expect(plan.instances[0]).toMatchObject({ group: 0, tuple: [1, -1, 0, 2], kindCoefficients: [-1, 0, 1, 2], portColumn: [1, 2, 0, 3], rows: [0, 1] });
+    expect(plan.instances[1].kindRank).toBe(plan.instances[0].kindRank); // same multiset, another port order
+    expect(plan.rowInstances).toEqual([[0], [0, 2], [1, 2]]);
+    expect(goldenOutputs(codes, 3, 8, [1, 2, 3, 4, 5, 6, 7, 8])).toEqual([7n, 22n, 24n]);
+    expect(tileOutputBits(codes, 3, 8, 8)).toBe(11); // max row |c| sum 7 -> ±896 fits -1024..1023
+  });
+
+  it('stimulus starts with the corners', () => {
+    const v = tileVectors(4, 8, 10, 1);
+    expect([...v[0]]).toEqual([127, 127, 127, 127]);
+    expect([...v[1]]).toEqual([-128, -128, -128, -128]);
+    expect([...v[3]]).toEqual([127, -128, 127, -128]);
+    expect(v.slice(6).every((x) => x.every((e) => e >= -128 && e <= 127))).toBe(true);
+  });
+});
+
+describe.runIf(hasKit)('flow:tiles (yosys, our simulator, Icarus)', () => {
+  it.runIf(STORIES)('real stories260K weights, both architectures: zero mismatches; the check bites on a flipped coefficient', async () => {
+    const out = join(tmp(), 'stories');
+    const run = await cli(['tiles', '--model', 'stories-260k', '--weights', STORIES!, '--tile', '8x16', '--tile-at', '8,16', '--crosscheck-vectors', '300', '--out', out, '--no-cache']);
+    expect(run.code, run.stderr).toBe(0);
+    const m = readJson(join(out, 'metrics.json'));
+    for (const arch of ['da', 'parallel']) {
+      expect(m[`gatesim__vectors__count__arch:${arch}`]).toBe(10_000);
+      expect(m[`gatesim__mismatch__count__arch:${arch}`]).toBe(0);
+      if (icarus) expect(m[`gatesim__crosscheck__mismatch__count__arch:${arch}`]).toBe(0);
+      expect(m[`synth__design__transistor__count__arch:${arch}`]).toBeGreaterThan(1000);
+      expect(m[`synth__transistors_per_coefficient__arch:${arch}`]).toBeCloseTo(m[`synth__design__transistor__count__arch:${arch}`] / 128, 2);
+    }
+    const id = 'l0.q_proj-r8c16-8x16-da';
+    for (const file of ['rtl.v', 'netlist.v', 'netlist.json', 'golden.json']) expect(readFileSync(join(out, 'tiles', id, file)).length).toBeGreaterThan(0);
+    const golden = readJson(join(out, 'tiles', id, 'golden.json'));
+    expect(golden).toMatchObject({ rows: 8, cols: 16, inputBits: 8, arch: 'da' });
+    expect(golden.codes).toHaveLength(8);
+    // Flip one coefficient of the golden model: the same netlist must now mismatch.
+    const cells = parseCellLibrary(readFileSync(findKit().liberty, 'utf8'));
+    const netlist = compileNetlist(readJson(join(out, 'tiles', id, 'netlist.json')), golden.top, cells);
+    const codes = golden.codes.flat() as number[];
+    const vectors = tileVectors(16, 8, 1000, 2);
+    expect(checkTile(netlist, codes, 8, 16, 8, golden.outputBits, vectors).mismatches).toBe(0);
+    codes[5] += 1;
+    expect(checkTile(netlist, codes, 8, 16, 8, golden.outputBits, vectors).mismatches).toBeGreaterThan(900);
+  }, 600_000);
+
+  it('synthetic llama-3.1-8b weights, both architectures: zero mismatches in our simulator and in Icarus', async () => {
+    const out = join(tmp(), 'llama');
+    const run = await cli(['tiles', '--model', 'llama-8b', '--tile', '8x16', '--crosscheck-vectors', '200', '--out', out, '--no-cache']);
+    expect(run.code, run.stderr).toBe(0);
+    const m = readJson(join(out, 'metrics.json'));
+    expect(m.run__model__id).toBe('llama-3.1-8b');
+    for (const arch of ['da', 'parallel']) {
+      expect(m[`gatesim__mismatch__count__arch:${arch}`]).toBe(0);
+      if (icarus) expect(m[`gatesim__crosscheck__vectors__arch:${arch}`]).toBe(200);
+      if (icarus) expect(m[`gatesim__crosscheck__mismatch__count__arch:${arch}`]).toBe(0);
+    }
+  }, 600_000);
+
+  it('bad tile options are one-line user errors', async () => {
+    const cases: Array<[string[], RegExp]> = [
+      [['tiles', '--model', 'stories-260k', '--tile', '16by32'], /--tile: expected ROWSxCOLS, e\.g\. 16x32/],
+      [['tiles', '--model', 'stories-260k', '--tile', '16x32', '--tile-at', '60,0', '--out', tmp()], /--tile 16x32 at --tile-at 60,0 does not fit model\.layers\.0\.self_attn\.q_proj\.weight \[64, 64\]/],
+      [['tiles', '--model', 'stories-260k', '--tile', '8x10', '--out', tmp()], /10 columns are not a multiple of --block 4/],
+      [['tiles', '--model', 'stories-260k', '--tensor', 'nope', '--out', tmp()], /--tensor nope: no such tensor in stories-260k/],
+    ];
+    for (const [args, message] of cases) {
+      const { code, stderr } = await cli(args);
+      expect(code, args.join(' ')).toBe(2);
+      expect(stderr).toMatch(message);
+    }
+  });
+});
