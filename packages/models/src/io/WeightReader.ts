@@ -66,6 +66,19 @@ export class WeightReader {
       return;
     }
     const rowBytes = storedBytes(t.dtype, cols);
+    if (!t.rowOrder && t.dtype === 'F32' && out.byteOffset % 4 === 0) {
+      // F32 rows land directly in the output (one copy from the page cache, none after).
+      const target = new Uint8Array(out.buffer, out.byteOffset, rowCount * rowBytes);
+      const fd = this.fd(t.file);
+      const position = t.offset + rowStart * rowBytes;
+      let done = 0;
+      while (done < target.byteLength) {
+        const n = readSync(fd, target, done, target.byteLength - done, position + done);
+        if (n === 0) throw new UserError(`${t.file}: unexpected end of file at byte ${position + done} (file changed while reading?)`);
+        done += n;
+      }
+      return;
+    }
     if (!t.rowOrder) {
       decodeInto(t.dtype, this.read(t.file, t.offset + rowStart * rowBytes, rowCount * rowBytes), rowCount * cols, out);
       return;
