@@ -4,6 +4,8 @@
  * Run folder layout (`--out DIR`):
  * - `DIR/metrics.json`: all metrics, flat, sorted keys; rewritten atomically after every stage.
  * - `DIR/findings.json`: every finding of every stage.
+ * The stage cache key is the stage id and version, a hash of Hardwire's source tree, the stage's resolved
+ * config, its input views' content hashes and its salt (tool versions, fingerprints of named files).
  * - `DIR/NN-<stage-slug>/`: `config.json` (resolved stage vars), `state_in.json`, `state_out.json`,
  *   `metrics.json`, `COMMANDS` (exact tool command lines), `<slug>.log`, `runtime.txt`, and the outputs.
  *   A stage runs in `NN-<slug>.partial/`, renamed into place only when it succeeds.
@@ -20,7 +22,8 @@ import { resolveVars, describeAsFlag, type RawValue } from './vars.ts';
 import type { FlowSpec } from './flowSpec.ts';
 import type { AnyStage, Finding, ProgressHandle, State, StageContext } from './stage.ts';
 import { writeFileAtomic, writeJsonAtomic } from './io/atomic.ts';
-import { hashPath } from './io/hashPath.ts';
+import { hashPath, sourceTreeHash } from './io/hashPath.ts';
+import { REPO_ROOT } from './io/paths.ts';
 import { createProgress, type ProgressSink } from './io/progress.ts';
 import { execLogged } from './io/exec.ts';
 
@@ -145,7 +148,7 @@ export async function runFlow(options: RunFlowOptions): Promise<RunFlowResult> {
     for (const view of stage.inputs) inputHashes[view] = await hashPath(join(runDir, state.views[view]));
     const salt = stage.cacheSalt ? await stage.cacheSalt(config as never) : {};
     const cacheable = stage.cacheable !== false;
-    const cacheKey = sha256Hex(stableStringify({ stage: id, version: stage.version, config, inputs: inputHashes, salt }));
+    const cacheKey = sha256Hex(stableStringify({ stage: id, version: stage.version, code: await sourceTreeHash(REPO_ROOT), config, inputs: inputHashes, salt }));
 
     let record: StageRecord | undefined;
     if (cacheable) record = await reuse(stageDir, cacheKey, cacheDir);

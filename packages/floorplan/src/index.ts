@@ -1,2 +1,8 @@
-/** @hardwire/floorplan: reticle fields on wafers (more to come: tile placement with ELK, checks). */
+/** @hardwire/floorplan: reticle fields on wafers, tiles packed into them with ELK, and the checks. */
 export * from './reticleGrid.ts';
+export * from './floorTiles.ts';
+export * from './packField.ts';
+export * from './checkFloorplan.ts';
+export * from './nodes.ts';
+export { waferStage } from './stages/waferStage.ts';
+export { floorplanCheckStage } from './stages/checkStage.ts';

@@ -32,3 +32,25 @@ export async function listFiles(root: string, prefix = ''): Promise<string[]> {
   }
   return out;
 }
+
+let sourceHash: string | undefined;
+
+/**
+ * Hash of Hardwire's own source (every file under packages/<pkg>/src and flows/), computed once per
+ * process: part of every stage cache key, so a code change never reuses a stale result.
+ */
+export async function sourceTreeHash(repoRoot: string): Promise<string> {
+  if (sourceHash) return sourceHash;
+  const hash = createHash('sha256');
+  const roots: string[] = [join(repoRoot, 'flows')];
+  for (const entry of (await readdir(join(repoRoot, 'packages'), { withFileTypes: true })).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+    if (entry.isDirectory()) roots.push(join(repoRoot, 'packages', entry.name, 'src'));
+  }
+  for (const root of roots) {
+    const info = await stat(root).catch(() => undefined);
+    if (!info?.isDirectory()) continue;
+    for (const rel of await listFiles(root)) hash.update(`${root.slice(repoRoot.length)}/${rel}\0${await hashFile(join(root, rel))}\n`);
+  }
+  sourceHash = hash.digest('hex');
+  return sourceHash;
+}
