@@ -6,3 +6,4 @@ export * from './checkFloorplan.ts';
 export * from './nodes.ts';
 export { waferStage } from './stages/waferStage.ts';
 export { floorplanCheckStage } from './stages/checkStage.ts';
+export * from './bookshelf.ts';

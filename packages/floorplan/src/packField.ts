@@ -40,6 +40,7 @@ export function toElkGraph(tiles: readonly FloorTile[], usableW: number, usableH
       'elk.aspectRatio': String(usableW / usableH),
       'elk.spacing.nodeNode': String(spacingMm),
       'elk.padding': '[top=0,left=0,bottom=0,right=0]',
+      'elk.rectpacking.widthApproximation.strategy': 'TARGET_WIDTH',
       'elk.rectpacking.widthApproximation.targetWidth': String(usableW),
     },
     children: tiles.map((t) => ({ id: t.id, width: t.w, height: t.h })),
@@ -87,7 +88,16 @@ export async function packField(queue: FloorTile[], usableW: number, usableH: nu
       queue.splice(0, take);
       return placed;
     }
-    take--;
+    // Rectpacking keeps the input order: keep the tiles before the first one that leaves the box.
+    // (ELK's y grows downwards: a tile is inside when its ELK top + height <= usableH.)
+    let inside = 0;
+    while (inside < placed.length && elkBottom(placed[inside], height) <= usableH + 1e-9 && placed[inside].fx + placed[inside].w <= usableW + 1e-9) inside++;
+    take = Math.min(take - 1, Math.max(1, inside));
   }
   return [];
+}
+
+/** A placed tile's lower edge in ELK's top-down frame. */
+function elkBottom(t: PlacedTile, layoutHeight: number): number {
+  return layoutHeight - t.fy;
 }
