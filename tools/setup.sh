@@ -6,10 +6,16 @@ cd "$(dirname "$0")/.."
 
 # Debian packages the stages run (binary name -> package).
 APT_TOOLS=(yosys:yosys iverilog:iverilog)
+# Files the flow needs from Debian packages (path -> package): a font for the images.
+APT_FILES=(/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf:fonts-dejavu-core)
 missing=()
 for pair in "${APT_TOOLS[@]}"; do
   bin="${pair%%:*}"; pkg="${pair##*:}"
   command -v "$bin" >/dev/null 2>&1 || missing+=("$pkg")
+done
+for pair in "${APT_FILES[@]}"; do
+  file="${pair%%:*}"; pkg="${pair##*:}"
+  [ -e "$file" ] || missing+=("$pkg")
 done
 if [ "${#missing[@]}" -gt 0 ]; then
   echo "setup: installing Debian packages: ${missing[*]}" >&2

@@ -98,5 +98,9 @@ describe.runIf(hasKit)('flow:wafer', () => {
     expect(plan.tiles).toHaveLength(m.floorplan__tile__count);
     expect(Object.keys(plan.tiles[0]).sort()).toEqual(['busBits', 'h', 'id', 'layer', 'reticle', 'role', 'w', 'wafer', 'x', 'y']);
     expect(plan.wafers[0]).toMatchObject({ id: 0, diameter: 300, edgeExclusion: 3 });
+    const { readdirSync } = await import('node:fs');
+    const images = readdirSync(join(out, 'images'));
+    expect(images).toContain('wafer.png');
+    expect(images.filter((f) => f.startsWith('field-')).length).toBe(m.floorplan__reticle__count);
   }, 300_000);
 });

@@ -7,8 +7,9 @@ import { permuteStage } from '@hardwire/permute';
 import { synthesisStage } from '@hardwire/eda';
 import { gateSimCheckStage, tileGenerateStage } from '@hardwire/tiles';
 import { floorplanCheckStage, waferStage } from '@hardwire/floorplan';
+import { waferMapStage } from '@hardwire/render';
 
-const ALL_STAGES: AnyStage[] = [inventoryStage, statsStage, blockLibStage, placementStage, permuteStage, tileGenerateStage, synthesisStage, gateSimCheckStage, waferStage, floorplanCheckStage, checkRulesStage].map((stage) => stage as unknown as AnyStage);
+const ALL_STAGES: AnyStage[] = [inventoryStage, statsStage, blockLibStage, placementStage, permuteStage, tileGenerateStage, synthesisStage, gateSimCheckStage, waferStage, floorplanCheckStage, waferMapStage, checkRulesStage].map((stage) => stage as unknown as AnyStage);
 
 /** Stage id -> stage. */
 export const STAGES: ReadonlyMap<string, AnyStage> = new Map(ALL_STAGES.map((stage) => [stage.id, stage]));
