@@ -3,6 +3,7 @@
  * compare with sum c_i x_i. Exhaustive when the input space has at most 2^16 points, else at least
  * `minVectors` random and corner vectors (seeded).
  */
+import { mulberry32 } from '@hardwire/core';
 import { GateSim, type CompiledNetlist } from '@hardwire/gatesim';
 import { type BlockArch, type BlockKind } from './kinds.ts';
 
@@ -12,18 +13,6 @@ export interface VerifyResult {
   exhaustive: boolean;
   /** First mismatch, for the log. */
   firstMismatch?: { inputs: number[]; expected: number; got: number };
-}
-
-/** mulberry32: a small seeded PRNG returning uint32. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (t ^ (t >>> 14)) >>> 0;
-  };
 }
 
 /** Corner vectors for k signed A-bit inputs: all max, all min, zero, alternating signs, one-hot extremes. */

@@ -2,27 +2,17 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sharedFile } from '@hardwire/core';
-import { findKit, parseCellLibrary } from '@hardwire/eda';
-import { main } from '@hardwire/flow';
+import { findKit, kitAvailable, parseCellLibrary } from '@hardwire/eda';
+import { runCli } from '@hardwire/flow';
 import { compileNetlist } from '@hardwire/gatesim';
 import { FORMATS, QUANT_FORMATS, foldedValues, rankMultiset } from '@hardwire/quant';
 import { describe, expect, it } from 'vitest';
 import { csdDigits, daOutputBits, enumerateKinds, parallelBlockVerilog, parallelOutputBits, signedBits, verifyBlock } from '../src/index.ts';
 
-async function cli(args: string[]) {
-  let stderr = '';
-  const code = await main(args, { stdout: () => {}, stderr: { write: (t) => (stderr += t), isTTY: false } });
-  return { code, stderr };
-}
+const cli = runCli;
 const tmp = () => mkdtempSync(join(tmpdir(), 'hw-blocks-'));
 const readJson = (p: string) => JSON.parse(readFileSync(p, 'utf8'));
-const hasKit = (() => {
-  try {
-    return Boolean(findKit());
-  } catch {
-    return false;
-  }
-})();
+const hasKit = kitAvailable();
 if (!hasKit) console.log('skip: no sky130hd kit; block synthesis tests not run');
 
 describe('block kinds', () => {

@@ -16,3 +16,4 @@ export { createProgress, type ProgressSink } from './io/progress.ts';
 export { execLogged, commandLine, shellQuote } from './io/exec.ts';
 export { REPO_ROOT, sharedRoot, sharedFile } from './io/paths.ts';
 export { createTsWorker } from './io/tsWorker.ts';
+export { mulberry32 } from './random.ts';

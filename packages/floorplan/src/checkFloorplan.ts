@@ -1,5 +1,6 @@
 /** Floorplan checks (pure): overlaps, tiles outside their field, fields outside the usable disc, stitch demand. */
 import type { Finding } from '@hardwire/core';
+import { rectInsideDisc } from './reticleGrid.ts';
 
 export interface PlanTile {
   readonly id: string;
@@ -66,7 +67,7 @@ export function checkFloorplan(tiles: readonly PlanTile[], fields: readonly Plan
   }
   let fieldsOutsideDisc = 0;
   for (const f of fields) {
-    if ([[f.x, f.y], [f.x + f.w, f.y], [f.x, f.y + f.h], [f.x + f.w, f.y + f.h]].some(([x, y]) => Math.hypot(x, y) > usableRadiusMm + eps)) {
+    if (!rectInsideDisc(f.x, f.y, f.w, f.h, usableRadiusMm, eps)) {
       fieldsOutsideDisc++;
       findings.push({ type: 'floorplan_field_outside_error', severity: 'error', message: `field ${f.id} of wafer ${f.wafer} leaves the usable disc`, reticle: f.id });
     }

@@ -114,6 +114,11 @@ export function fieldsAt(x0: number, y0: number, f: FieldSpec, r: number): Field
   return fields;
 }
 
+/** True when all four corners of the rectangle lie within `radius` of the origin (with tolerance `eps`). */
+export function rectInsideDisc(x: number, y: number, w: number, h: number, radius: number, eps = 1e-9): boolean {
+  return [[x, y], [x + w, y], [x, y + h], [x + w, y + h]].every(([a, b]) => Math.hypot(a, b) <= radius + eps);
+}
+
 /** The textbook dies-per-wafer estimate pi d^2 / (4 S) - pi d / sqrt(2 S) (undercounts reticle-size dies). */
 export function textbookDiesPerWafer(diameterMm: number, areaMm2: number): number {
   return (Math.PI * diameterMm * diameterMm) / (4 * areaMm2) - (Math.PI * diameterMm) / Math.sqrt(2 * areaMm2);

@@ -1,8 +1,8 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { findKit } from '@hardwire/eda';
-import { main } from '@hardwire/flow';
+import { kitAvailable } from '@hardwire/eda';
+import { runCli } from '@hardwire/flow';
 import { MODEL_CATALOG, buildInventory } from '@hardwire/models';
 import { describe, expect, it } from 'vitest';
 import { bestFieldGrid, checkFloorplan, fieldPath, floorTiles, packField, snakeOrder } from '../src/index.ts';
@@ -78,18 +78,11 @@ describe('packing with ELK and the checks', () => {
   });
 });
 
-const hasKit = (() => {
-  try {
-    return Boolean(findKit());
-  } catch {
-    return false;
-  }
-})();
+const hasKit = kitAvailable();
 describe.runIf(hasKit)('flow:wafer', () => {
   it('floorplans llama-3.1-8b at n5 with no overlaps, nothing outside, readable floorplan.json', async () => {
     const out = mkdtempSync(join(tmpdir(), 'hw-wafer-'));
-    let stderr = '';
-    const code = await main(['wafer', '--model', 'llama-8b', '--tile', '8x16', '--out', out, '--no-cache'], { stdout: () => {}, stderr: { write: (t) => (stderr += t), isTTY: false } });
+    const { code, stderr } = await runCli(['wafer', '--model', 'llama-8b', '--tile', '8x16', '--out', out, '--no-cache']);
     expect(code, stderr).toBe(0);
     const m = JSON.parse(readFileSync(join(out, 'metrics.json'), 'utf8'));
     expect(m).toMatchObject({ floorplan__overlap__count: 0, floorplan__outside__count: 0, floorplan__field_outside__count: 0, floorplan__wafer__count: 1, floorplan__field__full_per_wafer: 64 });

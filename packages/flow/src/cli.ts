@@ -147,6 +147,14 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
   }
 }
 
+/** Run the CLI in-process and capture its output (for scripts and tests). */
+export async function runCli(argv: readonly string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const code = await main(argv, { stdout: (t) => (stdout += t), stderr: { write: (t) => (stderr += t), isTTY: false } });
+  return { code, stdout, stderr };
+}
+
 const invokedDirectly = process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(import.meta.url);
 if (invokedDirectly) {
   const code = await main(process.argv.slice(2), {

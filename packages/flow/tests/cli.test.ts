@@ -4,14 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REPO_ROOT } from '@hardwire/core';
 import { describe, expect, it } from 'vitest';
-import { listFlows, main } from '../src/index.ts';
+import { listFlows, runCli } from '../src/index.ts';
 
-async function cli(args: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(args, { stdout: (t) => (stdout += t), stderr: { write: (t) => (stderr += t), isTTY: false } });
-  return { code, stdout, stderr };
-}
+const cli = runCli;
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'hw-cli-'));
 const readJson = (path: string) => JSON.parse(readFileSync(path, 'utf8'));

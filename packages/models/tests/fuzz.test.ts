@@ -3,22 +3,16 @@
  * UserError or a correct read, never a crash (TypeError, RangeError, ...) or a hang.
  */
 import { join } from 'node:path';
-import { UserError } from '@hardwire/core';
+import { UserError, mulberry32 } from '@hardwire/core';
 import { describe, expect, it } from 'vitest';
 import { WeightReader, indexWeights, matrixDims } from '../src/index.ts';
 import { STORIES, STORIES_CONFIG, tempDir, writeStoriesGguf, writeStoriesSafetensors } from './fixtures.ts';
 import { readFileSync, writeFileSync } from 'node:fs';
 
-/** Small deterministic PRNG (mulberry32). */
+/** Uniform [0, 1) from the project's seeded PRNG. */
 function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = mulberry32(seed);
+  return () => next() / 4294967296;
 }
 
 function mutate(original: Uint8Array, headerBytes: number, rand: () => number): Uint8Array {

@@ -1,16 +1,11 @@
+import { mulberry32 } from '@hardwire/core';
+
 /** Seeded permutations and permutation files (pure). */
 
 /** Fisher-Yates with mulberry32(seed): perm[i] = output of input i. */
 export function randomPermutation(n: number, seed: number): Int32Array {
   const perm = Int32Array.from({ length: n }, (_, i) => i);
-  let state = seed >>> 0;
-  const next = () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (t ^ (t >>> 14)) >>> 0;
-  };
+  const next = mulberry32(seed);
   for (let i = n - 1; i > 0; i--) {
     const j = next() % (i + 1);
     const t = perm[i];

@@ -2,24 +2,14 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execLogged, type ExecOptions } from '@hardwire/core';
-import { chooseYosys, findKit } from '@hardwire/eda';
-import { main } from '@hardwire/flow';
+import { chooseYosys, findKit, kitAvailable } from '@hardwire/eda';
+import { runCli } from '@hardwire/flow';
 import { describe, expect, it } from 'vitest';
 import { buildNetwork, checkEmittedVerilog, routePermutation } from '../src/index.ts';
 
-async function cli(args: string[]) {
-  let stderr = '';
-  const code = await main(args, { stdout: () => {}, stderr: { write: (t) => (stderr += t), isTTY: false } });
-  return { code, stderr };
-}
+const cli = runCli;
 const tmp = () => mkdtempSync(join(tmpdir(), 'hw-perm-'));
-const hasKit = (() => {
-  try {
-    return Boolean(findKit());
-  } catch {
-    return false;
-  }
-})();
+const hasKit = kitAvailable();
 if (!hasKit) console.log('skip: no sky130hd kit; gate-level Verilog checks not run');
 
 describe.runIf(hasKit)('flow:permute', () => {

@@ -3,14 +3,10 @@ import { join } from 'node:path';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { sharedFile } from '@hardwire/core';
-import { main } from '@hardwire/flow';
+import { runCli } from '@hardwire/flow';
 import { describe, expect, it } from 'vitest';
 
-async function cli(args: string[]) {
-  let stderr = '';
-  const code = await main(args, { stdout: () => {}, stderr: { write: (t) => (stderr += t), isTTY: false } });
-  return { code, stderr };
-}
+const cli = runCli;
 const tmp = () => mkdtempSync(join(tmpdir(), 'hw-stats-'));
 const STORIES = sharedFile('models', 'stories260K.bin');
 

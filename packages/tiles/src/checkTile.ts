@@ -3,6 +3,7 @@
  * run the stream protocol in lockstep, each with its own input vector; every output is compared with the
  * golden model.
  */
+import { mulberry32 } from '@hardwire/core';
 import { GateSim, type CompiledNetlist } from '@hardwire/gatesim';
 import { goldenOutputs } from './planTile.ts';
 
@@ -18,14 +19,7 @@ export function tileVectors(cols: number, inputBits: number, count: number, seed
     Array.from({ length: cols }, (_, i) => (i % 2 ? max : min)),
     Array(cols).fill(-1),
   ];
-  let state = seed >>> 0;
-  const next = () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (t ^ (t >>> 14)) >>> 0;
-  };
+  const next = mulberry32(seed);
   const out: Int32Array[] = [];
   for (let v = 0; v < count; v++) {
     if (v < corners.length) out.push(Int32Array.from(corners[v]));

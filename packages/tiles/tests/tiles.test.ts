@@ -2,26 +2,16 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sharedFile } from '@hardwire/core';
-import { findKit, hasIcarus, parseCellLibrary } from '@hardwire/eda';
-import { main } from '@hardwire/flow';
+import { findKit, kitAvailable, hasIcarus, parseCellLibrary } from '@hardwire/eda';
+import { runCli } from '@hardwire/flow';
 import { compileNetlist } from '@hardwire/gatesim';
 import { describe, expect, it } from 'vitest';
 import { checkTile, goldenOutputs, planTile, tileOutputBits, tileVectors } from '../src/index.ts';
 
-async function cli(args: string[]) {
-  let stderr = '';
-  const code = await main(args, { stdout: () => {}, stderr: { write: (t) => (stderr += t), isTTY: false } });
-  return { code, stderr };
-}
+const cli = runCli;
 const tmp = () => mkdtempSync(join(tmpdir(), 'hw-tiles-'));
 const readJson = (p: string) => JSON.parse(readFileSync(p, 'utf8'));
-const hasKit = (() => {
-  try {
-    return Boolean(findKit());
-  } catch {
-    return false;
-  }
-})();
+const hasKit = kitAvailable();
 const icarus = await hasIcarus();
 if (!hasKit) console.log('skip: no sky130hd kit; tile synthesis tests not run');
 if (!icarus) console.log('note: iverilog not installed; tile tests run without the Icarus cross-check');

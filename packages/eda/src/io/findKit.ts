@@ -85,3 +85,13 @@ export function findKit(pdkRootFlag?: string): StdCellKit {
   if (!kit) throw new UserError('no sky130hd kit found: give --pdk-root DIR, set PDK_ROOT (open_pdks layout), or place the kit in ../shared/pdk/sky130hd');
   return kit;
 }
+
+/** True when a kit can be found (tests skip with a printed reason otherwise). */
+export function kitAvailable(pdkRootFlag?: string): boolean {
+  try {
+    findKit(pdkRootFlag);
+    return true;
+  } catch {
+    return false;
+  }
+}
