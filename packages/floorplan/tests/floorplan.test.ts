@@ -85,8 +85,9 @@ describe.runIf(hasKit)('flow:wafer', () => {
     const { code, stderr } = await runCli(['wafer', '--model', 'llama-8b', '--tile', '8x16', '--out', out, '--no-cache']);
     expect(code, stderr).toBe(0);
     const m = JSON.parse(readFileSync(join(out, 'metrics.json'), 'utf8'));
+    expect(m.quant__coefficients__count).toBe(6_979_321_856);
     expect(m).toMatchObject({ floorplan__overlap__count: 0, floorplan__outside__count: 0, floorplan__field_outside__count: 0, floorplan__wafer__count: 1, floorplan__field__full_per_wafer: 64 });
-    const plan = JSON.parse(readFileSync(join(out, '04-floorplan-wafer', 'floorplan.json'), 'utf8'));
+    const plan = JSON.parse(readFileSync(join(out, '05-floorplan-wafer', 'floorplan.json'), 'utf8'));
     expect(plan.units).toBe('mm');
     expect(plan.tiles).toHaveLength(m.floorplan__tile__count);
     expect(Object.keys(plan.tiles[0]).sort()).toEqual(['busBits', 'h', 'id', 'layer', 'reticle', 'role', 'w', 'wafer', 'x', 'y']);
