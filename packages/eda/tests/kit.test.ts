@@ -1,15 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { UserError } from '@hardwire/core';
 import { describe, expect, it } from 'vitest';
-import { cellArea, findKit, markDontUse, netlistTransistors, parseCellLibrary, parseDontUseList, parseLiberty, parseYosysStat, synthScript, transistorCounts } from '../src/index.ts';
+import { cellArea, findKit, kitAvailable, markDontUse, netlistTransistors, parseCellLibrary, parseDontUseList, parseLiberty, parseYosysStat, synthScript, transistorCounts } from '../src/index.ts';
 
-const kit = (() => {
-  try {
-    return findKit();
-  } catch {
-    return undefined;
-  }
-})();
+const kit = kitAvailable() ? findKit() : undefined;
 if (!kit) console.log('skip: no sky130hd kit; kit tests not run');
 
 describe('CDL transistor counts', () => {
