@@ -138,13 +138,7 @@ export function quantileTable(tails: TailModel): QuantileTable {
 
 /** Hash of a 32-bit counter under a stream key (lowbias32 mix). */
 function streamHash(counter: number, mul: number, add: number): number {
-  let x = (Math.imul(counter, mul) + add) | 0;
-  x ^= x >>> 16;
-  x = Math.imul(x, 0x7feb352d);
-  x ^= x >>> 15;
-  x = Math.imul(x, 0x846ca68b);
-  x ^= x >>> 16;
-  return x >>> 0;
+  return mix32((Math.imul(counter, mul) + add) | 0);
 }
 
 /** An element in an outer cell (p < 1/4096 or p > 4095/4096): its exact quantile, from a second hash of its index. */

@@ -2,7 +2,7 @@
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { UserError, defineStage, defineVars, int, oneOf, str, writeJsonAtomic, type StageContext } from '@hardwire/core';
-import { chooseYosys, findKit, markDontUse, parseCellLibrary, parseDontUseList, parseYosysStat, runYosysScript, synthScript, type YosysBackend } from '@hardwire/eda';
+import { chooseYosys, findKit, parseCellLibrary, parseYosysStat, readMarkedLiberty, runYosysScript, synthScript, type YosysBackend } from '@hardwire/eda';
 import { GateSim, compileNetlist, type YosysNetlistJson } from '@hardwire/gatesim';
 import { networkCost } from './cost.ts';
 import { buildNetwork, switchLowerBound, type Network } from './network.ts';
@@ -58,7 +58,7 @@ export async function checkEmittedVerilog(
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'perm_fixed.v'), fixedNetworkVerilog(network, settings, 'perm_fixed'));
   writeFileSync(join(dir, 'perm_prog.v'), programmableNetworkVerilog(network, 'perm_prog'));
-  const marked = markDontUse(readFileSync(liberty, 'utf8'), dontUseList ? parseDontUseList(readFileSync(dontUseList, 'utf8')) : []);
+  const marked = readMarkedLiberty(liberty, dontUseList);
   writeFileSync(join(dir, 'cells.lib'), marked.text);
   writeFileSync(join(dir, 'synth.ys'), synthScript({ liberty: 'cells.lib', sources: ['perm_fixed.v', 'perm_prog.v'], modules: [{ top: 'perm_fixed', stem: 'perm_fixed.netlist' }, { top: 'perm_prog', stem: 'perm_prog.netlist' }] }));
   await runYosysScript(ctx, backend, dir, 'synth.ys', [join(dir, 'perm_fixed.v'), join(dir, 'perm_prog.v'), join(dir, 'cells.lib')]);

@@ -6,6 +6,6 @@ export * from './BlockStatsAccumulator.ts';
 export * from './tensorStats.ts';
 export * from './statsReport.ts';
 export * from './vars.ts';
-export { statsStage } from './stage.ts';
+export { statsStage, weightsFingerprint } from './stage.ts';
 export { runStatsPool, workerCount } from './workers/runStatsPool.ts';
 export type { StatsTask, TensorSource } from './workers/protocol.ts';

@@ -1,8 +1,8 @@
 /** `BlockLib.Synthesize`: every kind of a configuration as Verilog, synthesized with yosys, proven at gate level (edge). */
-import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { UserError, defineStage, defineVars, sha256Hex, stableStringify, writeJsonAtomic } from '@hardwire/core';
-import { cellArea, chooseYosys, findKit, markDontUse, netlistTransistors, parseCellLibrary, parseDontUseList, transistorCounts } from '@hardwire/eda';
+import { cellArea, chooseYosys, findKit, netlistTransistors, parseCellLibrary, readMarkedLiberty, transistorCounts } from '@hardwire/eda';
 import { compileNetlist, type YosysNetlistJson } from '@hardwire/gatesim';
 import { blockVar, jobsVar, quantVar, signFoldVar } from '@hardwire/quant';
 import { blockVerilog } from '../blockVerilog.ts';
@@ -48,9 +48,7 @@ export const blockLibStage = defineStage({
     const kit = findKit(c.pdkRoot);
     const { backend, version } = await chooseYosys(c.yosys);
     ctx.log(`kit ${kit.root}; yosys ${backend} ${version}`);
-    const libertyText = readFileSync(kit.liberty, 'utf8');
-    const dontUse = kit.dontUseList ? parseDontUseList(readFileSync(kit.dontUseList, 'utf8')) : [];
-    const marked = markDontUse(libertyText, dontUse);
+    const marked = readMarkedLiberty(kit.liberty, kit.dontUseList);
     const cells = parseCellLibrary(marked.text, kit.liberty);
     const perCell = transistorCounts(readFileSync(kit.cdl, 'utf8'));
     const libHash = sha256Hex(marked.text);
@@ -105,8 +103,7 @@ export const blockLibStage = defineStage({
         writeFileSync(join(dir + '.partial', 'netlist.json'), netlistJson);
         writeFileSync(join(dir + '.partial', 'stat.json'), JSON.stringify(stat));
         rmSync(dir, { recursive: true, force: true });
-        cpSync(dir + '.partial', dir, { recursive: true });
-        rmSync(dir + '.partial', { recursive: true, force: true });
+        renameSync(dir + '.partial', dir);
       }
     };
 

@@ -2,7 +2,8 @@
  * Find the SKY130 high-density standard-cell kit (edge): `--pdk-root DIR`, then `PDK_ROOT` (open_pdks
  * layout `sky130A/libs.ref/sky130_fd_sc_hd/...`), then `../shared/pdk/sky130hd` beside the checkout.
  */
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { markDontUse, parseDontUseList } from '../liberty/markDontUse.ts';
 import { join } from 'node:path';
 import { UserError, sharedRoot } from '@hardwire/core';
 
@@ -94,4 +95,9 @@ export function kitAvailable(pdkRootFlag?: string): boolean {
   } catch {
     return false;
   }
+}
+
+/** The kit's Liberty text with its dont_use list applied (what every synthesis run reads), and the cells marked. */
+export function readMarkedLiberty(liberty: string, dontUseList?: string): { text: string; marked: string[] } {
+  return markDontUse(readFileSync(liberty, 'utf8'), dontUseList ? parseDontUseList(readFileSync(dontUseList, 'utf8')) : []);
 }

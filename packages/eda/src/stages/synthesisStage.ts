@@ -3,9 +3,8 @@ import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync,
 import { join } from 'node:path';
 import { defineStage, defineVars, int, oneOf, str, writeJsonAtomic } from '@hardwire/core';
 import { chooseYosys, runYosysScript } from '../drivers/runYosys.ts';
-import { findKit } from '../io/findKit.ts';
+import { findKit, readMarkedLiberty } from '../io/findKit.ts';
 import { cellArea, parseCellLibrary } from '../liberty/cellLibrary.ts';
-import { markDontUse, parseDontUseList } from '../liberty/markDontUse.ts';
 import { netlistTransistors, transistorCounts } from '../cdl/transistorCounts.ts';
 import { parseYosysStat, synthScript } from '../yosys/synthScript.ts';
 
@@ -29,7 +28,7 @@ export const synthesisStage = defineStage({
     const c = ctx.config;
     const kit = findKit(c.pdkRoot);
     const { backend, version } = await chooseYosys(c.yosys);
-    const marked = markDontUse(readFileSync(kit.liberty, 'utf8'), kit.dontUseList ? parseDontUseList(readFileSync(kit.dontUseList, 'utf8')) : []);
+    const marked = readMarkedLiberty(kit.liberty, kit.dontUseList);
     const cells = parseCellLibrary(marked.text);
     const perCell = transistorCounts(readFileSync(kit.cdl, 'utf8'));
     const work = join(ctx.stageDir, 'work');

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { UserError, defineStage, defineVars, writeJsonAtomic } from '@hardwire/core';
 import { LAYER_MATRIX_ROLES, MODEL_CATALOG, WeightReader, fillSynthetic, matrixDims, modelVar, openWeights, quantileTable, syntheticStd, tensorStreamKey, type Inventory } from '@hardwire/models';
 import { inputBitsVar } from '@hardwire/blocks';
-import { FORMATS, blockVar, effectiveGroup, groupVar, quantVar, quantizeRows, seedVar, tailDofVar, tailsVar, weightsVar } from '@hardwire/quant';
+import { FORMATS, blockVar, effectiveGroup, groupVar, quantVar, quantizeRows, seedVar, tailDofVar, tailsVar, weightsFingerprint, weightsVar } from '@hardwire/quant';
 import { planTile, tileOutputBits } from '../planTile.ts';
 import { tileVerilog } from '../tileVerilog.ts';
 import { tensorVar, tileArchsVar, tileAtVar, tileVar } from '../vars.ts';
@@ -23,7 +23,7 @@ export const tileGenerateStage = defineStage({
   outputs: ['tiles'],
   vars: defineVars({ model: modelVar, weights: weightsVar, quant: quantVar, block: blockVar, group: groupVar, seed: seedVar, tails: tailsVar, tailDof: tailDofVar, tile: tileVar, tileAt: tileAtVar, tensor: tensorVar, tileArchs: tileArchsVar, inputBits: inputBitsVar }),
   async cacheSalt(config) {
-    return { weights: config.weights ? `${config.weights}` : 'synthetic' };
+    return { weights: await weightsFingerprint(config.weights) };
   },
   async run(ctx) {
     const c = ctx.config;
@@ -41,16 +41,11 @@ export const tileGenerateStage = defineStage({
 
     // Whole rows are quantized (scales span the input dimension), then the window's columns are kept.
     const values = new Float32Array(rows * C);
+    const stored = c.weights ? openWeights(c.weights, config).tensors.find((t) => t.name === tensor.name)! : undefined;
+    const reader = new WeightReader();
     const read = (start: number, count: number, out: Float32Array) => {
-      if (c.weights) {
-        const stored = openWeights(c.weights, config).tensors.find((t) => t.name === tensor.name)!;
-        const reader = new WeightReader();
-        try {
-          reader.readRows(stored, start, count, out);
-        } finally {
-          reader.close();
-        }
-      } else {
+      if (stored) reader.readRows(stored, start, count, out);
+      else {
         const tails = c.tails === 'gaussian' ? ({ kind: 'gaussian' } as const) : ({ kind: 'student-t', dof: c.tailDof } as const);
         fillSynthetic(out.subarray(0, count * C), start * C, syntheticStd(tensor), tensorStreamKey(c.seed, tensor.name), quantileTable(tails));
       }
@@ -66,6 +61,7 @@ export const tileGenerateStage = defineStage({
         for (let i = 0; i < n * C; i++) tensorAbsMax = Math.max(tensorAbsMax, Math.abs(chunk[i]));
       }
     }
+    reader.close();
     const levels = new Uint8Array(rows * C);
     const group = effectiveGroup({ format: c.quant, group: c.group, k: c.block, signFold: false }, C);
     quantizeRows(values, rows, C, { format: c.quant, group, tensorAbsMax }, levels, { sumSq: 0, errSq: 0 });
