@@ -4,8 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# Debian packages the stages run (binary name -> package).
-APT_TOOLS=(yosys:yosys iverilog:iverilog)
+# Debian packages the stages run (binary name -> package): synthesis, simulation, and the physical flow.
+APT_TOOLS=(yosys:yosys iverilog:iverilog verilator:verilator qflow:qflow graywolf:graywolf qrouter:qrouter tcsh:tcsh magic:magic netgen-lvs:netgen-lvs klayout:klayout sta:opensta)
 # Files the flow needs from Debian packages (path -> package): a font for the images.
 APT_FILES=(/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf:fonts-dejavu-core)
 missing=()

@@ -5,3 +5,4 @@ export * from './checkTile.ts';
 export * from './vars.ts';
 export { tileGenerateStage, shortTensorName } from './stages/generateStage.ts';
 export { gateSimCheckStage } from './stages/checkStage.ts';
+export { physicalStage } from './stages/physicalStage.ts';

@@ -5,7 +5,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { markDontUse, parseDontUseList } from '../liberty/markDontUse.ts';
 import { join } from 'node:path';
-import { UserError, sharedRoot } from '@hardwire/core';
+import { REPO_ROOT, UserError, sharedRoot } from '@hardwire/core';
 
 export interface StdCellKit {
   readonly name: 'sky130hd';
@@ -98,6 +98,10 @@ export function kitAvailable(pdkRootFlag?: string): boolean {
 }
 
 /** The kit's Liberty text with its dont_use list applied (what every synthesis run reads), and the cells marked. */
-export function readMarkedLiberty(liberty: string, dontUseList?: string): { text: string; marked: string[] } {
-  return markDontUse(readFileSync(liberty, 'utf8'), dontUseList ? parseDontUseList(readFileSync(dontUseList, 'utf8')) : []);
+export function readMarkedLiberty(liberty: string, dontUseList?: string, extraLists: readonly string[] = []): { text: string; marked: string[] } {
+  const cells = [dontUseList, ...extraLists].filter((f): f is string => Boolean(f)).flatMap((f) => parseDontUseList(readFileSync(f, 'utf8')));
+  return markDontUse(readFileSync(liberty, 'utf8'), cells);
 }
+
+/** Cells the physical flow keeps out of tiles (qrouter cannot reach a pin; see the file's header). */
+export const PHYSICAL_DONT_USE = join(REPO_ROOT, 'pdk', 'sky130hd', 'physical-dont-use.txt');

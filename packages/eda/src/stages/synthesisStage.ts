@@ -3,7 +3,7 @@ import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync,
 import { join } from 'node:path';
 import { defineStage, defineVars, int, oneOf, str, writeJsonAtomic } from '@hardwire/core';
 import { chooseYosys, runYosysScript } from '../drivers/runYosys.ts';
-import { findKit, readMarkedLiberty } from '../io/findKit.ts';
+import { PHYSICAL_DONT_USE, findKit, readMarkedLiberty } from '../io/findKit.ts';
 import { cellArea, parseCellLibrary } from '../liberty/cellLibrary.ts';
 import { netlistTransistors, transistorCounts } from '../cdl/transistorCounts.ts';
 import { parseYosysStat, synthScript } from '../yosys/synthScript.ts';
@@ -11,7 +11,7 @@ import { parseYosysStat, synthScript } from '../yosys/synthScript.ts';
 export const synthesisStage = defineStage({
   id: 'Yosys.Synthesis',
   summary: 'Synthesize each tile with yosys against the SKY130 kit; exact transistor counts from the kit CDL.',
-  version: '1',
+  version: '2',
   inputs: ['tiles'],
   outputs: ['tilesSynth'],
   publish: { tilesSynth: 'tiles' },
@@ -28,7 +28,7 @@ export const synthesisStage = defineStage({
     const c = ctx.config;
     const kit = findKit(c.pdkRoot);
     const { backend, version } = await chooseYosys(c.yosys);
-    const marked = readMarkedLiberty(kit.liberty, kit.dontUseList);
+    const marked = readMarkedLiberty(kit.liberty, kit.dontUseList, [PHYSICAL_DONT_USE]);
     const cells = parseCellLibrary(marked.text);
     const perCell = transistorCounts(readFileSync(kit.cdl, 'utf8'));
     const work = join(ctx.stageDir, 'work');

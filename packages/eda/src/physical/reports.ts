@@ -1,0 +1,75 @@
+/** Report parsers of the physical flow (pure): magic DRC counts, netgen LVS verdict, OpenSTA slack. */
+
+export interface DrcReport {
+  readonly style: string;
+  /** magic's `drc list count total`: error tiles over the whole layout. */
+  readonly total: number;
+  /** Error boxes per rule text, largest first. */
+  readonly byRule: { rule: string; count: number }[];
+}
+
+/** Parse the report our magic script writes: `style S total N`, then `count<TAB>rule` lines. */
+export function parseDrcReport(text: string): DrcReport {
+  const head = /^style (\S+) total (\d+)/m.exec(text);
+  if (!head) throw new Error('DRC report: no "style ... total N" line');
+  const byRule: { rule: string; count: number }[] = [];
+  for (const line of text.split('\n').slice(1)) {
+    const m = /^(\d+)\t(.*)$/.exec(line);
+    if (m) byRule.push({ rule: m[2].trim(), count: Number(m[1]) });
+  }
+  byRule.sort((a, b) => b.count - a.count || a.rule.localeCompare(b.rule));
+  return { style: head[1], total: Number(head[2]), byRule };
+}
+
+export interface LvsReport {
+  /** netgen's final verdict: the top circuits match (uniquely, or with only symmetry-resolved ambiguity). */
+  readonly matched: boolean;
+  /** Device count difference + net count difference of the top circuits, plus unmatched pins; 0 when matched. */
+  readonly mismatches: number;
+  readonly layoutDevices?: number;
+  readonly schematicDevices?: number;
+  readonly layoutNets?: number;
+  readonly schematicNets?: number;
+  readonly verdict: string;
+}
+
+/**
+ * Parse netgen's LVS output file. Subcircuits (the standard cells) are compared first and the top circuit
+ * last, so the last verdict line and the last `Number of devices` / `Number of nets` pair belong to the top.
+ * A top level whose pins could not be matched counts as one mismatch even when the netlists match.
+ */
+export function parseLvsReport(text: string): LvsReport {
+  const verdicts = [...text.matchAll(/^(Netlists match uniquely\.|Netlists match with symmetries\.|Netlists do not match\.|Final result:.*)$/gm)].map((m) => m[1].trim());
+  const verdict = verdicts[verdicts.length - 1] ?? 'no verdict line';
+  const deviceLines = [...text.matchAll(/^Number of devices:\s*(\d+)[^|]*\|\s*Number of devices:\s*(\d+)/gm)];
+  const netLines = [...text.matchAll(/^Number of nets:\s*(\d+)[^|]*\|\s*Number of nets:\s*(\d+)/gm)];
+  const d = deviceLines[deviceLines.length - 1];
+  const n = netLines[netLines.length - 1];
+  const netlistsMatch = /match uniquely|match with symmetries|Circuits match/i.test(verdict) && !/do not match/i.test(verdict);
+  const pinsFailed = /Top level cell failed pin matching/i.test(text);
+  let mismatches = 0;
+  if (!netlistsMatch) mismatches = Math.max(1, (d ? Math.abs(Number(d[1]) - Number(d[2])) : 0) + (n ? Math.abs(Number(n[1]) - Number(n[2])) : 0));
+  else if (pinsFailed) mismatches = 1;
+  return {
+    matched: netlistsMatch && !pinsFailed,
+    mismatches,
+    layoutDevices: d ? Number(d[1]) : undefined,
+    schematicDevices: d ? Number(d[2]) : undefined,
+    layoutNets: n ? Number(n[1]) : undefined,
+    schematicNets: n ? Number(n[2]) : undefined,
+    verdict,
+  };
+}
+
+export interface StaReport {
+  readonly worstSlackNs: number;
+  readonly totalNegativeSlackNs: number;
+}
+
+/** The `HW_WNS` / `HW_TNS` lines our OpenSTA script prints. */
+export function parseStaOutput(text: string): StaReport {
+  const wns = /^HW_WNS\s+(-?[\d.eE+-]+)/m.exec(text);
+  const tns = /^HW_TNS\s+(-?[\d.eE+-]+)/m.exec(text);
+  if (!wns || !tns) throw new Error('OpenSTA output: no HW_WNS/HW_TNS lines');
+  return { worstSlackNs: Number(Number(wns[1]).toFixed(4)), totalNegativeSlackNs: Number(Number(tns[1]).toFixed(4)) };
+}

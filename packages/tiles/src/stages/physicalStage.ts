@@ -1,0 +1,117 @@
+/**
+ * `Physical.Tiles`: each synthesized sample tile to routed, checked GDS in SKY130 with real open tools
+ * (edge). Per tile: fanout buffering, graywolf placement through qflow, rows refilled with well taps and
+ * power straps, qrouter, KLayout GDS + PNG, magic DRC, magic extraction + netgen LVS, OpenSTA. The
+ * buffered netlist that is placed is proven again against the golden model with our gate simulator, so the
+ * chain RTL = netlist (GateSim.Check) = placed netlist (here) = layout (LVS) is closed.
+ */
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { bool, defineStage, defineVars, int, num, oneOf, str, writeJsonAtomic, type Finding } from '@hardwire/core';
+import { PHYSICAL_DONT_USE, chooseYosys, findKit, implementTile, parseCellLibrary, physicalToolVersions, readMarkedLiberty, type PhysicalOptions } from '@hardwire/eda';
+import { compileNetlist, type YosysNetlistJson } from '@hardwire/gatesim';
+import { checkTile, tileVectors } from '../checkTile.ts';
+import { checkSeedVar } from '../vars.ts';
+
+interface Golden { top: string; rows: number; cols: number; inputBits: number; outputBits: number; codes: number[][]; arch: string }
+
+export const physicalStage = defineStage({
+  id: 'Physical.Tiles',
+  summary: 'Place, route and check each sample tile in SKY130: qflow/graywolf, qrouter, KLayout GDS and PNG, magic DRC, netgen LVS, OpenSTA.',
+  version: '1',
+  inputs: ['tilesSynth'],
+  outputs: ['tilesPhysical'],
+  publish: { tilesPhysical: 'tiles' },
+  vars: defineVars({
+    density: num({ default: 0.25, min: 0.05, max: 0.9, doc: 'Initial cell density graywolf spreads the tile to (qflow initial_density); sets the die size.' }),
+    maxFanout: int({ default: 12, min: 2, max: 64, doc: 'Largest fanout left after buffering (clock, tied resets and control nets become buffer trees).' }),
+    tapSpacingUm: num({ default: 14, min: 2, max: 28, unit: 'µm', doc: 'Well-tap spacing in each row (sky130 latch-up rules).' }),
+    strapPitchUm: num({ default: 50, min: 10, unit: 'µm', doc: 'Distance between power-strap pairs.' }),
+    clockNs: num({ default: 10, min: 0.1, unit: 'ns', doc: 'Clock period for static timing.' }),
+    placeSeed: int({ default: 12345, min: 0, doc: 'graywolf random seed.' }),
+    imagePx: int({ default: 1600, min: 200, max: 8000, unit: 'px', doc: 'Side of the tile layout PNG.' }),
+    drcStyle: oneOf(['drc(full)', 'drc(fast)'] as const, { default: 'drc(full)', doc: "magic DRC style of the kit's tech file." }),
+    routeLayers: int({ default: 4, min: 3, max: 6, doc: 'qrouter layers from li1 up (4: li1 to met3; 6 adds met4 and met5).' }),
+    routeCleanup: bool({ default: false, doc: "Run qrouter's stage-3 cleanup rounds after the routes close (about twice the route time)." }),
+    routeTimeoutS: int({ default: 3600, min: 60, unit: 's', doc: 'Longest qrouter run per tile before it counts as a tool failure.' }),
+    physicalJobs: int({ default: 2, min: 1, max: 64, doc: 'Tiles implemented at once.' }),
+    physical: bool({ default: true, doc: 'Run the physical flow (false: skip it, for quick logic-only runs).' }),
+    checkSeed: checkSeedVar,
+    pdkRoot: str({ doc: 'sky130hd kit folder (else PDK_ROOT, then ../shared/pdk/sky130hd).' }),
+  }),
+  async cacheSalt(config) {
+    const { backend, version } = await chooseYosys('auto');
+    return { yosys: `${backend}-${version}`, tools: JSON.stringify(await physicalToolVersions()), kit: findKit(config.pdkRoot).liberty };
+  },
+  async run(ctx) {
+    const c = ctx.config;
+    const inputDir = ctx.inputPath('tilesSynth');
+    const ids = readdirSync(inputDir).sort();
+    const outRoot = join(ctx.stageDir, 'tiles');
+    mkdirSync(outRoot, { recursive: true });
+    const metrics: Record<string, number> = {};
+    const findings: Finding[] = [];
+    // Every tile keeps its synthesis files; the physical outputs join them.
+    for (const id of ids) {
+      mkdirSync(join(outRoot, id), { recursive: true });
+      for (const f of readdirSync(join(inputDir, id))) copyFileSync(join(inputDir, id, f), join(outRoot, id, f));
+    }
+    if (!c.physical) {
+      findings.push({ type: 'physical_skipped_warning', severity: 'warning', message: '--physical false: no layout was made' });
+      return { views: { tilesPhysical: 'tiles' }, metrics, findings };
+    }
+    const kit = findKit(c.pdkRoot);
+    const { backend } = await chooseYosys('auto');
+    const marked = readMarkedLiberty(kit.liberty, kit.dontUseList, [PHYSICAL_DONT_USE]);
+    const cells = parseCellLibrary(marked.text);
+    const work = join(ctx.stageDir, 'work');
+    mkdirSync(work, { recursive: true });
+    const libertyPath = join(work, 'cells.lib');
+    writeFileSync(libertyPath, marked.text);
+    const options: PhysicalOptions = {
+      density: c.density,
+      maxFanout: c.maxFanout,
+      tapSpacingUm: c.tapSpacingUm,
+      strapPitchUm: c.strapPitchUm,
+      clockNs: c.clockNs,
+      seed: c.placeSeed,
+      imagePx: c.imagePx,
+      drcStyle: c.drcStyle,
+      routeTimeoutS: c.routeTimeoutS,
+      routeLayers: c.routeLayers,
+      routeCleanup: c.routeCleanup,
+    };
+    const summary: Record<string, unknown>[] = [];
+    ctx.progress.start(ids.length, 'tiles', 'place, route, check');
+    let next = 0;
+    const one = async (id: string) => {
+      const golden = JSON.parse(readFileSync(join(inputDir, id, 'golden.json'), 'utf8')) as Golden;
+      const outDir = join(outRoot, id);
+      const result = await implementTile(ctx, kit, cells, libertyPath, backend, { id, top: golden.top, netlistJson: join(inputDir, id, 'netlist.json'), rtl: join(inputDir, id, 'rtl.v') }, join(work, id), outDir, options);
+      // The placed (buffered) netlist is the one in the layout: prove it against the golden model too.
+      const placed = JSON.parse(readFileSync(join(work, id, 'placed.json'), 'utf8')) as YosysNetlistJson;
+      const netlist = compileNetlist(placed, golden.top, cells);
+      const vectors = tileVectors(golden.cols, golden.inputBits, 1000, c.checkSeed);
+      const proof = checkTile(netlist, golden.codes.flat(), golden.rows, golden.cols, golden.inputBits, golden.outputBits, vectors, 32);
+      copyFileSync(join(work, id, 'placed.json'), join(outDir, 'placed.json'));
+      const m: Record<string, number> = { ...result.metrics, physical__gatesim__vectors__count: proof.vectors, physical__gatesim__mismatch__count: proof.mismatches };
+      for (const [k, v] of Object.entries(m)) {
+        const [base, ...quals] = k.split('__step:');
+        const key = quals.length ? `${base}__step:${quals[0]}__tile:${id}` : `${k}__tile:${id}`;
+        metrics[key] = v;
+      }
+      for (const k of ['route__net__unrouted__count', 'drc__error__count', 'lvs__mismatch__count', 'physical__gatesim__mismatch__count']) {
+        metrics[`${k}__arch:${golden.arch}`] = (metrics[`${k}__arch:${golden.arch}`] ?? 0) + m[k];
+      }
+      summary.push({ id, arch: golden.arch, ...m });
+      ctx.log(`${id}: ${m.physical__design__instance__count} cells, ${m.route__net__unrouted__count}/${m.route__net__count} nets unrouted, ${m.drc__error__count} DRC errors, LVS ${m.lvs__match ? 'clean' : `${m.lvs__mismatch__count} mismatches`}, WNS ${m.timing__setup__ws} ns; steps ${JSON.stringify(result.stepSeconds)}`);
+      ctx.progress.advance(1);
+    };
+    await Promise.all(Array.from({ length: Math.min(c.physicalJobs, ids.length) }, async () => {
+      while (next < ids.length) await one(ids[next++]);
+    }));
+    ctx.progress.finish();
+    await writeJsonAtomic(join(ctx.stageDir, 'physical.json'), summary.sort((a, b) => String(a.id).localeCompare(String(b.id))));
+    return { views: { tilesPhysical: 'tiles' }, metrics, findings };
+  },
+});
