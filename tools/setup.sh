@@ -8,6 +8,7 @@ cd "$(dirname "$0")/.."
 APT_TOOLS=(yosys:yosys iverilog:iverilog verilator:verilator qflow:qflow graywolf:graywolf qrouter:qrouter tcsh:tcsh magic:magic netgen-lvs:netgen-lvs klayout:klayout sta:opensta)
 # Files the flow needs from Debian packages (path -> package): a font for the images.
 APT_FILES=(/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf:fonts-dejavu-core)
+APT_TOOLS+=(chromium:chromium)  # opens the HTML report in the tests
 missing=()
 for pair in "${APT_TOOLS[@]}"; do
   bin="${pair%%:*}"; pkg="${pair##*:}"

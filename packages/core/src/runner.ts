@@ -40,6 +40,8 @@ export interface RunFlowOptions {
   /** Content-addressed stage cache folder; null disables the cache. */
   cacheDir: string | null;
   stderr: ProgressSink;
+  /** The command line that started the run, written to `run.json` (reports show it). */
+  invocation?: string;
 }
 
 export interface RunFlowResult {
@@ -107,6 +109,7 @@ export async function runFlow(options: RunFlowOptions): Promise<RunFlowResult> {
     if (!stageEnabled(flow, id, options.cliValues)) skipped.add(i);
   });
   await mkdir(runDir, { recursive: true });
+  await writeJsonAtomic(join(runDir, 'run.json'), { flow: flow.name, command: options.invocation ?? `npx nx run flow:${flow.name}`, cliValues: Object.fromEntries(Object.entries(options.cliValues).sort(([a], [b]) => a.localeCompare(b))), rules: flow.rules });
 
   let state: State = { views: {}, metrics: {} };
   if (fromIndex > 0) state = await loadEarlierState(runDir, flow, fromIndex);

@@ -31,7 +31,8 @@ describe('runFlow', () => {
     const runDir = join(root, 'run');
     const result = await runFlow(options(runDir, { cliValues: { count: '4' } }));
     expect(result.metrics.toy__sum__value).toBe(10);
-    expect(readdirSync(runDir).sort()).toEqual(['01-toy-source', '02-toy-sum', 'findings.json', 'metrics.json']);
+    expect(readdirSync(runDir).sort()).toEqual(['01-toy-source', '02-toy-sum', 'findings.json', 'metrics.json', 'run.json']);
+    expect(readJson(join(runDir, 'run.json'))).toMatchObject({ flow: expect.any(String), cliValues: { count: '4' } });
     expect(readdirSync(join(runDir, '02-toy-sum')).sort()).toEqual(
       ['COMMANDS', 'config.json', 'metrics.json', 'runtime.txt', 'state_in.json', 'state_out.json', 'sum.txt', 'toy-sum.log'].sort(),
     );

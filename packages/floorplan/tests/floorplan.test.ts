@@ -96,5 +96,18 @@ describe.runIf(hasKit)('flow:wafer', () => {
     const images = readdirSync(join(out, 'images'));
     expect(images).toContain('wafer.png');
     expect(images.filter((f) => f.startsWith('field-')).length).toBe(m.floorplan__reticle__count);
+    // The review report opens offline in headless Chromium with every image decoded and no console error.
+    const { findChromium, openInChromium } = await import('@hardwire/render');
+    if (!(await findChromium())) {
+      console.log('skip: chromium not installed (bash tools/setup.sh installs it); report not opened');
+      return;
+    }
+    const view = await openInChromium(join(out, 'report.html'), join(out, 'report-screenshot.png'));
+    const charts = 3; // block kinds of layer 0 and of the model, area by category
+    expect(view.imagesTotal).toBe(1 + m.floorplan__reticle__count + charts);
+    expect(view.imagesDecoded).toBe(view.imagesTotal);
+    expect(view.consoleMessages).toEqual([]);
+    expect(view.inkShare).toBeGreaterThan(0.1);
+    expect(m.render__report__images).toBe(view.imagesTotal);
   }, 300_000);
 });

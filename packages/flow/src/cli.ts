@@ -25,6 +25,7 @@ import {
 } from '@hardwire/core';
 import { STAGES } from './stageRegistry.ts';
 import { parseArgs } from './parseArgs.ts';
+import { shellQuote } from '@hardwire/core';
 
 
 /** Options every flow takes, beside its stages' vars. */
@@ -134,6 +135,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
       skip: split(options.get('skip')),
       cacheDir,
       stderr: io.stderr,
+      invocation: ['npx', 'nx', 'run', `flow:${flow.name}`, ...(argv.length > 1 ? ['--'] : []), ...argv.filter((a) => a !== flowName)].map(shellQuote).join(' '),
     });
     io.stdout(`flow ${flow.name}: ${result.ranStages.length} stage(s), ${result.cacheHits} cached; metrics: ${join(runDir, 'metrics.json')}\n`);
     return 0;

@@ -7,9 +7,9 @@ import { permuteStage } from '@hardwire/permute';
 import { synthesisStage } from '@hardwire/eda';
 import { gateSimCheckStage, physicalStage, tileGenerateStage } from '@hardwire/tiles';
 import { floorplanCheckStage, waferStage } from '@hardwire/floorplan';
-import { waferMapStage } from '@hardwire/render';
+import { reportStage, waferMapStage } from '@hardwire/render';
 
-const ALL_STAGES: AnyStage[] = [inventoryStage, statsStage, blockLibStage, placementStage, permuteStage, tileGenerateStage, synthesisStage, gateSimCheckStage, physicalStage, waferStage, floorplanCheckStage, waferMapStage, checkRulesStage].map((stage) => stage as unknown as AnyStage);
+const ALL_STAGES: AnyStage[] = [inventoryStage, statsStage, blockLibStage, placementStage, permuteStage, tileGenerateStage, synthesisStage, gateSimCheckStage, physicalStage, waferStage, floorplanCheckStage, waferMapStage, reportStage, checkRulesStage].map((stage) => stage as unknown as AnyStage);
 
 /** Stage id -> stage. */
 export const STAGES: ReadonlyMap<string, AnyStage> = new Map(ALL_STAGES.map((stage) => [stage.id, stage]));

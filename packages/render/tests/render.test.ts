@@ -52,3 +52,31 @@ describe('review images', () => {
     expect(svg).toContain('2 tiles, utilization 23.3 %');
   });
 });
+
+describe('charts and the report', () => {
+  it('bar charts: a nice axis, one bar per value, labels with ink', async () => {
+    const { barChartSvg, niceStep, compactNumber } = await import('../src/index.ts');
+    expect([niceStep(7), niceStep(230), niceStep(0.9)]).toEqual([2, 50, 0.2]);
+    expect([compactNumber(12_345), compactNumber(5.6e9), compactNumber(0.25), compactNumber(42)]).toEqual(['12.3 K', '5.6 G', '0.25', '42']);
+    const svg = barChartSvg({ title: 'Block kinds', bars: [{ label: 'a', value: 3 }, { label: 'b', value: 7 }, { label: 'c', value: 0 }], valueLabel: 'blocks', widthPx: 800, heightPx: 400, showValues: true });
+    expect((svg.match(/<rect [^>]*><title>/g) ?? []).length).toBe(3);
+    expect(svg).toContain('>8<'); // axis 0, 2, 4, 6, 8
+    const png = join(mkdtempSync(join(tmpdir(), 'hw-chart-')), 'c.png');
+    await svgToPng(svg, png);
+    expect(await inkPixels(png, { left: 0, top: 0, width: 400, height: 40 })).toBeGreaterThan(100); // the title
+  });
+
+  it('the report: every image inlined, checks evaluated against the rules, units from names, text escaped', async () => {
+    const { reportHtml, metricUnit, checkRows } = await import('../src/index.ts');
+    expect(['floorplan__area__tiles_mm2', 'finish__design__die__area__tile:x', 'timing__setup__ws__tile:x', 'run__stage__runtime_s__stage:a', 'quant__error__snr_db', 'route__net__count__tile:x'].map(metricUnit)).toEqual(['mm²', 'µm²', 'ns', 's', 'dB', 'count']);
+    const metrics = { 'drc__error__count__tile:a': 3, 'drc__error__count__tile:b': 0, route__net__count: 10 };
+    const rows = checkRows({ 'drc__error__count__tile:*': { compare: '==', value: 0 }, lvs__x: { compare: '==', value: 0, optional: true }, need__y: { compare: '>', value: 0 } }, metrics);
+    expect(rows.map((r) => [r.metric, r.pass])).toEqual([['drc__error__count__tile:a', false], ['drc__error__count__tile:b', true], ['lvs__x', null], ['need__y', false]]);
+    const html = reportHtml({ title: 'T <1>', flow: 'tile', command: 'npx nx run flow:tile -- --model llama-8b', images: [{ section: 'Wafer', title: 'wafer', src: 'data:image/png;base64,AAAA' }], metrics, findings: [{ stage: 'Check.Rules', type: 'metric_rule_error', severity: 'error', message: 'a > b' }], rules: { 'drc__error__count__tile:*': { compare: '==', value: 0 } }, settings: [{ stage: '01-x', config: { model: 'llama-8b' } }] });
+    expect(html).toContain('<title>T &lt;1&gt;</title>');
+    expect(html).toContain('src="data:image/png;base64,AAAA"');
+    expect(html).toContain('1 failed');
+    expect(html).toContain('a &gt; b');
+    expect(html).not.toMatch(/https?:\/\//); // nothing fetched
+  });
+});

@@ -67,6 +67,22 @@ describe.runIf(ready)('physical flow on a real 4x8 DA tile (stories260K)', () =>
     expect(gds.bboxUm[2] - gds.bboxUm[0]).toBeLessThanOrEqual((def.die.x1 - def.die.x0) / def.dbuPerUm + 1);
   });
 
+  it('the review report opens offline in headless Chromium with the tile picture decoded and no console error', async () => {
+    const { findChromium, openInChromium } = await import('@hardwire/render');
+    if (!(await findChromium())) {
+      console.log('skip: chromium not installed (bash tools/setup.sh installs it); report not opened');
+      return;
+    }
+    const view = await openInChromium(join(out, 'report.html'), join(out, 'report-screenshot.png'));
+    expect(view.imagesTotal).toBe(1);
+    expect(view.imagesDecoded).toBe(1);
+    expect(view.consoleMessages).toEqual([]);
+    expect(view.inkShare).toBeGreaterThan(0.05);
+    const html = readFileSync(join(out, 'report.html'), 'utf8');
+    for (const k of ['route__net__unrouted__count', 'drc__error__count', 'lvs__mismatch__count']) expect(html).toContain(k);
+    expect(html).toContain('npx nx run flow:physical -- --model stories-260k');
+  });
+
   it('the layout picture has ink', async () => {
     const png = join(out, 'tiles', 'l0.q_proj-r0c0-4x8-da', 'tile.png');
     expect(existsSync(png)).toBe(true);

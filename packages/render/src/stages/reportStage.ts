@@ -1,0 +1,132 @@
+/**
+ * `Render.Report`: `DIR/report.html` for design reviews (edge). It reads the run folder as it stands when
+ * it runs (last in a flow): `run.json`, `metrics.json`, `findings.json`, every stage's `config.json`, the
+ * wafer and field images, each tile's layout picture, and draws the charts the data allows (block kinds of
+ * layer 0 and of the whole model, floorplan area by category). Every image is inlined, so the file
+ * opens offline by itself.
+ */
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { defineStage, defineVars, int, writeFileAtomic } from '@hardwire/core';
+import { barChartSvg, type Bar } from '../charts.ts';
+import { svgToPng } from '../io/toPng.ts';
+import { reportHtml, type ReportFinding, type ReportImage, type ReportRule } from '../report.ts';
+
+const ROLE_COLORS: Record<string, string> = { attn: '#60a5fa', mlp: '#1d4ed8', kv: '#f59e0b', embed: '#10b981', head: '#ef4444', norm: '#9ca3af' };
+
+/** Category of a floorplan tile role (`attn.q`, `mlp.down`, `kv`, `embed`, `head`, ...). */
+export function roleCategory(role: string): string {
+  const r = role.split('.')[0];
+  if (r === 'attn' || r === 'mlp' || r === 'embed' || r === 'head' || r === 'kv') return r;
+  if (r.startsWith('moe')) return 'mlp';
+  return r;
+}
+
+export const reportStage = defineStage({
+  id: 'Render.Report',
+  summary: 'Write DIR/report.html: images (wafer map, fields, tile layouts, charts), checks, metrics with units, settings and the command to reproduce; self-contained.',
+  version: '1',
+  inputs: [],
+  outputs: ['report'],
+  publish: { report: 'report.html' },
+  cacheable: false,
+  vars: defineVars({ chartPx: int({ default: 1200, min: 400, max: 4000, unit: 'px', doc: 'Width of the report charts.' }) }),
+  async run(ctx) {
+    const runDir = ctx.runDir;
+    const readJson = <T>(path: string, fallback: T): T => (existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as T) : fallback);
+    const run = readJson<{ flow: string; command: string; rules?: Record<string, ReportRule> }>(join(runDir, 'run.json'), { flow: ctx.flow.name, command: `npx nx run flow:${ctx.flow.name}` });
+    const metrics = readJson<Record<string, number | string>>(join(runDir, 'metrics.json'), {});
+    const findings = readJson<ReportFinding[]>(join(runDir, 'findings.json'), []);
+    const stageDirs = readdirSync(runDir, { withFileTypes: true })
+      .filter((d) => d.isDirectory() && /^\d\d-/.test(d.name) && !d.name.endsWith('.partial'))
+      .map((d) => d.name)
+      .sort();
+    const find = (suffix: string, file: string) => stageDirs.filter((d) => d.endsWith(suffix)).map((d) => join(runDir, d, file)).find((p) => existsSync(p));
+    const charts = join(ctx.stageDir, 'charts');
+    mkdirSync(charts, { recursive: true });
+    const images: ReportImage[] = [];
+    const dataUri = (path: string) => `data:image/png;base64,${readFileSync(path).toString('base64')}`;
+    const chart = async (name: string, section: string, title: string, caption: string, bars: Bar[], valueLabel: string) => {
+      const path = join(charts, `${name}.png`);
+      await svgToPng(barChartSvg({ title, bars, valueLabel, widthPx: ctx.config.chartPx, heightPx: Math.round(ctx.config.chartPx / 2), showValues: bars.length <= 24 }), path);
+      images.push({ section, title, caption, src: dataUri(path) });
+    };
+    const model = String(metrics['run__model__id'] ?? '');
+
+    // Wafer map and fields.
+    const imagesDir = join(runDir, 'images');
+    if (existsSync(imagesDir)) {
+      const pngs = readdirSync(imagesDir).filter((f) => f.endsWith('.png')).sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
+      for (const f of pngs.filter((p) => p.startsWith('wafer'))) images.push({ section: 'Wafer', title: f.replace('.png', ''), caption: 'tiles coloured by layer and role; dashed ring: edge exclusion; grid: reticle fields', src: dataUri(join(imagesDir, f)) });
+      for (const f of pngs.filter((p) => p.startsWith('field-'))) images.push({ section: 'Reticle fields', title: f.replace('.png', ''), caption: 'tiles with ids, stitch crossings on the edges, utilization', src: dataUri(join(imagesDir, f)) });
+    }
+    // Tile layouts.
+    const tilesDir = join(runDir, 'tiles');
+    if (existsSync(tilesDir)) {
+      for (const id of readdirSync(tilesDir).sort()) {
+        const png = join(tilesDir, id, 'tile.png');
+        if (!existsSync(png)) continue;
+        const q = `__tile:${id}`;
+        const facts = [
+          metrics[`physical__design__instance__count${q}`] !== undefined ? `${metrics[`physical__design__instance__count${q}`]} cells` : '',
+          metrics[`finish__design__die__area${q}`] !== undefined ? `die ${Number(metrics[`finish__design__die__area${q}`]).toLocaleString('en-US')} µm²` : '',
+          metrics[`route__net__unrouted__count${q}`] !== undefined ? `${metrics[`route__net__unrouted__count${q}`]} of ${metrics[`route__net__count${q}`]} nets unrouted` : '',
+          metrics[`drc__error__count${q}`] !== undefined ? `${metrics[`drc__error__count${q}`]} DRC errors` : '',
+          metrics[`lvs__mismatch__count${q}`] !== undefined ? (metrics[`lvs__mismatch__count${q}`] === 0 ? 'LVS clean' : `LVS ${metrics[`lvs__mismatch__count${q}`]} mismatches`) : '',
+          metrics[`timing__setup__ws${q}`] !== undefined ? `WNS ${metrics[`timing__setup__ws${q}`]} ns` : '',
+        ].filter(Boolean);
+        images.push({ section: 'Sample tile layouts (SKY130, routed GDS rendered by KLayout)', title: id, caption: facts.join(', '), src: dataUri(png) });
+      }
+    }
+    // Block kinds.
+    const blocksJson = find('-quant-stats', 'blocks.json');
+    if (blocksJson) {
+      const stats = JSON.parse(readFileSync(blocksJson, 'utf8')) as {
+        quant: string;
+        block: number;
+        overall: { histogram: number[]; kindsUsed: number; blocks: number };
+        layers: { layer: number; topKinds: { rank: number; levels: number[]; count: number }[]; kindsUsed: number; blocks: number }[];
+      };
+      const l0 = stats.layers.find((l) => l.layer === 0) ?? stats.layers[0];
+      if (l0) {
+        await chart('kinds-layer0', 'Block statistics', `Block kinds, layer ${l0.layer}: the ten most used of ${l0.kindsUsed}`, `${stats.quant}, k = ${stats.block}; bars labelled with the kind's sorted levels; ${l0.blocks.toLocaleString('en-US')} blocks in the layer`, l0.topKinds.map((k) => ({ label: `${k.levels.join(' ')}`, value: k.count })), 'blocks');
+      }
+      const sorted = stats.overall.histogram.map((count, rank) => ({ rank, count })).filter((k) => k.count > 0).sort((a, b) => b.count - a.count || a.rank - b.rank);
+      await chart('kinds-model', 'Block statistics', `Block kinds, whole model: ${stats.overall.kindsUsed} kinds used, by frequency`, `share of the ${stats.overall.blocks.toLocaleString('en-US')} blocks per kind, most used first (kind rank on the axis)`, sorted.map((k) => ({ label: `#${k.rank}`, value: (100 * k.count) / stats.overall.blocks })), 'share of blocks (%)');
+    }
+    // Area by category.
+    const floorplanJson = find('-floorplan-wafer', 'floorplan.json');
+    if (floorplanJson) {
+      const plan = JSON.parse(readFileSync(floorplanJson, 'utf8')) as { node: string; tiles: { role: string; w: number; h: number }[] };
+      const byRole = new Map<string, number>();
+      for (const t of plan.tiles) byRole.set(roleCategory(t.role), (byRole.get(roleCategory(t.role)) ?? 0) + t.w * t.h);
+      const bars = [...byRole.entries()].sort((a, b) => b[1] - a[1]).map(([role, area]) => ({ label: role, value: Number(area.toFixed(2)), color: ROLE_COLORS[role] }));
+      const total = bars.reduce((s, b) => s + b.value, 0);
+      await chart('area-by-category', 'Area', `Tile area by category at ${plan.node}: ${total.toFixed(0)} mm² in tiles`, 'attention and MLP matrices, KV-cache SRAM, embeddings, head; from the floorplan', bars, 'area (mm²)');
+    }
+    const summary = [
+      model ? { label: 'model', value: model } : undefined,
+      metrics['run__model__params'] !== undefined ? { label: 'parameters', value: Number(metrics['run__model__params']).toLocaleString('en-US') } : undefined,
+      metrics['floorplan__tile__count'] !== undefined ? { label: 'tiles', value: String(metrics['floorplan__tile__count']) } : undefined,
+      metrics['floorplan__reticle__count'] !== undefined ? { label: 'reticle fields', value: String(metrics['floorplan__reticle__count']) } : undefined,
+      metrics['floorplan__wafer__count'] !== undefined ? { label: 'wafers', value: String(metrics['floorplan__wafer__count']) } : undefined,
+      metrics['quant__blocks__kinds_used'] !== undefined ? { label: 'block kinds used', value: `${metrics['quant__blocks__kinds_used']} of ${metrics['quant__blocks__kinds_possible']}` } : undefined,
+    ].filter((s): s is { label: string; value: string } => Boolean(s));
+    const settings = stageDirs
+      .filter((d) => existsSync(join(runDir, d, 'config.json')))
+      .map((d) => ({ stage: d, config: JSON.parse(readFileSync(join(runDir, d, 'config.json'), 'utf8')) as Record<string, unknown> }));
+    const html = reportHtml({
+      title: `Hardwire ${run.flow}${model ? `: ${model}` : ''}`,
+      flow: run.flow,
+      command: run.command,
+      summary,
+      images,
+      metrics,
+      findings,
+      rules: run.rules ?? (ctx.flow.rules as Record<string, ReportRule>),
+      settings,
+    });
+    await writeFileAtomic(join(ctx.stageDir, 'report.html'), html);
+    return { views: { report: 'report.html' }, metrics: { render__report__images: images.length } };
+  },
+});
