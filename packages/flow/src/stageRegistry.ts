@@ -8,8 +8,9 @@ import { synthesisStage } from '@hardwire/eda';
 import { gateSimCheckStage, physicalStage, tileGenerateStage } from '@hardwire/tiles';
 import { floorplanCheckStage, waferStage } from '@hardwire/floorplan';
 import { reportStage, waferMapStage } from '@hardwire/render';
+import { assembleStage } from '@hardwire/assembly';
 
-const ALL_STAGES: AnyStage[] = [inventoryStage, statsStage, blockLibStage, placementStage, permuteStage, tileGenerateStage, synthesisStage, gateSimCheckStage, physicalStage, waferStage, floorplanCheckStage, waferMapStage, reportStage, checkRulesStage].map((stage) => stage as unknown as AnyStage);
+const ALL_STAGES: AnyStage[] = [inventoryStage, statsStage, blockLibStage, placementStage, permuteStage, tileGenerateStage, synthesisStage, gateSimCheckStage, physicalStage, waferStage, floorplanCheckStage, waferMapStage, assembleStage, reportStage, checkRulesStage].map((stage) => stage as unknown as AnyStage);
 
 /** Stage id -> stage. */
 export const STAGES: ReadonlyMap<string, AnyStage> = new Map(ALL_STAGES.map((stage) => [stage.id, stage]));

@@ -74,8 +74,8 @@ describe.runIf(ready)('physical flow on a real 4x8 DA tile (stories260K)', () =>
       return;
     }
     const view = await openInChromium(join(out, 'report.html'), join(out, 'report-screenshot.png'));
-    expect(view.imagesTotal).toBe(1);
-    expect(view.imagesDecoded).toBe(1);
+    expect(view.imagesTotal).toBe(2); // the tile and its close-up
+    expect(view.imagesDecoded).toBe(2);
     expect(view.consoleMessages).toEqual([]);
     expect(view.inkShare).toBeGreaterThan(0.05);
     const html = readFileSync(join(out, 'report.html'), 'utf8');
@@ -86,6 +86,7 @@ describe.runIf(ready)('physical flow on a real 4x8 DA tile (stories260K)', () =>
   it('the layout picture has ink', async () => {
     const png = join(out, 'tiles', 'l0.q_proj-r0c0-4x8-da', 'tile.png');
     expect(existsSync(png)).toBe(true);
+    expect(existsSync(join(out, 'tiles', 'l0.q_proj-r0c0-4x8-da', 'tile-zoom.png'))).toBe(true);
     const { data, info } = await sharp(png).raw().toBuffer({ resolveWithObject: true });
     expect(info.width).toBe(600);
     let ink = 0;

@@ -214,6 +214,13 @@ export async function implementTile(
     writeFileSync(join(work, 'render.py'), KLAYOUT_RENDER);
     await ctx.exec('klayout', ['-zz', '-r', join(work, 'render.py'), '-rd', `gds=${gds}`, '-rd', `lyp=${lyp}`, '-rd', `png=${png}.partial.png`, '-rd', `width=${o.imagePx}`, '-rd', `height=${o.imagePx}`], { cwd: work });
     await renameInto(`${png}.partial.png`, png);
+    // A close-up of the middle (40 µm square), where cells, rails and wires can be told apart.
+    const bbox = JSON.parse(readFileSync(summary, 'utf8')) as { bboxUm: number[] };
+    const cx = (bbox.bboxUm[0] + bbox.bboxUm[2]) / 2;
+    const cy = (bbox.bboxUm[1] + bbox.bboxUm[3]) / 2;
+    const zoomPng = join(outDir, 'tile-zoom.png');
+    await ctx.exec('klayout', ['-zz', '-r', join(work, 'render.py'), '-rd', `gds=${gds}`, '-rd', `lyp=${lyp}`, '-rd', `png=${zoomPng}.partial.png`, '-rd', `width=${o.imagePx}`, '-rd', `height=${o.imagePx}`, '-rd', `zoom=${(cx - 20).toFixed(2)},${(cy - 20).toFixed(2)},${(cx + 20).toFixed(2)},${(cy + 20).toFixed(2)}`], { cwd: work });
+    await renameInto(`${zoomPng}.partial.png`, zoomPng);
   });
 
   // 6. DRC (magic, the kit's tech file, on the merged GDS).

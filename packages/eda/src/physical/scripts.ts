@@ -41,7 +41,7 @@ with open(summary, 'w') as f:
     json.dump({'top': top_name, 'cells': out.cells(), 'emptyCells': empty, 'bboxUm': [box.left, box.bottom, box.right, box.top]}, f)
 `;
 
-/** KLayout: GDS to PNG with the kit's layer colours, every hierarchy level drawn. */
+/** KLayout: GDS to PNG with the kit's layer colours, every hierarchy level drawn (optional `zoom=x0,y0,x1,y1` in µm, `texts=true`). */
 export const KLAYOUT_RENDER = `# Hardwire: GDS -> PNG (KLayout batch, no display). Variables: gds, lyp, png, width, height
 import pya
 view = pya.LayoutView()
@@ -49,9 +49,13 @@ view.load_layout(gds, True)
 view.load_layer_props(lyp)
 view.max_hier()
 view.zoom_fit()
+if globals().get('zoom'):
+    # A close-up: x0,y0,x1,y1 in µm
+    x0, y0, x1, y1 = [float(v) for v in zoom.split(',')]
+    view.zoom_box(pya.DBox(x0, y0, x1, y1))
 view.set_config('background-color', '#ffffff')
 view.set_config('grid-visible', 'false')
-view.set_config('text-visible', 'false')
+view.set_config('text-visible', globals().get('texts', 'false'))
 view.set_config('cell-box-visible', 'false')
 view.save_image(png, int(width), int(height))
 `;

@@ -76,6 +76,8 @@ export const reportStage = defineStage({
           metrics[`timing__setup__ws${q}`] !== undefined ? `WNS ${metrics[`timing__setup__ws${q}`]} ns` : '',
         ].filter(Boolean);
         images.push({ section: 'Sample tile layouts (SKY130, routed GDS rendered by KLayout)', title: id, caption: facts.join(', '), src: dataUri(png) });
+        const zoom = join(tilesDir, id, 'tile-zoom.png');
+        if (existsSync(zoom)) images.push({ section: 'Sample tile layouts (SKY130, routed GDS rendered by KLayout)', title: `${id}, middle 40 µm`, caption: 'cells in rows with their rails; met1 and met2 routes', src: dataUri(zoom) });
       }
     }
     // Block kinds.
