@@ -9,8 +9,9 @@ import { gateSimCheckStage, physicalStage, tileGenerateStage } from '@hardwire/t
 import { floorplanCheckStage, waferStage } from '@hardwire/floorplan';
 import { reportStage, waferMapStage } from '@hardwire/render';
 import { assembleStage } from '@hardwire/assembly';
+import { calibrateStage, estimateStage, studyStage } from '@hardwire/capacity';
 
-const ALL_STAGES: AnyStage[] = [inventoryStage, statsStage, blockLibStage, placementStage, permuteStage, tileGenerateStage, synthesisStage, gateSimCheckStage, physicalStage, waferStage, floorplanCheckStage, waferMapStage, assembleStage, reportStage, checkRulesStage].map((stage) => stage as unknown as AnyStage);
+const ALL_STAGES: AnyStage[] = [inventoryStage, statsStage, blockLibStage, placementStage, permuteStage, tileGenerateStage, synthesisStage, gateSimCheckStage, physicalStage, waferStage, floorplanCheckStage, waferMapStage, assembleStage, calibrateStage, estimateStage, studyStage, reportStage, checkRulesStage].map((stage) => stage as unknown as AnyStage);
 
 /** Stage id -> stage. */
 export const STAGES: ReadonlyMap<string, AnyStage> = new Map(ALL_STAGES.map((stage) => [stage.id, stage]));

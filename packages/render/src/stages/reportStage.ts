@@ -106,6 +106,15 @@ export const reportStage = defineStage({
       const total = bars.reduce((s, b) => s + b.value, 0);
       await chart('area-by-category', 'Area', `Tile area by category at ${plan.node}: ${total.toFixed(0)} mm² in tiles`, 'attention and MLP matrices, KV-cache SRAM, embeddings, head; from the floorplan', bars, 'area (mm²)');
     }
+    // Capacity: the estimate's area by category, the study's chart.
+    const estimateJson = find('-capacity-estimate', 'estimate.json');
+    if (estimateJson) {
+      const e = (JSON.parse(readFileSync(estimateJson, 'utf8')) as { estimate: { model: string; node: string; arch: string; areaMm2: number; areaByCategoryMm2: Record<string, number>; reticles: number; wafers: number } }).estimate;
+      const bars = Object.entries(e.areaByCategoryMm2).sort((a, b) => b[1] - a[1]).map(([k, v]) => ({ label: k.replace(/_/g, ' '), value: Number(v.toFixed(2)) }));
+      await chart('capacity-area', 'Capacity', `${e.model} at ${e.node}, ${e.arch}: ${e.areaMm2.toFixed(0)} mm², ${e.reticles} reticle field(s), ${e.wafers} wafer(s)`, 'area by category from the calibrated tile model and the constants table (see estimate.json)', bars, 'area (mm²)');
+    }
+    const studyPng = join(runDir, 'study', 'images', 'study.png');
+    if (existsSync(studyPng)) images.push({ section: 'Capacity', title: 'Largest model per wafer', caption: 'per node and architecture, llama-shaped models interpolated between catalog shapes (study/study.csv)', src: dataUri(studyPng) });
     const summary = [
       model ? { label: 'model', value: model } : undefined,
       metrics['run__model__params'] !== undefined ? { label: 'parameters', value: Number(metrics['run__model__params']).toLocaleString('en-US') } : undefined,
@@ -113,6 +122,8 @@ export const reportStage = defineStage({
       metrics['floorplan__reticle__count'] !== undefined ? { label: 'reticle fields', value: String(metrics['floorplan__reticle__count']) } : undefined,
       metrics['floorplan__wafer__count'] !== undefined ? { label: 'wafers', value: String(metrics['floorplan__wafer__count']) } : undefined,
       metrics['quant__blocks__kinds_used'] !== undefined ? { label: 'block kinds used', value: `${metrics['quant__blocks__kinds_used']} of ${metrics['quant__blocks__kinds_possible']}` } : undefined,
+      metrics['capacity__area__mm2'] !== undefined ? { label: 'silicon (estimate)', value: `${Math.round(Number(metrics['capacity__area__mm2'])).toLocaleString('en-US')} mm²` } : undefined,
+      metrics['capacity__calibration__error_pct'] !== undefined ? { label: 'calibration error (held out)', value: `${metrics['capacity__calibration__error_pct']} %` } : undefined,
     ].filter((s): s is { label: string; value: string } => Boolean(s));
     const settings = stageDirs
       .filter((d) => existsSync(join(runDir, d, 'config.json')))

@@ -1,0 +1,6 @@
+/** @hardwire/capacity: calibrated silicon estimates per model, node and architecture, and the largest model per wafer. */
+export * from './constants.ts';
+export * from './calibrate.ts';
+export * from './estimate.ts';
+export { calibrateStage } from './stages/calibrateStage.ts';
+export { estimateStage, studyStage } from './stages/studyStages.ts';
