@@ -23,35 +23,40 @@ export type CapacityArch = (typeof CAPACITY_ARCHS)[number];
 const c = (value: number, unit: string, kind: ConstantKind, source: string): Constant => ({ value, unit, kind, source });
 
 /** Per-node constants. sky130 logic density is measured from the run's tiles, so it has none here. */
-export const NODE_CONSTANTS: Readonly<Record<CapacityNode, { logicMTrPerMm2?: Constant; sramBitcellUm2?: Constant; defectsPerCm2: Constant; speedupVsSky130: Constant }>> = {
+export const NODE_CONSTANTS: Readonly<Record<CapacityNode, { logicMTrPerMm2?: Constant; sramBitcellUm2?: Constant; defectsPerCm2: Constant; speedupVsSky130: Constant; energyDivisorVsSky130: Constant }>> = {
   sky130: {
     sramBitcellUm2: c(2.1, 'µm²', 'assumption', 'SKY130 single-port SRAM bitcell about 2.1 µm² (OpenRAM-class 6T cell); no SRAM in the kit'),
     defectsPerCm2: c(0.3, '/cm²', 'assumption', 'mature 130 nm line, D0 taken at 0.3'),
     speedupVsSky130: c(1, '×', 'derived', 'reference node (clock from the routed sample tiles)'),
+    energyDivisorVsSky130: c(1, '×', 'derived', 'reference node (switching power from OpenSTA on the sample tiles)'),
   },
   n7: {
     logicMTrPerMm2: c(NODE_LOGIC_MTR_PER_MM2.n7.density, 'MTr/mm²', 'sourced', NODE_LOGIC_MTR_PER_MM2.n7.source),
     sramBitcellUm2: c(NODE_SRAM_BITCELL_UM2.n7, 'µm²', 'sourced', 'TSMC N7 high-density SRAM bitcell 0.027 µm²'),
     defectsPerCm2: c(0.09, '/cm²', 'sourced', 'TSMC N7 in volume, 0.09 /cm² (domain brief §5)'),
     speedupVsSky130: c(4, '×', 'assumption', 'gate delay (FO4) ratio 130 nm to 7 nm taken as 4'),
+    energyDivisorVsSky130: c(25, '×', 'assumption', 'switching energy per gate, 1.8 V to 0.75 V (5.8x in V²) times about 4x less capacitance'),
   },
   n6: {
     logicMTrPerMm2: c(NODE_LOGIC_MTR_PER_MM2.n6.density, 'MTr/mm²', 'derived', NODE_LOGIC_MTR_PER_MM2.n6.source),
     sramBitcellUm2: c(NODE_SRAM_BITCELL_UM2.n6, 'µm²', 'sourced', 'N6 shares the N7 bitcell, 0.027 µm²'),
     defectsPerCm2: c(0.09, '/cm²', 'assumption', 'as N7 (same family)'),
     speedupVsSky130: c(4.2, '×', 'assumption', 'N7 plus about 5 %'),
+    energyDivisorVsSky130: c(28, '×', 'assumption', 'N7 plus about 10 %'),
   },
   n5: {
     logicMTrPerMm2: c(NODE_LOGIC_MTR_PER_MM2.n5.density, 'MTr/mm²', 'sourced', NODE_LOGIC_MTR_PER_MM2.n5.source),
     sramBitcellUm2: c(NODE_SRAM_BITCELL_UM2.n5, 'µm²', 'sourced', 'TSMC N5 bitcell 0.021 µm²'),
     defectsPerCm2: c(0.1, '/cm²', 'sourced', 'TSMC N5 in volume, 0.10 /cm² (domain brief §5)'),
     speedupVsSky130: c(5, '×', 'assumption', 'FO4 ratio 130 nm to 5 nm taken as 5'),
+    energyDivisorVsSky130: c(35, '×', 'assumption', 'N7 plus about 40 % (TSMC quotes 30 % less power N7 to N5 at iso speed)'),
   },
   n3: {
     logicMTrPerMm2: c(NODE_LOGIC_MTR_PER_MM2.n3.density, 'MTr/mm²', 'sourced', NODE_LOGIC_MTR_PER_MM2.n3.source),
     sramBitcellUm2: c(NODE_SRAM_BITCELL_UM2.n3, 'µm²', 'sourced', 'N3E bitcell 0.021 µm² (SRAM stopped scaling)'),
     defectsPerCm2: c(0.1, '/cm²', 'assumption', 'taken as N5 in volume, 0.10 /cm²'),
     speedupVsSky130: c(5.8, '×', 'assumption', 'N5 plus about 15 %'),
+    energyDivisorVsSky130: c(45, '×', 'assumption', 'N5 plus about 30 %'),
   },
 };
 
@@ -70,12 +75,13 @@ export const CONSTANTS = {
   kvBits: c(16, 'bits', 'assumption', 'KV cache kept in 16-bit'),
   ioAreaMm2: c(10, 'mm²', 'assumption', 'SerDes and host interface per chip'),
   fieldAreaMm2: c(858, 'mm²', 'sourced', 'scanner field 26 x 33 mm'),
-  fieldUtilization: c(0.7, '', 'derived', 'tile area over field area in our floorplans (llama-3.1-8b 0.70, 70b 0.73 at n5)'),
+  fieldUtilization: c(0.7, '', 'derived', 'tile area over field area in our floorplans (llama-3.1-8b 0.69, 70b 0.71 at n5)'),
   fullFieldsPerWafer: c(64, 'fields', 'derived', 'full 26 x 33 mm fields in a 300 mm wafer with 3 mm edge exclusion (exact grid search)'),
   negativeBinomialAlpha: c(2, '', 'sourced', 'clustering parameter, 0.5–2 (domain brief §5)'),
   targetFieldYield: c(0.9, '', 'assumption', 'spares are added until a field works with this probability'),
   daCyclesOverhead: c(4, 'cycles', 'assumption', 'DA: pipeline cycles per layer beyond the A bit-planes'),
   attentionCyclesPerLayer: c(64, 'cycles', 'assumption', 'attention and normalization per layer per token (streaming, one user)'),
+  switchingActivity: c(0.2, '', 'assumption', 'toggle rate of the tile inputs given to OpenSTA report_power'),
 } as const satisfies Record<string, Constant>;
 
 /** Every constant as rows for printing beside the results. */

@@ -38,6 +38,8 @@ export interface TileBasis {
   readonly sky130Um2PerTransistor: number;
   /** Clock of the sample tiles in SKY130 (MHz), from OpenSTA: 1 / (period − worst slack). */
   readonly sky130ClockMHz: number;
+  /** Switching energy per transistor per cycle in SKY130 (J), from OpenSTA report_power on the production tile. */
+  readonly sky130EnergyPerTransistorJ?: number;
 }
 
 export interface EstimateOptions {
@@ -65,6 +67,8 @@ export interface Estimate {
   readonly clockMHz: number;
   readonly cyclesPerToken: number;
   readonly tokensPerS: number;
+  /** First-order dynamic power of the logic (every logic transistor at the measured SKY130 energy, scaled by node), W; undefined without a power measurement. */
+  readonly powerW?: number;
   readonly yield: YieldEstimate;
 }
 
@@ -141,6 +145,7 @@ export function estimateModel(m: ModelShape, o: EstimateOptions): Estimate {
     clockMHz,
     cyclesPerToken,
     tokensPerS: (clockMHz * 1e6) / cyclesPerToken,
+    powerW: b.sky130EnergyPerTransistorJ === undefined ? undefined : ((totalTransistors - (transistors.kv_sram ?? 0) - (transistors.weights_rom ?? 0)) * b.sky130EnergyPerTransistorJ * clockMHz * 1e6) / node.energyDivisorVsSky130.value,
     yield: fieldYield(perReticle, tileAreaMm2, node.defectsPerCm2.value, CONSTANTS.negativeBinomialAlpha.value, CONSTANTS.targetFieldYield.value),
   };
 }

@@ -74,6 +74,17 @@ describe('whole-model estimate', () => {
     expect(estimateModel(shape('llama-3.1-8b'), { ...base, node: 'n3' }).areaMm2).toBeLessThan(a);
     expect(estimateModel(shape('llama-3.1-8b'), { ...base, node: 'n7' }).areaMm2).toBeGreaterThan(a);
   });
+  it('first-order power: logic transistors x measured energy x clock, over the node divisor; none without a measurement', () => {
+    const base = { arch: 'da' as const, weightBits: 3, context: 8192, batch: 1, models };
+    expect(estimateModel(shape('llama-3.1-8b'), { ...base, node: 'n5', basis }).powerW).toBeUndefined();
+    const measured = { ...basis, sky130EnergyPerTransistorJ: 1e-15 };
+    const n5 = estimateModel(shape('llama-3.1-8b'), { ...base, node: 'n5', basis: measured });
+    const n7 = estimateModel(shape('llama-3.1-8b'), { ...base, node: 'n7', basis: measured });
+    const logic = n5.transistors - n5.transistorsByCategory.kv_sram;
+    expect(n5.powerW).toBeCloseTo((logic * 1e-15 * n5.clockMHz * 1e6) / NODE_CONSTANTS.n5.energyDivisorVsSky130.value, 6);
+    expect(n5.powerW! / n7.powerW!).toBeCloseTo((n5.clockMHz / n7.clockMHz) * (NODE_CONSTANTS.n7.energyDivisorVsSky130.value / NODE_CONSTANTS.n5.energyDivisorVsSky130.value), 9);
+  });
+
   it('llama-shaped interpolation reproduces the catalog anchors and grows in between', () => {
     const anchors = ['llama-3.2-1b', 'llama-3.2-3b', 'llama-3.1-8b', 'llama-3.1-70b', 'llama-3.1-405b'].map((id) => ({ hidden: MODEL_CATALOG[id].hiddenSize, layers: MODEL_CATALOG[id].layers, inter: MODEL_CATALOG[id].intermediateSize }));
     for (const a of anchors) {
@@ -110,6 +121,8 @@ describe.runIf(kitAvailable() && STORIES)('flow:study', () => {
     expect(m.capacity__calibration__error_pct).toBeTypeOf('number');
     expect(run.code, run.stderr).toBe(m.capacity__calibration__error_pct <= 10 ? 0 : 1);
     expect(m.capacity__calibration__samples).toBe(12);
+    expect(m['capacity__sky130__energy_per_transistor_fj__arch:da']).toBeGreaterThan(0);
+    expect(m['capacity__sky130__clock_mhz__arch:da']).toBeGreaterThan(1);
     const csv = readFileSync(join(out, 'study', 'study.csv'), 'utf8').trim().split('\n');
     expect(csv[0]).toBe('model,node,arch,params,area_mm2,transistors,reticles,wafers,fits_one_wafer,tokens_per_s');
     expect(csv).toHaveLength(1 + 5 * 2 * 2);

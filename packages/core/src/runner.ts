@@ -109,7 +109,13 @@ export async function runFlow(options: RunFlowOptions): Promise<RunFlowResult> {
     if (!stageEnabled(flow, id, options.cliValues)) skipped.add(i);
   });
   await mkdir(runDir, { recursive: true });
-  await writeJsonAtomic(join(runDir, 'run.json'), { flow: flow.name, command: options.invocation ?? `npx nx run flow:${flow.name}`, cliValues: Object.fromEntries(Object.entries(options.cliValues).sort(([a], [b]) => a.localeCompare(b))), rules: flow.rules });
+  await writeJsonAtomic(join(runDir, 'run.json'), {
+    flow: flow.name,
+    command: options.invocation ?? `npx nx run flow:${flow.name}`,
+    cliValues: Object.fromEntries(Object.entries(options.cliValues).sort(([a], [b]) => a.localeCompare(b))),
+    rules: flow.rules,
+    stageDirs: flow.stages.map((id, index) => `${stageNumber(index)}-${stageSlug(id)}`),
+  });
 
   let state: State = { views: {}, metrics: {} };
   if (fromIndex > 0) state = await loadEarlierState(runDir, flow, fromIndex);

@@ -21,6 +21,8 @@ import {
   routingTechLef,
   replaceSection,
   topSubcircuit,
+  orfsDesignFiles,
+  parseOrfsMetadata,
   type DefComponent,
   type YosysJsonModule,
 } from '../src/index.ts';
@@ -236,6 +238,19 @@ describe('LVS schematic', () => {
     const top = topSubcircuit('t', m, cdlPinOrder(cdl));
     expect(top.split('\n')).toEqual(['.SUBCKT t a y[0] y[1] VPWR VGND', 'Xu1 a VGND VGND VPWR VPWR y[0] sky130_fd_sc_hd__inv_1', 'Xu2 y[0] VGND VGND VPWR VPWR y[1] sky130_fd_sc_hd__inv_1', '.ENDS', '']);
     expect(() => topSubcircuit('t', { ...m, cells: { u: { type: 'nope', connections: {} } } }, cdlPinOrder(cdl))).toThrow(/nope/);
+  });
+});
+
+describe('OpenROAD-flow-scripts backend files', () => {
+  it('config.mk names the design, platform, RTL and constraints; metadata maps onto the flow metric names', () => {
+    const f = orfsDesignFiles({ top: 'tile_x', verilog: '/r/rtl.v', sdc: '/r/constraint.sdc', clockNs: 10, coreUtilizationPct: 25, placeDensity: 0.35 });
+    expect(f.configMk).toMatch(/^export DESIGN_NAME = tile_x$/m);
+    expect(f.configMk).toMatch(/^export PLATFORM = sky130hd$/m);
+    expect(f.configMk).toMatch(/^export VERILOG_FILES = \/r\/rtl.v$/m);
+    expect(f.configMk).toMatch(/^export SDC_FILE = \/r\/constraint.sdc$/m);
+    expect(f.configMk).toMatch(/^export CORE_UTILIZATION = 25$/m);
+    expect(f.constraintSdc).toContain('create_clock -name clk -period 10 [get_ports clk]');
+    expect(parseOrfsMetadata(JSON.stringify({ 'detailedroute__route__drc_errors': 0, 'finish__design__die__area': 1234.5, 'finish__timing__setup__ws': 1.2, 'globalroute__route__net': 99, other: 'x' }))).toEqual({ drc__error__count: 0, finish__design__die__area: 1234.5, timing__setup__ws: 1.2, route__net__count: 99 });
   });
 });
 

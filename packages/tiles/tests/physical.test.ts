@@ -94,3 +94,15 @@ describe.runIf(ready)('physical flow on a real 4x8 DA tile (stories260K)', () =>
     expect(ink / (info.width * info.height)).toBeGreaterThan(0.2);
   });
 });
+
+describe.runIf(kitAvailable() && Boolean(STORIES))('physical flow, OpenROAD backend', () => {
+  it.runIf(!process.env.FLOW_HOME)('without OpenROAD-flow-scripts: a clear error naming what is missing, the ORFS design still written', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'hw-orfs-'));
+    const run = await runCli(['physical', '--model', 'stories-260k', '--weights', STORIES!, '--tile', '4x8', '--tile-archs', 'da', '--crosscheck-vectors', '0', '--backend', 'openroad', '--out', out, '--no-cache']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/--backend openroad: OpenROAD-flow-scripts not found \(set FLOW_HOME/);
+    const partial = join(out, '05-physical-tiles.partial', 'tiles', 'l0.q_proj-r0c0-4x8-da', 'orfs');
+    expect(readFileSync(join(partial, 'config.mk'), 'utf8')).toMatch(/^export DESIGN_NAME = tile_l0_q_proj_r0c0_4x8_da$/m);
+    expect(existsSync(join(partial, 'constraint.sdc'))).toBe(true);
+  }, 5 * 60_000);
+});

@@ -13,6 +13,7 @@ import { inputBitsVar } from '@hardwire/blocks';
 import { blockVar, groupVar, quantVar, seedVar, tailDofVar, tailsVar, weightsFingerprint, weightsVar } from '@hardwire/quant';
 import { writeTileFolders } from '@hardwire/tiles';
 import { FEATURE_NAMES, fitTileModel, leaveOneOut, type TileSample } from '../calibrate.ts';
+import { CONSTANTS } from '../constants.ts';
 
 const SIZE = /^(\d+)x(\d+)$/;
 
@@ -68,6 +69,7 @@ export const calibrateStage = defineStage({
     }
     const samples: TileSample[] = [];
     const clocks: Record<string, number> = {};
+    const energies: Record<string, number> = {};
     ctx.progress.start(jobs.length, 'tiles', `calibration synthesis (yosys ${backend})`);
     let next = 0;
     const one = async (job: (typeof jobs)[number]) => {
@@ -83,6 +85,11 @@ export const calibrateStage = defineStage({
         const r = await ctx.exec('sta', ['-no_splash', '-exit', join(job.dir, 'sta.tcl')], { cwd: job.dir });
         const sta = parseStaOutput(r.output);
         clocks[job.arch] = 1000 / (10 - sta.worstSlackNs);
+        // Switching power at the 10 ns clock, inputs toggling at the assumed activity.
+        writeFileSync(join(job.dir, 'power.tcl'), [`read_liberty ${libPath}`, 'read_verilog netlist.v', `link_design ${golden.top}`, 'create_clock -name clk -period 10 [get_ports clk]', `set_power_activity -input -activity ${CONSTANTS.switchingActivity.value}`, 'report_power', 'exit', ''].join('\n'));
+        const p = await ctx.exec('sta', ['-no_splash', '-exit', join(job.dir, 'power.tcl')], { cwd: job.dir });
+        const total = /^Total\s+\S+\s+\S+\s+\S+\s+(\S+)/m.exec(p.output);
+        if (total) energies[job.arch] = (Number(total[1]) * 10e-9) / transistors;
       }
       ctx.progress.advance(1);
     };
@@ -105,6 +112,7 @@ export const calibrateStage = defineStage({
       metrics[`capacity__calibration__error_max_pct__arch:${arch}`] = Number(loo.maxAbsPct.toFixed(2));
       worstMean = Math.max(worstMean, loo.meanAbsPct);
       if (clocks[arch]) metrics[`capacity__sky130__clock_mhz__arch:${arch}`] = Number(clocks[arch].toFixed(1));
+      if (energies[arch]) metrics[`capacity__sky130__energy_per_transistor_fj__arch:${arch}`] = Number((energies[arch] * 1e15).toFixed(4));
       ctx.log(`${arch}: ${mine.length} tiles, leave-one-out error mean ${loo.meanAbsPct.toFixed(2)} %, max ${loo.maxAbsPct.toFixed(2)} %`);
     }
     metrics.capacity__calibration__error_pct = Number(worstMean.toFixed(2));
@@ -119,6 +127,7 @@ export const calibrateStage = defineStage({
       instancesPerBlock: s.instances / ((s.rows * s.cols) / c.block),
       sky130Um2PerTransistor: s.areaUm2 / s.transistors,
       sky130ClockMHz: clocks[s.arch],
+      sky130EnergyPerTransistorJ: energies[s.arch],
     }));
     await writeJsonAtomic(join(ctx.stageDir, 'calibration.json'), { model: inventory.model, tensor: 'layer 0 q_proj, window at 0,0', samples, models, heldOut, productionTile: c.productionTile, basis });
     return { views: { calibration: 'calibration.json' }, metrics };

@@ -41,6 +41,7 @@ function estimateMetrics(e: Estimate, prefix = 'capacity'): Record<string, numbe
     [`${prefix}__wafers`]: e.wafers,
     [`${prefix}__tokens_per_s`]: Math.round(e.tokensPerS),
     [`${prefix}__clock_mhz`]: Number(e.clockMHz.toFixed(1)),
+    ...(e.powerW === undefined ? {} : { [`${prefix}__power_w`]: Number(e.powerW.toFixed(1)) }),
     [`${prefix}__yield__field_poisson`]: Number(e.yield.fieldPoisson.toFixed(4)),
     [`${prefix}__yield__field_murphy`]: Number(e.yield.fieldMurphy.toFixed(4)),
     [`${prefix}__yield__field_negbinomial`]: Number(e.yield.fieldNegBinomial.toFixed(4)),

@@ -190,3 +190,55 @@ export function openStaScript(o: { liberty: string; netlist: string; top: string
 function tclWord(s: string): string {
   return /^[A-Za-z0-9_./:@%+,=-]+$/.test(s) ? s : `{${s}}`;
 }
+
+/**
+ * OpenROAD-flow-scripts design files for one tile (pure): `config.mk` for the sky130hd platform (the tile's RTL,
+ * our constraint file, the utilization and density the qflow backend uses) and `constraint.sdc`. Run with
+ * `make -C $FLOW_HOME DESIGN_CONFIG=<dir>/config.mk` and `make ... metadata`.
+ */
+export function orfsDesignFiles(o: { top: string; verilog: string; sdc: string; clockNs: number; coreUtilizationPct: number; placeDensity: number }): { configMk: string; constraintSdc: string } {
+  return {
+    configMk: [
+      '# Hardwire: OpenROAD-flow-scripts design for one tile (generated)',
+      `export DESIGN_NAME = ${o.top}`,
+      `export DESIGN_NICKNAME = ${o.top}`,
+      'export PLATFORM = sky130hd',
+      `export VERILOG_FILES = ${o.verilog}`,
+      `export SDC_FILE = ${o.sdc}`,
+      `export CORE_UTILIZATION = ${o.coreUtilizationPct}`,
+      `export PLACE_DENSITY = ${o.placeDensity}`,
+      'export TNS_END_PERCENT = 100',
+      '',
+    ].join('\n'),
+    constraintSdc: [
+      '# Hardwire: tile timing constraints (generated)',
+      `create_clock -name clk -period ${o.clockNs} [get_ports clk]`,
+      'set_input_delay 0 -clock clk [delete_from_list [all_inputs] [get_ports clk]]',
+      'set_output_delay 0 -clock clk [all_outputs]',
+      '',
+    ].join('\n'),
+  };
+}
+
+/** ORFS `metadata.json` keys mapped to the flow's metric names (the same names the qflow backend reports). */
+export function parseOrfsMetadata(json: string): Record<string, number> {
+  const d = JSON.parse(json) as Record<string, unknown>;
+  const pick = (...keys: string[]) => {
+    for (const k of keys) if (typeof d[k] === 'number') return d[k] as number;
+    return undefined;
+  };
+  const out: Record<string, number> = {};
+  const map: [string, string[]][] = [
+    ['route__net__count', ['detailedroute__route__net', 'globalroute__route__net']],
+    ['route__net__unrouted__count', ['detailedroute__route__net__unrouted', 'finish__route__net__unrouted']],
+    ['finish__design__die__area', ['finish__design__die__area']],
+    ['finish__design__instance__utilization', ['finish__design__instance__utilization']],
+    ['drc__error__count', ['detailedroute__route__drc_errors', 'finish__route__drc_errors']],
+    ['timing__setup__ws', ['finish__timing__setup__ws']],
+  ];
+  for (const [name, keys] of map) {
+    const v = pick(...keys);
+    if (v !== undefined) out[name] = v;
+  }
+  return out;
+}

@@ -34,11 +34,11 @@ export const reportStage = defineStage({
   async run(ctx) {
     const runDir = ctx.runDir;
     const readJson = <T>(path: string, fallback: T): T => (existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as T) : fallback);
-    const run = readJson<{ flow: string; command: string; rules?: Record<string, ReportRule> }>(join(runDir, 'run.json'), { flow: ctx.flow.name, command: `npx nx run flow:${ctx.flow.name}` });
+    const run = readJson<{ flow: string; command: string; rules?: Record<string, ReportRule>; stageDirs?: string[] }>(join(runDir, 'run.json'), { flow: ctx.flow.name, command: `npx nx run flow:${ctx.flow.name}` });
     const metrics = readJson<Record<string, number | string>>(join(runDir, 'metrics.json'), {});
     const findings = readJson<ReportFinding[]>(join(runDir, 'findings.json'), []);
     const stageDirs = readdirSync(runDir, { withFileTypes: true })
-      .filter((d) => d.isDirectory() && /^\d\d-/.test(d.name) && !d.name.endsWith('.partial'))
+      .filter((d) => d.isDirectory() && /^\d\d-/.test(d.name) && !d.name.endsWith('.partial') && (!run.stageDirs || run.stageDirs.includes(d.name)))
       .map((d) => d.name)
       .sort();
     const find = (suffix: string, file: string) => stageDirs.filter((d) => d.endsWith(suffix)).map((d) => join(runDir, d, file)).find((p) => existsSync(p));

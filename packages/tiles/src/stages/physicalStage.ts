@@ -5,10 +5,10 @@
  * buffered netlist that is placed is proven again against the golden model with our gate simulator, so the
  * chain RTL = netlist (GateSim.Check) = placed netlist (here) = layout (LVS) is closed.
  */
-import { copyFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { bool, defineStage, defineVars, int, num, oneOf, str, writeJsonAtomic, type Finding } from '@hardwire/core';
-import { PHYSICAL_DONT_USE, chooseYosys, findKit, implementTile, parseCellLibrary, physicalToolVersions, readMarkedLiberty, type PhysicalOptions } from '@hardwire/eda';
+import { UserError, bool, defineStage, defineVars, int, num, oneOf, str, writeJsonAtomic, type Finding, type StageContext } from '@hardwire/core';
+import { PHYSICAL_DONT_USE, chooseYosys, findKit, implementTile, orfsDesignFiles, parseCellLibrary, parseOrfsMetadata, physicalToolVersions, readMarkedLiberty, type PhysicalOptions } from '@hardwire/eda';
 import { compileNetlist, type YosysNetlistJson } from '@hardwire/gatesim';
 import { checkTile, tileVectors } from '../checkTile.ts';
 import { checkSeedVar } from '../vars.ts';
@@ -36,6 +36,7 @@ export const physicalStage = defineStage({
     routeTimeoutS: int({ default: 3600, min: 60, unit: 's', doc: 'Longest qrouter run per tile before it counts as a tool failure.' }),
     physicalJobs: int({ default: 2, min: 1, max: 64, doc: 'Tiles implemented at once.' }),
     physical: bool({ default: true, doc: 'Run the physical flow (false: skip it, for quick logic-only runs).' }),
+    backend: oneOf(['qflow', 'openroad'] as const, { default: 'qflow', doc: 'Physical backend: qflow (graywolf, qrouter, KLayout, magic, netgen, OpenSTA; Debian) or openroad (OpenROAD-flow-scripts at FLOW_HOME, or openroad on PATH).' }),
     checkSeed: checkSeedVar,
     pdkRoot: str({ doc: 'sky130hd kit folder (else PDK_ROOT, then ../shared/pdk/sky130hd).' }),
   }),
@@ -60,6 +61,7 @@ export const physicalStage = defineStage({
       findings.push({ type: 'physical_skipped_warning', severity: 'warning', message: '--physical false: no layout was made' });
       return { views: { tilesPhysical: 'tiles' }, metrics, findings };
     }
+    if (c.backend === 'openroad') return runOpenroadBackend(ctx, ids, inputDir, outRoot, c.clockNs, c.density);
     const kit = findKit(c.pdkRoot);
     const { backend } = await chooseYosys('auto');
     const marked = readMarkedLiberty(kit.liberty, kit.dontUseList, [PHYSICAL_DONT_USE]);
@@ -115,3 +117,40 @@ export const physicalStage = defineStage({
     return { views: { tilesPhysical: 'tiles' }, metrics, findings };
   },
 });
+
+/** Where OpenROAD-flow-scripts lives: FLOW_HOME (with its Makefile), else undefined. */
+export function orfsHome(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  return env.FLOW_HOME && existsSync(join(env.FLOW_HOME, 'Makefile')) ? env.FLOW_HOME : undefined;
+}
+
+/**
+ * `--backend openroad`: write each tile's ORFS design (config.mk, constraint.sdc, the RTL) and run it through
+ * `make` in FLOW_HOME, then read ORFS's metadata into the same metric names. Without OpenROAD-flow-scripts the
+ * run stops with a clear error naming what is missing (the design files are still written).
+ */
+async function runOpenroadBackend(ctx: StageContext<unknown>, ids: readonly string[], inputDir: string, outRoot: string, clockNs: number, density: number) {
+  for (const id of ids) {
+    const golden = JSON.parse(readFileSync(join(inputDir, id, 'golden.json'), 'utf8')) as { top: string };
+    const dir = join(outRoot, id, 'orfs');
+    mkdirSync(dir, { recursive: true });
+    const files = orfsDesignFiles({ top: golden.top, verilog: join(outRoot, id, 'rtl.v'), sdc: join(dir, 'constraint.sdc'), clockNs, coreUtilizationPct: Math.round(density * 100), placeDensity: Math.min(0.9, density + 0.1) });
+    writeFileSync(join(dir, 'config.mk'), files.configMk);
+    writeFileSync(join(dir, 'constraint.sdc'), files.constraintSdc);
+  }
+  const home = orfsHome();
+  if (!home) {
+    const { execa } = await import('execa');
+    const onPath = (await execa('which', ['openroad'], { reject: false })).exitCode === 0;
+    throw new UserError(`--backend openroad: OpenROAD-flow-scripts not found (set FLOW_HOME to a checkout with its Makefile${onPath ? '; openroad is on PATH but the flow scripts are needed' : '; openroad is not on PATH either'}); the ORFS design files are written under ${outRoot}/<tile>/orfs/`);
+  }
+  const metrics: Record<string, number> = {};
+  for (const id of ids) {
+    const dir = join(outRoot, id, 'orfs');
+    await ctx.exec('make', ['-C', home, `DESIGN_CONFIG=${join(dir, 'config.mk')}`], { timeoutMs: 6 * 3600_000 });
+    await ctx.exec('make', ['-C', home, `DESIGN_CONFIG=${join(dir, 'config.mk')}`, 'metadata'], { timeoutMs: 600_000 });
+    const golden = JSON.parse(readFileSync(join(inputDir, id, 'golden.json'), 'utf8')) as { top: string };
+    const meta = join(home, 'reports', 'sky130hd', golden.top, 'base', 'metadata.json');
+    for (const [k, v] of Object.entries(parseOrfsMetadata(readFileSync(meta, 'utf8')))) metrics[`${k}__tile:${id}`] = v;
+  }
+  return { views: { tilesPhysical: 'tiles' }, metrics, findings: [] as Finding[] };
+}
