@@ -99,5 +99,6 @@ describe.runIf(missing.length === 0 && STORIES)('flow:assemble', () => {
     const tcl = readFileSync(join(dir, 'field-0-openroad.tcl'), 'utf8');
     expect((tcl.match(/^place_macro /gm) ?? []).length).toBe(m.assembly__field__tiles__count);
     expect(await inkPixels(join(dir, 'field-0.png'), { left: 0, top: 0, width: 600, height: 60 })).toBeGreaterThan(200);
+    expect(readFileSync(join(out, 'report.html'), 'utf8')).toContain('<b>field-0</b>');
   }, 15 * 60_000);
 });

@@ -113,6 +113,12 @@ export const reportStage = defineStage({
       const bars = Object.entries(e.areaByCategoryMm2).sort((a, b) => b[1] - a[1]).map(([k, v]) => ({ label: k.replace(/_/g, ' '), value: Number(v.toFixed(2)) }));
       await chart('capacity-area', 'Capacity', `${e.model} at ${e.node}, ${e.arch}: ${e.areaMm2.toFixed(0)} mm², ${e.reticles} reticle field(s), ${e.wafers} wafer(s)`, 'area by category from the calibrated tile model and the constants table (see estimate.json)', bars, 'area (mm²)');
     }
+    const assemblyDir = join(runDir, 'assembly');
+    if (existsSync(assemblyDir)) {
+      for (const f of readdirSync(assemblyDir).filter((p) => /^field-\d+\.png$/.test(p)).sort()) {
+        images.push({ section: 'Assembly', title: f.replace('.png', ''), caption: 'tile footprints as placed in the field DEF/GDS; routed tiles at true scale and enlarged', src: dataUri(join(assemblyDir, f)) });
+      }
+    }
     const studyPng = join(runDir, 'study', 'images', 'study.png');
     if (existsSync(studyPng)) images.push({ section: 'Capacity', title: 'Largest model per wafer', caption: 'per node and architecture, llama-shaped models interpolated between catalog shapes (study/study.csv)', src: dataUri(studyPng) });
     const summary = [
