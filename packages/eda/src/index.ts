@@ -4,7 +4,7 @@ export * from './liberty/cellLibrary.ts';
 export * from './liberty/markDontUse.ts';
 export * from './cdl/transistorCounts.ts';
 export * from './yosys/synthScript.ts';
-export { PHYSICAL_DONT_USE, findKit, kitAvailable, readMarkedLiberty, type StdCellKit } from './io/findKit.ts';
+export { PHYSICAL_DONT_USE, findKit, kitAvailable, readMarkedLiberty, writeTileLiberty, type StdCellKit } from './io/findKit.ts';
 export { chooseYosys, nativeYosysVersion, runYosysScript, type YosysBackend, type YosysChoice } from './drivers/runYosys.ts';
 export * from './icarus/tileTestbench.ts';
 export { hasIcarus, runIcarus } from './drivers/icarus.ts';

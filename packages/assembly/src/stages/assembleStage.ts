@@ -11,13 +11,11 @@ import { join } from 'node:path';
 import { defineStage, defineVars, int, num, str, UserError, writeJsonAtomic } from '@hardwire/core';
 import {
   KLAYOUT_READBACK,
-  PHYSICAL_DONT_USE,
   chooseYosys,
   findKit,
   implementTile,
-  parseCellLibrary,
   parseDef,
-  readMarkedLiberty,
+  writeTileLiberty,
   runYosysScript,
   synthScript,
 } from '@hardwire/eda';
@@ -99,10 +97,7 @@ export const assembleStage = defineStage({
     if (c.harden > candidates.length) ctx.log(`--harden ${c.harden}: the field has ${candidates.length} logic tiles; hardening all of them`);
     if (toHarden.length > 0) {
       const { backend } = await chooseYosys('auto');
-      const marked = readMarkedLiberty(kit.liberty, kit.dontUseList, [PHYSICAL_DONT_USE]);
-      const cells = parseCellLibrary(marked.text);
-      const libPath = join(work, 'cells.lib');
-      writeFileSync(libPath, marked.text);
+      const { text: libertyText, cells, libPath } = writeTileLiberty(kit, work);
       ctx.progress.start(toHarden.length, 'tiles', 'harden');
       for (const t of toHarden) {
         const inGroup = plan.tiles.filter((o) => o.layer === t.layer && o.role === t.role).length;
@@ -117,7 +112,7 @@ export const assembleStage = defineStage({
         const id = gen.ids[0];
         const dir = join(tileWork, id);
         const golden = JSON.parse(readFileSync(join(dir, 'golden.json'), 'utf8')) as { top: string };
-        if (backend === 'native' && !existsSync(join(dir, 'cells.lib'))) writeFileSync(join(dir, 'cells.lib'), marked.text);
+        if (backend === 'native' && !existsSync(join(dir, 'cells.lib'))) writeFileSync(join(dir, 'cells.lib'), libertyText);
         writeFileSync(join(dir, 'synth.ys'), synthScript({ liberty: 'cells.lib', sources: ['rtl.v'], modules: [{ top: golden.top, stem: 'netlist' }] }));
         await runYosysScript(ctx, backend, dir, 'synth.ys', [join(dir, 'rtl.v'), libPath]);
         const phys = await implementTile(ctx, kit, cells, libPath, backend, { id, top: golden.top, netlistJson: join(dir, 'netlist.json'), rtl: join(dir, 'rtl.v') }, join(tileWork, 'physical'), join(out, 'hardened', t.id), {

@@ -7,7 +7,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { UserError, defineStage, defineVars, int, list, str, writeJsonAtomic } from '@hardwire/core';
-import { PHYSICAL_DONT_USE, cellArea, chooseYosys, findKit, netlistTransistors, openStaScript, parseCellLibrary, parseStaOutput, parseYosysStat, readMarkedLiberty, runYosysScript, synthScript, transistorCounts } from '@hardwire/eda';
+import { cellArea, chooseYosys, findKit, netlistTransistors, openStaScript, parseStaOutput, parseYosysStat, runYosysScript, synthScript, transistorCounts, writeTileLiberty } from '@hardwire/eda';
 import { modelVar, type Inventory } from '@hardwire/models';
 import { inputBitsVar } from '@hardwire/blocks';
 import { blockVar, groupVar, quantVar, seedVar, tailDofVar, tailsVar, weightsFingerprint, weightsVar } from '@hardwire/quant';
@@ -55,13 +55,9 @@ export const calibrateStage = defineStage({
     const inventory = JSON.parse(readFileSync(ctx.inputPath('inventory'), 'utf8')) as Inventory;
     const kit = findKit(c.pdkRoot);
     const { backend } = await chooseYosys('auto');
-    const marked = readMarkedLiberty(kit.liberty, kit.dontUseList, [PHYSICAL_DONT_USE]);
-    const cells = parseCellLibrary(marked.text);
     const perCell = transistorCounts(readFileSync(kit.cdl, 'utf8'));
     const work = join(ctx.stageDir, 'work');
-    mkdirSync(work, { recursive: true });
-    const libPath = join(work, 'cells.lib');
-    writeFileSync(libPath, marked.text);
+    const { text: libertyText, cells, libPath } = writeTileLiberty(kit, work);
     const jobs: { size: (typeof sizes)[number]; arch: 'da' | 'parallel'; dir: string; id: string }[] = [];
     for (const size of sizes) {
       const gen = await writeTileFolders({ c, inventory, rows: size.rows, cols: size.cols, row: 0, col: 0, archs: c.calibrationArchs as Array<'da' | 'parallel'>, outRoot: join(work, 'tiles') });
@@ -74,7 +70,7 @@ export const calibrateStage = defineStage({
     let next = 0;
     const one = async (job: (typeof jobs)[number]) => {
       const golden = JSON.parse(readFileSync(join(job.dir, 'golden.json'), 'utf8')) as { top: string; rows: number; cols: number; inputBits: number; outputBits: number; instances: number; arch: string };
-      if (backend === 'native' && !existsSync(join(job.dir, 'cells.lib'))) writeFileSync(join(job.dir, 'cells.lib'), marked.text);
+      if (backend === 'native' && !existsSync(join(job.dir, 'cells.lib'))) writeFileSync(join(job.dir, 'cells.lib'), libertyText);
       writeFileSync(join(job.dir, 'synth.ys'), synthScript({ liberty: 'cells.lib', sources: ['rtl.v'], modules: [{ top: golden.top, stem: 'netlist' }] }));
       await runYosysScript(ctx, backend, job.dir, 'synth.ys', [join(job.dir, 'rtl.v'), libPath]);
       const stat = parseYosysStat(readFileSync(join(job.dir, 'netlist.stat.json'), 'utf8'), golden.top);

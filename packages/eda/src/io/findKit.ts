@@ -2,7 +2,8 @@
  * Find the SKY130 high-density standard-cell kit (edge): `--pdk-root DIR`, then `PDK_ROOT` (open_pdks
  * layout `sky130A/libs.ref/sky130_fd_sc_hd/...`), then `../shared/pdk/sky130hd` beside the checkout.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { parseCellLibrary } from '../liberty/cellLibrary.ts';
 import { markDontUse, parseDontUseList } from '../liberty/markDontUse.ts';
 import { join } from 'node:path';
 import { REPO_ROOT, UserError, sharedRoot } from '@hardwire/core';
@@ -105,3 +106,15 @@ export function readMarkedLiberty(liberty: string, dontUseList?: string, extraLi
 
 /** Cells the physical flow keeps out of tiles (qrouter cannot reach a pin; see the file's header). */
 export const PHYSICAL_DONT_USE = join(REPO_ROOT, 'pdk', 'sky130hd', 'physical-dont-use.txt');
+
+/**
+ * The Liberty every tile is synthesized against (edge): the kit's, with the kit's dont_use list and the
+ * physical flow's marked, written to `<dir>/cells.lib`; with the parsed cells.
+ */
+export function writeTileLiberty(kit: StdCellKit, dir: string): { text: string; libPath: string; cells: ReturnType<typeof parseCellLibrary> } {
+  const marked = readMarkedLiberty(kit.liberty, kit.dontUseList, [PHYSICAL_DONT_USE]);
+  mkdirSync(dir, { recursive: true });
+  const libPath = join(dir, 'cells.lib');
+  writeFileSync(libPath, marked.text);
+  return { text: marked.text, libPath, cells: parseCellLibrary(marked.text) };
+}

@@ -108,6 +108,21 @@ export function isPhysicalCell(macro: string): boolean {
   return /__(fill|decap|diode|tapvpwrvgnd)_/.test(macro);
 }
 
+/** The placement's x extent and its rows (components grouped by y), shared by the row passes below. */
+export function rowsAndExtent(components: readonly DefComponent[], widthDbu: (macro: string) => number): { x0: number; x1: number; rows: Map<number, DefComponent[]> } {
+  let x0 = Infinity;
+  let x1 = -Infinity;
+  const rows = new Map<number, DefComponent[]>();
+  for (const c of components) {
+    x0 = Math.min(x0, c.xDbu);
+    x1 = Math.max(x1, c.xDbu + widthDbu(c.macro));
+    const row = rows.get(c.yDbu);
+    if (row) row.push(c);
+    else rows.set(c.yDbu, [c]);
+  }
+  return { x0, x1, rows };
+}
+
 export interface RefillOptions {
   /** Site width in DEF units. */
   readonly siteDbu: number;
@@ -138,18 +153,7 @@ export interface RefillResult {
 export function refillRows(components: readonly DefComponent[], widthDbu: (macro: string) => number, o: RefillOptions): RefillResult {
   const tapWidth = widthDbu(o.tapMacro);
   const spacing = Math.round(o.tapSpacingUm * o.dbuPerUm);
-  let x0 = Infinity;
-  let x1 = -Infinity;
-  for (const c of components) {
-    x0 = Math.min(x0, c.xDbu);
-    x1 = Math.max(x1, c.xDbu + widthDbu(c.macro));
-  }
-  const rows = new Map<number, DefComponent[]>();
-  for (const c of components) {
-    const row = rows.get(c.yDbu) ?? [];
-    row.push(c);
-    rows.set(c.yDbu, row);
-  }
+  const { x0, x1, rows } = rowsAndExtent(components, widthDbu);
   const out: DefComponent[] = [];
   let taps = 0;
   let fills = 0;
@@ -308,14 +312,7 @@ export interface PinAccessRules {
  * placement's x extent; a row that would overflow is left as placed. Run on logic cells, before the refill.
  */
 export function destackFlops(components: readonly DefComponent[], widthDbu: (macro: string) => number, rules: PinAccessRules): DestackResult {
-  let x0 = Infinity;
-  let x1 = -Infinity;
-  for (const c of components) {
-    x0 = Math.min(x0, c.xDbu);
-    x1 = Math.max(x1, c.xDbu + widthDbu(c.macro));
-  }
-  const rows = new Map<number, DefComponent[]>();
-  for (const c of components) rows.set(c.yDbu, [...(rows.get(c.yDbu) ?? []), c]);
+  const { x0, x1, rows } = rowsAndExtent(components, widthDbu);
   const ys = [...rows.keys()].sort((a, b) => a - b);
   let rowHeight = Infinity;
   for (let i = 1; i < ys.length; i++) rowHeight = Math.min(rowHeight, ys[i] - ys[i - 1]);

@@ -3,7 +3,7 @@ import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync,
 import { join } from 'node:path';
 import { defineStage, defineVars, int, oneOf, str, writeJsonAtomic } from '@hardwire/core';
 import { chooseYosys, runYosysScript } from '../drivers/runYosys.ts';
-import { PHYSICAL_DONT_USE, findKit, readMarkedLiberty } from '../io/findKit.ts';
+import { findKit, writeTileLiberty } from '../io/findKit.ts';
 import { cellArea, parseCellLibrary } from '../liberty/cellLibrary.ts';
 import { netlistTransistors, transistorCounts } from '../cdl/transistorCounts.ts';
 import { parseYosysStat, synthScript } from '../yosys/synthScript.ts';
@@ -28,13 +28,9 @@ export const synthesisStage = defineStage({
     const c = ctx.config;
     const kit = findKit(c.pdkRoot);
     const { backend, version } = await chooseYosys(c.yosys);
-    const marked = readMarkedLiberty(kit.liberty, kit.dontUseList, [PHYSICAL_DONT_USE]);
-    const cells = parseCellLibrary(marked.text);
     const perCell = transistorCounts(readFileSync(kit.cdl, 'utf8'));
     const work = join(ctx.stageDir, 'work');
-    mkdirSync(work, { recursive: true });
-    const libPath = join(work, 'cells.lib');
-    writeFileSync(libPath, marked.text);
+    const { cells, libPath } = writeTileLiberty(kit, work);
     const inputDir = ctx.inputPath('tiles');
     const ids = readdirSync(inputDir).sort();
     const metrics: Record<string, number> = {};

@@ -8,7 +8,7 @@
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { UserError, bool, defineStage, defineVars, int, num, oneOf, str, writeJsonAtomic, type Finding, type StageContext } from '@hardwire/core';
-import { PHYSICAL_DONT_USE, chooseYosys, findKit, implementTile, orfsDesignFiles, parseCellLibrary, parseOrfsMetadata, physicalToolVersions, readMarkedLiberty, type PhysicalOptions } from '@hardwire/eda';
+import { chooseYosys, findKit, implementTile, orfsDesignFiles, parseOrfsMetadata, physicalToolVersions, writeTileLiberty, type PhysicalOptions } from '@hardwire/eda';
 import { compileNetlist, type YosysNetlistJson } from '@hardwire/gatesim';
 import { checkTile, tileVectors } from '../checkTile.ts';
 import { checkSeedVar } from '../vars.ts';
@@ -64,12 +64,8 @@ export const physicalStage = defineStage({
     if (c.backend === 'openroad') return runOpenroadBackend(ctx, ids, inputDir, outRoot, c.clockNs, c.density);
     const kit = findKit(c.pdkRoot);
     const { backend } = await chooseYosys('auto');
-    const marked = readMarkedLiberty(kit.liberty, kit.dontUseList, [PHYSICAL_DONT_USE]);
-    const cells = parseCellLibrary(marked.text);
     const work = join(ctx.stageDir, 'work');
-    mkdirSync(work, { recursive: true });
-    const libertyPath = join(work, 'cells.lib');
-    writeFileSync(libertyPath, marked.text);
+    const { cells, libPath: libertyPath } = writeTileLiberty(kit, work);
     const options: PhysicalOptions = {
       density: c.density,
       maxFanout: c.maxFanout,
