@@ -16,23 +16,18 @@ text = layout.layer(235, 5)
 top = layout.create_cell(job['top'])
 top.shapes(outline).insert(pya.DBox(0, 0, job['fieldWidthUm'], job['fieldHeightUm']))
 for inst in job['instances']:
+    holder = layout.create_cell(inst['cell'])
     if inst.get('gds'):
-        before = set(c.cell_index() for c in layout.each_cell())
+        # The routed layout sits at the lower-left corner of its footprint, the label near the top.
         layout.read(inst['gds'])
-        cell = layout.cell(inst['gdsTop'])
-        # The routed layout sits at the lower-left corner of its footprint; the footprint outline and label go with it.
-        holder = layout.create_cell(inst['cell'])
-        holder.insert(pya.DCellInstArray(cell.cell_index(), pya.DTrans(0, 0)))
-        holder.shapes(outline).insert(pya.DBox(0, 0, inst['wUm'], inst['hUm']))
-        label = pya.DText(inst['label'], pya.DTrans(inst['wUm'] * 0.04, inst['hUm'] * 0.9))
-        label.size = inst['hUm'] * 0.025
-        holder.shapes(text).insert(label)
+        holder.insert(pya.DCellInstArray(layout.cell(inst['gdsTop']).cell_index(), pya.DTrans(0, 0)))
+        label_y = inst['hUm'] * 0.9
     else:
-        holder = layout.create_cell(inst['cell'])
-        holder.shapes(outline).insert(pya.DBox(0, 0, inst['wUm'], inst['hUm']))
-        label = pya.DText(inst['label'], pya.DTrans(inst['wUm'] * 0.04, inst['hUm'] * 0.5))
-        label.size = inst['hUm'] * 0.025
-        holder.shapes(text).insert(label)
+        label_y = inst['hUm'] * 0.5
+    holder.shapes(outline).insert(pya.DBox(0, 0, inst['wUm'], inst['hUm']))
+    label = pya.DText(inst['label'], pya.DTrans(inst['wUm'] * 0.04, label_y))
+    label.size = inst['hUm'] * 0.025
+    holder.shapes(text).insert(label)
     top.insert(pya.DCellInstArray(holder.cell_index(), pya.DTrans(inst['xUm'], inst['yUm'])))
 layout.write(out)
 `;

@@ -90,6 +90,8 @@ export function estimateModel(m: ModelShape, o: EstimateOptions): Estimate {
   const transistors: Record<string, number> = {};
   const area: Record<string, number> = {};
   const b = o.basis;
+  // One production tile of the hardwired architectures (undefined for rom).
+  const perTile = o.arch === 'rom' ? undefined : predict(requireModel(o), { instances: b.instancesPerBlock * ((b.rows * b.cols) / b.k), rows: b.rows, cols: b.cols, inputBits: b.inputBits, outputBits: b.outputBits });
   if (o.arch === 'rom') {
     const bits = weightParams * o.weightBits;
     const rowScales = matrices.reduce((s, t) => s + t.params / t.shape[t.shape.length - 1], 0) * 16;
@@ -98,12 +100,8 @@ export function estimateModel(m: ModelShape, o: EstimateOptions): Estimate {
     transistors.mac_units = m.layers * CONSTANTS.romMacsPerHidden.value * m.hiddenSize * CONSTANTS.romMacTransistors.value;
     area.mac_units = logicMm2(transistors.mac_units);
   } else {
-    const model = o.models[o.arch];
-    if (!model) throw new Error(`no tile model for ${o.arch}`);
-    const blocksPerTile = (b.rows * b.cols) / b.k;
-    const perTile = predict(model, { instances: b.instancesPerBlock * blocksPerTile, rows: b.rows, cols: b.cols, inputBits: b.inputBits, outputBits: b.outputBits });
     const tiles = weightParams / (b.rows * b.cols);
-    transistors.weights_logic = tiles * perTile.transistors;
+    transistors.weights_logic = tiles * perTile!.transistors;
     area.weights_logic = logicMm2(transistors.weights_logic);
   }
   transistors.attention_units = m.layers * m.heads * CONSTANTS.attentionTransistorsPerHead.value;
@@ -129,7 +127,7 @@ export function estimateModel(m: ModelShape, o: EstimateOptions): Estimate {
       : o.arch === 'da'
         ? m.layers * (matrixStages * (b.inputBits + CONSTANTS.daCyclesOverhead.value) + attn)
         : m.layers * (paramsPerLayer / (CONSTANTS.romMacsPerHidden.value * m.hiddenSize) + attn);
-  const tileAreaMm2 = o.arch === 'rom' ? perReticle / 64 : logicMm2(predict(o.models[o.arch], { instances: b.instancesPerBlock * ((b.rows * b.cols) / b.k), rows: b.rows, cols: b.cols, inputBits: b.inputBits, outputBits: b.outputBits }).transistors);
+  const tileAreaMm2 = perTile ? logicMm2(perTile.transistors) : perReticle / 64;
   return {
     model: m.id,
     node: o.node,
@@ -148,6 +146,12 @@ export function estimateModel(m: ModelShape, o: EstimateOptions): Estimate {
     powerW: b.sky130EnergyPerTransistorJ === undefined ? undefined : ((totalTransistors - (transistors.kv_sram ?? 0) - (transistors.weights_rom ?? 0)) * b.sky130EnergyPerTransistorJ * clockMHz * 1e6) / node.energyDivisorVsSky130.value,
     yield: fieldYield(perReticle, tileAreaMm2, node.defectsPerCm2.value, CONSTANTS.negativeBinomialAlpha.value, CONSTANTS.targetFieldYield.value),
   };
+}
+
+function requireModel(o: EstimateOptions): Pick<TileModel, 'transistorCoefficients' | 'areaCoefficients'> {
+  const model = o.models[o.arch];
+  if (!model) throw new Error(`no tile model for ${o.arch}`);
+  return model;
 }
 
 export interface YieldEstimate {

@@ -4,6 +4,7 @@
  * offline on any machine; nothing is fetched. A small inline script marks the page `data-images-ok` with
  * the number of images that decoded and reports each broken one on the console.
  */
+import { ruleHolds, ruleMatches, type MetricRule } from '@hardwire/core';
 
 export interface ReportImage {
   readonly section: string;
@@ -21,11 +22,8 @@ export interface ReportFinding {
   readonly message: string;
 }
 
-export interface ReportRule {
-  readonly compare: string;
-  readonly value: number;
-  readonly optional?: boolean;
-}
+/** A flow rule as the report shows it (the runner's MetricRule). */
+export type ReportRule = MetricRule;
 
 export interface ReportInput {
   readonly title: string;
@@ -66,24 +64,6 @@ function formatValue(v: number | string): string {
   return a !== 0 && (a < 1e-3 || a >= 1e9) ? v.toExponential(3) : String(Number(v.toPrecision(6)));
 }
 
-/** Does `name` match a rule key (`*` matches any run of characters)? */
-function ruleMatches(key: string, name: string): boolean {
-  const re = new RegExp(`^${key.split('*').map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
-  return re.test(name);
-}
-
-function compare(v: number, c: string, x: number): boolean {
-  switch (c) {
-    case '==': return v === x;
-    case '!=': return v !== x;
-    case '<': return v < x;
-    case '<=': return v <= x;
-    case '>': return v > x;
-    case '>=': return v >= x;
-    default: return false;
-  }
-}
-
 export interface CheckRow {
   readonly rule: string;
   readonly metric: string;
@@ -95,11 +75,11 @@ export interface CheckRow {
 export function checkRows(rules: Readonly<Record<string, ReportRule>>, metrics: Readonly<Record<string, number | string>>): CheckRow[] {
   const rows: CheckRow[] = [];
   for (const [key, rule] of Object.entries(rules)) {
-    const names = Object.keys(metrics).filter((n) => ruleMatches(key, n)).sort();
+    const names = ruleMatches(metrics, key);
     if (names.length === 0) rows.push({ rule: `${key} ${rule.compare} ${rule.value}`, metric: key, value: undefined, pass: rule.optional ? null : false });
     for (const n of names) {
       const v = metrics[n];
-      rows.push({ rule: `${rule.compare} ${rule.value}`, metric: n, value: v, pass: typeof v === 'number' ? compare(v, rule.compare, rule.value) : false });
+      rows.push({ rule: `${rule.compare} ${rule.value}`, metric: n, value: v, pass: typeof v === 'number' ? ruleHolds(v, rule) : false });
     }
   }
   return rows;

@@ -6,4 +6,4 @@ export * from './vars.ts';
 export { tileGenerateStage, shortTensorName } from './stages/generateStage.ts';
 export { gateSimCheckStage } from './stages/checkStage.ts';
 export { physicalStage } from './stages/physicalStage.ts';
-export { writeTileFolders, type TileGenConfig } from './stages/generateStage.ts';
+export { tileGenVars, writeTileFolders, type TileGenConfig } from './stages/generateStage.ts';

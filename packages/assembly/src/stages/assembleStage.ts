@@ -7,6 +7,7 @@
  * GDS files, our DEF reader on the DEF.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import { defineStage, defineVars, int, num, str, UserError, writeJsonAtomic } from '@hardwire/core';
 import {
@@ -19,10 +20,9 @@ import {
   runYosysScript,
   synthScript,
 } from '@hardwire/eda';
-import { modelVar, type Inventory } from '@hardwire/models';
-import { inputBitsVar } from '@hardwire/blocks';
-import { blockVar, groupVar, quantVar, seedVar, tailDofVar, tailsVar, weightsFingerprint, weightsVar } from '@hardwire/quant';
-import { tileVar, writeTileFolders } from '@hardwire/tiles';
+import type { Inventory } from '@hardwire/models';
+import { weightsFingerprint } from '@hardwire/quant';
+import { tileGenVars, tileVar, writeTileFolders } from '@hardwire/tiles';
 import { stitchCrossings, svgToPng, type PlanForImages } from '@hardwire/render';
 import { GRID_Y_UM, countOverlaps, fieldAssemblySvg, fieldDef, fieldGdsJob, hardenWindow, macroName, macroSizeUm, openroadFieldTcl, placedOriginUm, tileLef, type AsmField, type AsmTile } from '../abstracts.ts';
 import { KLAYOUT_FIELD_GDS, KLAYOUT_WAFER_GDS } from '../scripts.ts';
@@ -47,15 +47,7 @@ export const assembleStage = defineStage({
     harden: int({ default: 0, min: 0, max: 64, doc: 'Route the first N logic tiles of the field for real (an ROWSxCOLS window of each tile\'s own weights through the physical flow, minutes each).' }),
     pinPitchUm: num({ default: 10, min: 0.1, unit: 'µm', doc: 'Pin pitch on tile and field edges; a pin stands for a share of the bus when the edge is too short for one pin per bit.' }),
     imagePx: int({ default: 2000, min: 300, max: 8000, unit: 'px', doc: 'Side of the field picture.' }),
-    model: modelVar,
-    weights: weightsVar,
-    quant: quantVar,
-    block: blockVar,
-    group: groupVar,
-    seed: seedVar,
-    tails: tailsVar,
-    tailDof: tailDofVar,
-    inputBits: inputBitsVar,
+    ...tileGenVars,
     tile: tileVar,
     pdkRoot: str({ doc: 'sky130hd kit folder (else PDK_ROOT, then ../shared/pdk/sky130hd).' }),
   }),
@@ -144,7 +136,6 @@ export const assembleStage = defineStage({
     const fieldGds = join(out, `field-${field.id}.gds`);
     writeFileSync(join(work, 'field_gds.py'), KLAYOUT_FIELD_GDS);
     await ctx.exec('klayout', ['-zz', '-r', join(work, 'field_gds.py'), '-rd', `job=${join(work, 'field.json')}`, '-rd', `out=${join(out, 'field.partial.gds')}`], { cwd: work });
-    const { rename } = await import('node:fs/promises');
     await rename(join(out, 'field.partial.gds'), fieldGds);
     const layouts = new Map<string, { png: string; wUm: number; hUm: number }>();
     for (const [tileId, h] of hardened) {
@@ -179,7 +170,6 @@ export const assembleStage = defineStage({
     let maxDefError = 0;
     let missing = 0;
     for (const t of tiles) {
-      const want = placedOriginUm(t, field);
       const got = fieldBack.instances.find((i) => i.cell === macroName(t.id));
       if (!got) {
         missing += 1;
@@ -187,7 +177,6 @@ export const assembleStage = defineStage({
       }
       // Error against the floorplan itself (mm -> µm), not against our snapped position.
       maxGdsError = Math.max(maxGdsError, Math.abs(got.xUm - (t.x - field.x) * 1000), Math.abs(got.yUm - (t.y - field.y) * 1000));
-      void want;
     }
     const def = parseDef(readFileSync(defPath, 'utf8'));
     for (const t of tiles) {

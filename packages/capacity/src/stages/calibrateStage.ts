@@ -8,10 +8,9 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { UserError, defineStage, defineVars, int, list, str, writeJsonAtomic } from '@hardwire/core';
 import { cellArea, chooseYosys, findKit, netlistTransistors, openStaScript, parseStaOutput, parseYosysStat, runYosysScript, synthScript, transistorCounts, writeTileLiberty } from '@hardwire/eda';
-import { modelVar, type Inventory } from '@hardwire/models';
-import { inputBitsVar } from '@hardwire/blocks';
-import { blockVar, groupVar, quantVar, seedVar, tailDofVar, tailsVar, weightsFingerprint, weightsVar } from '@hardwire/quant';
-import { writeTileFolders } from '@hardwire/tiles';
+import type { Inventory } from '@hardwire/models';
+import { weightsFingerprint } from '@hardwire/quant';
+import { tileGenVars, writeTileFolders } from '@hardwire/tiles';
 import { FEATURE_NAMES, fitTileModel, leaveOneOut, type TileSample } from '../calibrate.ts';
 import { CONSTANTS } from '../constants.ts';
 
@@ -28,15 +27,7 @@ export const calibrateStage = defineStage({
     productionTile: str({ default: '16x32', doc: 'Tile size the whole-model estimate is built from (one of the calibration sizes).' }),
     calibrationArchs: list({ default: ['da', 'parallel'], choices: ['da', 'parallel'], doc: 'Architectures to calibrate.' }),
     synthJobs: int({ default: 2, min: 1, max: 64, doc: 'Tiles synthesized at once.' }),
-    model: modelVar,
-    weights: weightsVar,
-    quant: quantVar,
-    block: blockVar,
-    group: groupVar,
-    seed: seedVar,
-    tails: tailsVar,
-    tailDof: tailDofVar,
-    inputBits: inputBitsVar,
+    ...tileGenVars,
     pdkRoot: str({ doc: 'sky130hd kit folder (else PDK_ROOT, then ../shared/pdk/sky130hd).' }),
   }),
   async cacheSalt(config) {

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { defineStage, defineVars, int, list, num, oneOf, writeFileAtomic, writeJsonAtomic } from '@hardwire/core';
 import { MODEL_CATALOG, buildInventory, type Inventory, type ModelConfig } from '@hardwire/models';
 import { barChartSvg, svgToPng } from '@hardwire/render';
-import { CAPACITY_ARCHS, CAPACITY_NODES, CONSTANTS, constantRows, type CapacityArch, type CapacityNode } from '../constants.ts';
+import { CAPACITY_ARCHS, CAPACITY_NODES, constantRows, type CapacityArch, type CapacityNode } from '../constants.ts';
 import { estimateModel, llamaShapeAt, type Estimate, type ModelShape, type TileBasis } from '../estimate.ts';
 import type { TileModel } from '../calibrate.ts';
 
@@ -161,7 +161,6 @@ export const studyStage = defineStage({
       metrics.study__anchor__tokens_per_s = Math.round(anchor.tokensPerS);
     }
     metrics.study__rows__count = rows.length;
-    void CONSTANTS;
     return { views: { study: 'study' }, metrics };
   },
 });

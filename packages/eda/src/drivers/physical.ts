@@ -4,6 +4,7 @@
  * runs through `ctx.exec` (argv arrays; the exact command lands in COMMANDS and its output in the log).
  */
 import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { StageContext } from '@hardwire/core';
 import type { StdCellKit } from '../io/findKit.ts';
@@ -285,7 +286,6 @@ export function skyFlopRules(siteDbu: number, dbuPerUm: number): PinAccessRules 
 }
 
 async function renameInto(from: string, to: string): Promise<void> {
-  const { rename } = await import('node:fs/promises');
   await rename(from, to);
 }
 

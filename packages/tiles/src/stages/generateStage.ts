@@ -15,6 +15,9 @@ export function shortTensorName(name: string): string {
   return m ? `l${m[1]}.${m[2]}` : name.replace(/\.weight$/, '').replace(/[^A-Za-z0-9_.]/g, '_');
 }
 
+/** The vars the tile generator reads (model, weights and quantization): shared by every stage that cuts tiles. */
+export const tileGenVars = { model: modelVar, weights: weightsVar, quant: quantVar, block: blockVar, group: groupVar, seed: seedVar, tails: tailsVar, tailDof: tailDofVar, inputBits: inputBitsVar };
+
 /** Config of the tile generator (the Tile.Generate vars). */
 export interface TileGenConfig {
   readonly weights?: string;
@@ -110,7 +113,7 @@ export const tileGenerateStage = defineStage({
   version: '1',
   inputs: ['inventory'],
   outputs: ['tiles'],
-  vars: defineVars({ model: modelVar, weights: weightsVar, quant: quantVar, block: blockVar, group: groupVar, seed: seedVar, tails: tailsVar, tailDof: tailDofVar, tile: tileVar, tileAt: tileAtVar, tensor: tensorVar, tileArchs: tileArchsVar, inputBits: inputBitsVar }),
+  vars: defineVars({ ...tileGenVars, tile: tileVar, tileAt: tileAtVar, tensor: tensorVar, tileArchs: tileArchsVar }),
   async cacheSalt(config) {
     return { weights: await weightsFingerprint(config.weights) };
   },
