@@ -4,7 +4,6 @@
  * stated so a reviewer can change it (each is a flag of the study). Measured figures come from the run itself
  * (synthesized and routed tiles) and are reported beside these.
  */
-import { NODE_LOGIC_MTR_PER_MM2, NODE_SRAM_BITCELL_UM2 } from '@hardwire/floorplan';
 
 export type ConstantKind = 'sourced' | 'derived' | 'assumption';
 
@@ -31,29 +30,29 @@ export const NODE_CONSTANTS: Readonly<Record<CapacityNode, { logicMTrPerMm2?: Co
     energyDivisorVsSky130: c(1, '×', 'derived', 'reference node (switching power from OpenSTA on the sample tiles)'),
   },
   n7: {
-    logicMTrPerMm2: c(NODE_LOGIC_MTR_PER_MM2.n7.density, 'MTr/mm²', 'sourced', NODE_LOGIC_MTR_PER_MM2.n7.source),
-    sramBitcellUm2: c(NODE_SRAM_BITCELL_UM2.n7, 'µm²', 'sourced', 'TSMC N7 high-density SRAM bitcell 0.027 µm²'),
+    logicMTrPerMm2: c(91, 'MTr/mm²', 'sourced', 'TSMC N7, 91 MTr/mm² (domain brief §6)'),
+    sramBitcellUm2: c(0.027, 'µm²', 'sourced', 'TSMC N7 high-density SRAM bitcell 0.027 µm²'),
     defectsPerCm2: c(0.09, '/cm²', 'sourced', 'TSMC N7 in volume, 0.09 /cm² (domain brief §5)'),
     speedupVsSky130: c(4, '×', 'assumption', 'gate delay (FO4) ratio 130 nm to 7 nm taken as 4'),
     energyDivisorVsSky130: c(25, '×', 'assumption', 'switching energy per gate, 1.8 V to 0.75 V (5.8x in V²) times about 4x less capacitance'),
   },
   n6: {
-    logicMTrPerMm2: c(NODE_LOGIC_MTR_PER_MM2.n6.density, 'MTr/mm²', 'derived', NODE_LOGIC_MTR_PER_MM2.n6.source),
-    sramBitcellUm2: c(NODE_SRAM_BITCELL_UM2.n6, 'µm²', 'sourced', 'N6 shares the N7 bitcell, 0.027 µm²'),
+    logicMTrPerMm2: c(91 * 1.18, 'MTr/mm²', 'derived', 'TSMC N6, +18 % over N7 (domain brief §6)'),
+    sramBitcellUm2: c(0.027, 'µm²', 'sourced', 'N6 shares the N7 bitcell, 0.027 µm²'),
     defectsPerCm2: c(0.09, '/cm²', 'assumption', 'as N7 (same family)'),
     speedupVsSky130: c(4.2, '×', 'assumption', 'N7 plus about 5 %'),
     energyDivisorVsSky130: c(28, '×', 'assumption', 'N7 plus about 10 %'),
   },
   n5: {
-    logicMTrPerMm2: c(NODE_LOGIC_MTR_PER_MM2.n5.density, 'MTr/mm²', 'sourced', NODE_LOGIC_MTR_PER_MM2.n5.source),
-    sramBitcellUm2: c(NODE_SRAM_BITCELL_UM2.n5, 'µm²', 'sourced', 'TSMC N5 bitcell 0.021 µm²'),
+    logicMTrPerMm2: c(171, 'MTr/mm²', 'sourced', 'TSMC N5, 171 MTr/mm² cell level (domain brief §6)'),
+    sramBitcellUm2: c(0.021, 'µm²', 'sourced', 'TSMC N5 bitcell 0.021 µm²'),
     defectsPerCm2: c(0.1, '/cm²', 'sourced', 'TSMC N5 in volume, 0.10 /cm² (domain brief §5)'),
     speedupVsSky130: c(5, '×', 'assumption', 'FO4 ratio 130 nm to 5 nm taken as 5'),
     energyDivisorVsSky130: c(35, '×', 'assumption', 'N7 plus about 40 % (TSMC quotes 30 % less power N7 to N5 at iso speed)'),
   },
   n3: {
-    logicMTrPerMm2: c(NODE_LOGIC_MTR_PER_MM2.n3.density, 'MTr/mm²', 'sourced', NODE_LOGIC_MTR_PER_MM2.n3.source),
-    sramBitcellUm2: c(NODE_SRAM_BITCELL_UM2.n3, 'µm²', 'sourced', 'N3E bitcell 0.021 µm² (SRAM stopped scaling)'),
+    logicMTrPerMm2: c(290, 'MTr/mm²', 'sourced', 'TSMC N3, just under 300 MTr/mm² (domain brief §6)'),
+    sramBitcellUm2: c(0.021, 'µm²', 'sourced', 'N3E bitcell 0.021 µm² (SRAM stopped scaling)'),
     defectsPerCm2: c(0.1, '/cm²', 'assumption', 'taken as N5 in volume, 0.10 /cm²'),
     speedupVsSky130: c(5.8, '×', 'assumption', 'N5 plus about 15 %'),
     energyDivisorVsSky130: c(45, '×', 'assumption', 'N5 plus about 30 %'),

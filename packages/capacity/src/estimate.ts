@@ -8,6 +8,8 @@ import { CONSTANTS, NODE_CONSTANTS, type CapacityArch, type CapacityNode } from 
 import { predict, type TileModel } from './calibrate.ts';
 
 export interface ShapeTensor {
+  /** Catalog tensor name (matches the statistics' tensor names). */
+  readonly name?: string;
   readonly role: string;
   readonly layer: number | null;
   readonly shape: readonly number[];
@@ -50,6 +52,28 @@ export interface EstimateOptions {
   readonly batch: number;
   readonly models: Readonly<Record<string, Pick<TileModel, 'transistorCoefficients' | 'areaCoefficients'>>>;
   readonly basis: TileBasis;
+  /**
+   * Block instances of one production tile per tensor name, predicted from that tensor's block statistics
+   * (instances.ts); tensors not listed use the calibration tile's measured instances per block.
+   */
+  readonly tensorInstancesPerTile?: Readonly<Record<string, number>>;
+  /** Cell utilization of SKY130 logic, measured on routed tiles; default the table's logicUtilization. */
+  readonly sky130Utilization?: number;
+}
+
+/** One weight matrix of the estimate: its production tiles, their predicted instances, and its silicon at the node. */
+export interface TensorEstimate {
+  readonly name: string;
+  readonly role: string;
+  readonly layer: number | null;
+  readonly params: number;
+  readonly tiles: number;
+  /** Block instances per production tile (undefined for rom). */
+  readonly instancesPerTile?: number;
+  /** Where instancesPerTile came from: the tensor's own block statistics, or the calibration tile. */
+  readonly instancesFrom?: 'statistics' | 'calibration';
+  readonly transistors: number;
+  readonly areaMm2: number;
 }
 
 export interface Estimate {
@@ -70,6 +94,12 @@ export interface Estimate {
   /** First-order dynamic power of the logic (every logic transistor at the measured SKY130 energy, scaled by node), W; undefined without a power measurement. */
   readonly powerW?: number;
   readonly yield: YieldEstimate;
+  /** Every weight matrix (what a floorplan places as weight tiles). */
+  readonly tensors: readonly TensorEstimate[];
+  /** Non-weight silicon of one transformer layer: attention units, KV-cache SRAM, norms and activation buffers. */
+  readonly perLayerMm2: { readonly attentionUnits: number; readonly kvSram: number; readonly normAndBuffers: number };
+  /** Logic utilization used at this node. */
+  readonly logicUtilization: number;
 }
 
 const MATRIX = /^(attn\.(q|k|v|o)|mlp\.|moe\.|embed$|head$|proj\.in)/;
@@ -80,7 +110,7 @@ export function isHardwiredMatrix(t: ShapeTensor): boolean {
 
 export function estimateModel(m: ModelShape, o: EstimateOptions): Estimate {
   const node = NODE_CONSTANTS[o.node];
-  const util = CONSTANTS.logicUtilization.value;
+  const util = o.node === 'sky130' && o.sky130Utilization !== undefined ? o.sky130Utilization : CONSTANTS.logicUtilization.value;
   const logicMm2 = (transistors: number) =>
     o.node === 'sky130' ? (transistors * o.basis.sky130Um2PerTransistor) / util / 1e6 : transistors / (node.logicMTrPerMm2!.value * 1e6) / util;
   const bitcell = node.sramBitcellUm2!.value;
@@ -90,18 +120,33 @@ export function estimateModel(m: ModelShape, o: EstimateOptions): Estimate {
   const transistors: Record<string, number> = {};
   const area: Record<string, number> = {};
   const b = o.basis;
-  // One production tile of the hardwired architectures (undefined for rom).
-  const perTile = o.arch === 'rom' ? undefined : predict(requireModel(o), { instances: b.instancesPerBlock * ((b.rows * b.cols) / b.k), rows: b.rows, cols: b.cols, inputBits: b.inputBits, outputBits: b.outputBits });
+  const tensors: TensorEstimate[] = [];
+  // The calibration tile of the hardwired architectures (undefined for rom): the fallback instances and the yield's tile.
+  const calibrationInstances = b.instancesPerBlock * ((b.rows * b.cols) / b.k);
+  const perTile = o.arch === 'rom' ? undefined : predict(requireModel(o), { instances: calibrationInstances, rows: b.rows, cols: b.cols, inputBits: b.inputBits, outputBits: b.outputBits });
   if (o.arch === 'rom') {
-    const bits = weightParams * o.weightBits;
-    const rowScales = matrices.reduce((s, t) => s + t.params / t.shape[t.shape.length - 1], 0) * 16;
-    area.weights_rom = ((bits + rowScales) * bitcell * CONSTANTS.romBitcellOverSram.value) / CONSTANTS.romArrayEfficiency.value / 1e6;
-    transistors.weights_rom = bits + rowScales;
+    transistors.weights_rom = 0;
+    area.weights_rom = 0;
+    for (const t of matrices) {
+      const bits = t.params * o.weightBits + (t.params / t.shape[t.shape.length - 1]) * 16; // codes and a 16-bit scale per row
+      const mm2 = (bits * bitcell * CONSTANTS.romBitcellOverSram.value) / CONSTANTS.romArrayEfficiency.value / 1e6;
+      tensors.push({ name: t.name ?? t.role, role: t.role, layer: t.layer, params: t.params, tiles: 0, transistors: bits, areaMm2: mm2 });
+      transistors.weights_rom += bits;
+      area.weights_rom += mm2;
+    }
     transistors.mac_units = m.layers * CONSTANTS.romMacsPerHidden.value * m.hiddenSize * CONSTANTS.romMacTransistors.value;
     area.mac_units = logicMm2(transistors.mac_units);
   } else {
-    const tiles = weightParams / (b.rows * b.cols);
-    transistors.weights_logic = tiles * perTile!.transistors;
+    const model = requireModel(o);
+    transistors.weights_logic = 0;
+    for (const t of matrices) {
+      const own = t.name === undefined ? undefined : o.tensorInstancesPerTile?.[t.name];
+      const instances = own ?? calibrationInstances;
+      const tiles = t.params / (b.rows * b.cols);
+      const tr = tiles * predict(model, { instances, rows: b.rows, cols: b.cols, inputBits: b.inputBits, outputBits: b.outputBits }).transistors;
+      tensors.push({ name: t.name ?? t.role, role: t.role, layer: t.layer, params: t.params, tiles, instancesPerTile: instances, instancesFrom: own === undefined ? 'calibration' : 'statistics', transistors: tr, areaMm2: logicMm2(tr) });
+      transistors.weights_logic += tr;
+    }
     area.weights_logic = logicMm2(transistors.weights_logic);
   }
   transistors.attention_units = m.layers * m.heads * CONSTANTS.attentionTransistorsPerHead.value;
@@ -145,6 +190,13 @@ export function estimateModel(m: ModelShape, o: EstimateOptions): Estimate {
     tokensPerS: (clockMHz * 1e6) / cyclesPerToken,
     powerW: b.sky130EnergyPerTransistorJ === undefined ? undefined : ((totalTransistors - (transistors.kv_sram ?? 0) - (transistors.weights_rom ?? 0)) * b.sky130EnergyPerTransistorJ * clockMHz * 1e6) / node.energyDivisorVsSky130.value,
     yield: fieldYield(perReticle, tileAreaMm2, node.defectsPerCm2.value, CONSTANTS.negativeBinomialAlpha.value, CONSTANTS.targetFieldYield.value),
+    tensors,
+    perLayerMm2: {
+      attentionUnits: area.attention_units / Math.max(1, m.layers),
+      kvSram: area.kv_sram / Math.max(1, m.layers),
+      normAndBuffers: (area.norm_units + area.activation_buffers) / Math.max(1, m.layers),
+    },
+    logicUtilization: util,
   };
 }
 

@@ -2,5 +2,6 @@
 export * from './constants.ts';
 export * from './calibrate.ts';
 export * from './estimate.ts';
+export * from './instances.ts';
 export { calibrateStage } from './stages/calibrateStage.ts';
-export { estimateStage, studyStage } from './stages/studyStages.ts';
+export { estimateStage, routedUtilization, studyStage } from './stages/studyStages.ts';

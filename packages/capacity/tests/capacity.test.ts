@@ -66,6 +66,26 @@ describe('whole-model estimate', () => {
     expect(Object.keys(e.areaByCategoryMm2).sort()).toEqual(['activation_buffers', 'attention_units', 'io', 'kv_sram', 'mac_units', 'norm_units', 'weights_rom']);
     expect(e.reticles).toBe(Math.ceil(e.areaMm2 / (858 * CONSTANTS.fieldUtilization.value)));
   });
+  it('each matrix is costed at its own predicted instances; SKY130 logic at the routed utilization when given', () => {
+    const base = { arch: 'da' as const, node: 'n5' as const, weightBits: 3, context: 8192, batch: 1, models, basis };
+    const s = shape('llama-3.1-8b');
+    const plain = estimateModel(s, base);
+    expect(plain.tensors.every((t) => t.instancesFrom === 'calibration')).toBe(true);
+    const q0 = s.tensors.find((t) => t.role === 'attn.q' && t.layer === 0)!;
+    const more = estimateModel(s, { ...base, tensorInstancesPerTile: { [q0.name!]: 0.85 * 128 + 100 } });
+    const before = plain.tensors.find((t) => t.name === q0.name)!;
+    const after = more.tensors.find((t) => t.name === q0.name)!;
+    expect(after.instancesFrom).toBe('statistics');
+    // 100 more instances per tile at 50 transistors each (the da coefficient), over every tile of the matrix.
+    expect(after.transistors - before.transistors).toBeCloseTo(100 * 50 * (q0.params / (16 * 32)), 0);
+    expect(more.transistorsByCategory.weights_logic - plain.transistorsByCategory.weights_logic).toBeCloseTo(after.transistors - before.transistors, 0);
+    expect(plain.tensors.reduce((a, t) => a + t.areaMm2, 0)).toBeCloseTo(plain.areaByCategoryMm2.weights_logic, 6);
+    const sky = estimateModel(s, { ...base, node: 'sky130' });
+    const routed = estimateModel(s, { ...base, node: 'sky130', sky130Utilization: CONSTANTS.logicUtilization.value / 2 });
+    expect(routed.areaByCategoryMm2.weights_logic / sky.areaByCategoryMm2.weights_logic).toBeCloseTo(2, 9);
+    expect(routed.logicUtilization).toBeCloseTo(CONSTANTS.logicUtilization.value / 2, 9);
+    expect(estimateModel(s, { ...base, sky130Utilization: 0.1 }).areaMm2).toBe(plain.areaMm2); // only SKY130 is measured
+  });
   it('more context, bigger node or a bigger model never shrinks the area; a newer node never grows it', () => {
     const base = { arch: 'da' as const, node: 'n5' as const, weightBits: 3, context: 8192, batch: 1, models, basis };
     const a = estimateModel(shape('llama-3.1-8b'), base).areaMm2;

@@ -155,6 +155,7 @@ export async function runFlow(options: RunFlowOptions): Promise<RunFlowResult> {
 
     const inputHashes: Record<string, string> = {};
     for (const view of stage.inputs) inputHashes[view] = await hashPath(join(runDir, state.views[view]));
+    for (const view of stage.optionalInputs ?? []) if (state.views[view] !== undefined && existsSync(join(runDir, state.views[view]))) inputHashes[view] = await hashPath(join(runDir, state.views[view]));
     const salt = stage.cacheSalt ? await stage.cacheSalt(config as never) : {};
     const cacheable = stage.cacheable !== false;
     const cacheKey = sha256Hex(stableStringify({ stage: id, version: stage.version, code: await sourceTreeHash(REPO_ROOT), config, inputs: inputHashes, salt }));
@@ -293,6 +294,11 @@ async function runStage(stage: AnyStage, config: Record<string, unknown>, state:
     inputPath: (view) => {
       if (!stage.inputs.includes(view)) throw new StageError(stage.id, `reads view '${view}' it did not declare as an input`);
       return join(env.runDir, state.views[view]);
+    },
+    optionalInputPath: (view) => {
+      if (!(stage.optionalInputs ?? []).includes(view)) throw new StageError(stage.id, `reads view '${view}' it did not declare as an optional input`);
+      const path = state.views[view];
+      return path !== undefined && existsSync(join(env.runDir, path)) ? join(env.runDir, path) : undefined;
     },
     log: (line) => appendFileSync(logFile, line.endsWith('\n') ? line : line + '\n'),
     progress,

@@ -70,6 +70,8 @@ export interface StageContext<C> {
   readonly flow: { readonly name: string; readonly rules: Readonly<Record<string, MetricRule>> };
   /** Absolute path of an input view. */
   inputPath(view: ViewId): string;
+  /** Path of an optional input view, or undefined when no earlier stage of the run produced it. */
+  optionalInputPath(view: ViewId): string | undefined;
   /** Append a line to the stage log. */
   log(line: string): void;
   readonly progress: ProgressHandle;
@@ -93,6 +95,8 @@ export interface Stage<V extends VarSpecs = VarSpecs> {
   /** Bumped when the stage's behaviour changes; part of the cache key. */
   readonly version: string;
   readonly inputs: readonly ViewId[];
+  /** Views read when an earlier stage produced them (e.g. routed tiles), hashed into the cache key when present. */
+  readonly optionalInputs?: readonly ViewId[];
   readonly outputs: readonly ViewId[];
   readonly vars: V;
   /**

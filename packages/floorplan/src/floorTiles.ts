@@ -1,7 +1,9 @@
 /**
  * The tiles a floorplan places, in dataflow order (pure): embeddings, then per layer its attention,
- * KV-cache SRAM and MLP tiles, then the head. Each (layer, role) group's area is split into equal
- * square tiles no larger than `maxTileAreaMm2`.
+ * KV-cache SRAM and MLP tiles, then the head. Areas come from the capacity estimate (each weight matrix
+ * from its own block statistics through the calibrated tile model, at the node); a layer's attention
+ * units join its attention group, its norms and activation buffers its MLP group. Each (layer, role)
+ * group's area is split into equal square tiles no larger than `maxTileAreaMm2`.
  */
 
 export type FloorRole = 'embed' | 'attention' | 'kv' | 'mlp' | 'head';
@@ -17,13 +19,11 @@ export interface FloorTile {
 }
 
 export interface FloorTileInput {
-  readonly tensors: ReadonlyArray<{ readonly role: string; readonly layer: number | null; readonly params: number }>;
+  /** Weight matrices with their silicon at the node, mm². */
+  readonly tensors: ReadonlyArray<{ readonly role: string; readonly layer: number | null; readonly areaMm2: number }>;
   readonly hiddenSize: number;
-  readonly layers: number;
-  /** Silicon per weight coefficient, mm² (from measured tiles, scaled to the node). */
-  readonly areaPerCoefficientMm2: number;
-  /** KV-cache SRAM per layer, mm² (0: none). */
-  readonly kvAreaPerLayerMm2: number;
+  /** Non-weight silicon of every transformer layer, mm² (KV-cache SRAM 0: none placed). */
+  readonly perLayerMm2: { readonly attentionUnits: number; readonly kvSram: number; readonly normAndBuffers: number };
   readonly maxTileAreaMm2: number;
   /** Activation width between tiles, bits per element. */
   readonly activationBits: number;
@@ -37,15 +37,20 @@ function roleOf(tensorRole: string): FloorRole | undefined {
   return undefined;
 }
 
+function layerExtra(layer: number | null, role: FloorRole, perLayer: FloorTileInput['perLayerMm2']): number {
+  if (layer === null) return 0;
+  return role === 'attention' ? perLayer.attentionUnits : role === 'mlp' ? perLayer.normAndBuffers : 0;
+}
+
 export function floorTiles(input: FloorTileInput): FloorTile[] {
-  const groups = new Map<string, { layer: number | null; role: FloorRole; coefficients: number; order: number }>();
+  const groups = new Map<string, { layer: number | null; role: FloorRole; areaMm2: number; order: number }>();
   const order = (layer: number | null, role: FloorRole) => (role === 'embed' ? -1 : role === 'head' ? 1e9 : (layer ?? 0) * 10 + (role === 'attention' ? 1 : role === 'kv' ? 2 : 3));
   for (const t of input.tensors) {
     const role = roleOf(t.role);
     if (!role) continue;
     const key = `${t.layer}|${role}`;
-    const g = groups.get(key) ?? { layer: t.layer, role, coefficients: 0, order: order(t.layer, role) };
-    g.coefficients += t.params;
+    const g = groups.get(key) ?? { layer: t.layer, role, areaMm2: layerExtra(t.layer, role, input.perLayerMm2), order: order(t.layer, role) };
+    g.areaMm2 += t.areaMm2;
     groups.set(key, g);
   }
   const bus = input.hiddenSize * input.activationBits;
@@ -58,8 +63,8 @@ export function floorTiles(input: FloorTileInput): FloorTile[] {
   };
   const sorted = [...groups.values()].sort((a, b) => a.order - b.order);
   for (const g of sorted) {
-    emit(g.layer, g.role, g.coefficients * input.areaPerCoefficientMm2);
-    if (g.role === 'attention' && input.kvAreaPerLayerMm2 > 0) emit(g.layer, 'kv', input.kvAreaPerLayerMm2);
+    emit(g.layer, g.role, g.areaMm2);
+    if (g.role === 'attention' && g.layer !== null && input.perLayerMm2.kvSram > 0) emit(g.layer, 'kv', input.perLayerMm2.kvSram);
   }
   return tiles;
 }

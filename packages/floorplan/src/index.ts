@@ -3,7 +3,6 @@ export * from './reticleGrid.ts';
 export * from './floorTiles.ts';
 export * from './packField.ts';
 export * from './checkFloorplan.ts';
-export * from './nodes.ts';
 export { waferStage } from './stages/waferStage.ts';
 export { floorplanCheckStage } from './stages/checkStage.ts';
 export * from './bookshelf.ts';

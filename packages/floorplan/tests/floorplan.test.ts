@@ -13,7 +13,8 @@ const grid = bestFieldGrid({ diameterMm: 300, edgeExclusionMm: 3 }, { widthMm: 2
 describe('floorplan tiles and paths', () => {
   it('list tiles in dataflow order, split to the size limit, conserving area', () => {
     const inv = buildInventory(MODEL_CATALOG['llama-3.1-8b']);
-    const tiles = floorTiles({ tensors: inv.tensors, hiddenSize: 4096, layers: 32, areaPerCoefficientMm2: 1e-6, kvAreaPerLayerMm2: 2, maxTileAreaMm2: 25, activationBits: 8 });
+    const perLayerMm2 = { attentionUnits: 0.5, kvSram: 2, normAndBuffers: 0.25 };
+    const tiles = floorTiles({ tensors: inv.tensors.map((t) => ({ ...t, areaMm2: t.params * 1e-6 })), hiddenSize: 4096, perLayerMm2, maxTileAreaMm2: 25, activationBits: 8 });
     expect(tiles[0].role).toBe('embed');
     expect(tiles.at(-1)!.role).toBe('head');
     expect(tiles.map((t) => t.role).slice(0, 40)).toContain('kv');
@@ -21,7 +22,12 @@ describe('floorplan tiles and paths', () => {
     expect(layerOf).toEqual([...layerOf].sort((a, b) => a - b));
     const area = tiles.reduce((s, t) => s + t.w * t.h, 0);
     const matrices = inv.tensors.filter((t) => !t.role.startsWith('norm')).reduce((s, t) => s + t.params, 0);
-    expect(area).toBeCloseTo(matrices * 1e-6 + 32 * 2, 3);
+    expect(area).toBeCloseTo(matrices * 1e-6 + 32 * (0.5 + 2 + 0.25), 3);
+    // Per-layer units join their layer's groups; embeddings and head get none.
+    const embed = inv.tensors.find((t) => t.role === 'embed')!.params * 1e-6;
+    expect(tiles.filter((t) => t.role === 'embed').reduce((s, t) => s + t.w * t.h, 0)).toBeCloseTo(embed, 6);
+    const l0attention = inv.tensors.filter((t) => t.layer === 0 && t.role.startsWith('attn.')).reduce((s, t) => s + t.params, 0) * 1e-6 + 0.5;
+    expect(tiles.filter((t) => t.layer === 0 && t.role === 'attention').reduce((s, t) => s + t.w * t.h, 0)).toBeCloseTo(l0attention, 6);
     expect(Math.max(...tiles.map((t) => t.w * t.h))).toBeLessThanOrEqual(25 + 1e-9);
   });
 
@@ -80,13 +86,17 @@ describe('packing with ELK and the checks', () => {
 
 const hasKit = kitAvailable();
 describe.runIf(hasKit)('flow:wafer', () => {
-  it('floorplans llama-3.1-8b at n5 with no overlaps, nothing outside, readable floorplan.json', async () => {
+  it('floorplans llama-3.1-8b at n5 from the capacity estimate with no overlaps, nothing outside, readable floorplan.json', async () => {
     const out = mkdtempSync(join(tmpdir(), 'hw-wafer-'));
-    const { code, stderr } = await runCli(['wafer', '--model', 'llama-8b', '--tile', '8x16', '--out', out, '--no-cache']);
+    const { code, stderr } = await runCli(['wafer', '--model', 'llama-8b', '--out', out, '--no-cache']);
     expect(code, stderr).toBe(0);
     const m = JSON.parse(readFileSync(join(out, 'metrics.json'), 'utf8'));
     expect(m.quant__coefficients__count).toBe(6_979_321_856);
     expect(m).toMatchObject({ floorplan__overlap__count: 0, floorplan__outside__count: 0, floorplan__field_outside__count: 0, floorplan__wafer__count: 1, floorplan__field__full_per_wafer: 64 });
+    // The tiles carry the estimate's silicon: everything but the I/O ring, to rounding.
+    expect(m.floorplan__area__tiles_mm2).toBeCloseTo(m.capacity__area__mm2 - m.capacity__area__io__mm2, 0);
+    expect(m.floorplan__area__kv_per_layer_mm2).toBeCloseTo(m.capacity__area__kv_sram__mm2 / 32, 2);
+    expect(m.capacity__instances__tensors_from_pooled_statistics).toBe(2); // embeddings and head: not in the default statistics
     const plan = JSON.parse(readFileSync(join(out, '05-floorplan-wafer', 'floorplan.json'), 'utf8'));
     expect(plan.units).toBe('mm');
     expect(plan.tiles).toHaveLength(m.floorplan__tile__count);
@@ -103,7 +113,7 @@ describe.runIf(hasKit)('flow:wafer', () => {
       return;
     }
     const view = await openInChromium(join(out, 'report.html'), join(out, 'report-screenshot.png'));
-    const charts = 3; // block kinds of layer 0 and of the model, area by category
+    const charts = 4; // block kinds of layer 0 and of the model, floorplan and capacity area by category
     expect(view.imagesTotal).toBe(1 + m.floorplan__reticle__count + charts);
     expect(view.imagesDecoded).toBe(view.imagesTotal);
     expect(view.consoleMessages).toEqual([]);

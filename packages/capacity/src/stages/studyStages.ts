@@ -3,17 +3,19 @@
  * (flow:study): every llama model of the catalog x nodes x architectures, and the largest llama-shaped
  * model (interpolated between catalog shapes) one wafer holds per node and architecture, with a chart (edge).
  */
-import { mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { defineStage, defineVars, int, list, num, oneOf, writeFileAtomic, writeJsonAtomic } from '@hardwire/core';
+import { UserError, defineStage, defineVars, int, list, num, oneOf, writeFileAtomic, writeJsonAtomic, type Finding } from '@hardwire/core';
 import { MODEL_CATALOG, buildInventory, type Inventory, type ModelConfig } from '@hardwire/models';
 import { barChartSvg, svgToPng } from '@hardwire/render';
-import { CAPACITY_ARCHS, CAPACITY_NODES, constantRows, type CapacityArch, type CapacityNode } from '../constants.ts';
-import { estimateModel, llamaShapeAt, type Estimate, type ModelShape, type TileBasis } from '../estimate.ts';
-import type { TileModel } from '../calibrate.ts';
+import { CAPACITY_ARCHS, CAPACITY_NODES, CONSTANTS, constantRows, type CapacityArch, type CapacityNode } from '../constants.ts';
+import { estimateModel, isHardwiredMatrix, llamaShapeAt, type Estimate, type ModelShape, type TileBasis } from '../estimate.ts';
+import type { TileModel, TileSample } from '../calibrate.ts';
+import { expectedTileInstances, parseBlocksCsv, poolKinds, type KindCount } from '../instances.ts';
 
 interface Calibration {
   models: Record<string, TileModel>;
+  samples: TileSample[];
   basis: Array<TileBasis & { arch: string }>;
   productionTile: string;
 }
@@ -54,9 +56,10 @@ function estimateMetrics(e: Estimate, prefix = 'capacity'): Record<string, numbe
 
 export const estimateStage = defineStage({
   id: 'Capacity.Estimate',
-  summary: 'Silicon for the whole model at one node and architecture: area by category, transistors, reticles, wafers, yield with spares, clock and tokens/s, from the calibrated tile model.',
-  version: '1',
-  inputs: ['inventory', 'calibration'],
+  summary: 'Silicon for the whole model at one node and architecture: each matrix from its own block statistics through the calibrated tile model, area by category, transistors, reticles, wafers, yield with spares, clock and tokens/s.',
+  version: '2',
+  inputs: ['inventory', 'calibration', 'blocks', 'blocksCsv'],
+  optionalInputs: ['tilesPhysical'],
   outputs: ['estimate'],
   vars: defineVars({
     node: oneOf(CAPACITY_NODES, { default: 'n6', doc: 'Process node of the estimate.' }),
@@ -69,13 +72,66 @@ export const estimateStage = defineStage({
     const c = ctx.config;
     const inventory = JSON.parse(readFileSync(ctx.inputPath('inventory'), 'utf8')) as Inventory;
     const cal = JSON.parse(readFileSync(ctx.inputPath('calibration'), 'utf8')) as Calibration;
+    const stats = JSON.parse(readFileSync(ctx.inputPath('blocks'), 'utf8')) as { block: number; quant: string; signFold: boolean };
+    const histograms = parseBlocksCsv(readFileSync(ctx.inputPath('blocksCsv'), 'utf8'));
+    if (c.arch !== 'rom' && !cal.models[c.arch]) throw new UserError(`--arch ${c.arch}: the calibration fitted only ${Object.keys(cal.models).join(', ')} (add it to --calibration-archs)`);
+    const basis = basisFor(cal, c.arch);
+    if (stats.block !== basis.k) throw new UserError(`Capacity.Estimate: block statistics use k=${stats.block} but the calibration tiles k=${basis.k}; run both with the same --block`);
     const shape = shapeOf(MODEL_CATALOG[inventory.model]);
-    const e = estimateModel(shape, { arch: c.arch, node: c.node, weightBits: c.weightBits, context: c.context, batch: c.batch, models: cal.models, basis: basisFor(cal, c.arch) });
-    await writeJsonAtomic(join(ctx.stageDir, 'estimate.json'), { estimate: e, constants: constantRows() });
+    // Instances per production tile from each matrix's own block statistics; matrices the statistics left out
+    // (embeddings and head unless --include-embeddings) use the pooled histogram of the others.
+    const pooled = poolKinds(histograms.values());
+    const predictFor = (kinds: readonly KindCount[]) => expectedTileInstances(kinds, basis.rows, basis.cols, basis.k, stats.signFold);
+    const tensorInstancesPerTile: Record<string, number> = {};
+    let pooledCount = 0;
+    for (const t of shape.tensors.filter(isHardwiredMatrix)) {
+      const own = histograms.get(t.name!);
+      if (!own) pooledCount++;
+      tensorInstancesPerTile[t.name!] = predictFor(own ?? pooled);
+    }
+    // The prediction checked against the calibration tiles (real windows of layer 0's q_proj, each size once).
+    const qName = shape.tensors.find((t) => t.role === 'attn.q' && t.layer === 0)?.name;
+    const qKinds = qName ? histograms.get(qName) : undefined;
+    const instanceCheck = qKinds
+      ? [...new Map(cal.samples.map((s) => [`${s.rows}x${s.cols}`, s])).values()].map((s) => {
+          const predicted = expectedTileInstances(qKinds, s.rows, s.cols, basis.k, stats.signFold);
+          return { tile: `${s.rows}x${s.cols}`, measured: s.instances, predicted: Number(predicted.toFixed(2)), errorPct: Number(((100 * (predicted - s.instances)) / s.instances).toFixed(2)) };
+        })
+      : [];
+    const routed = c.node === 'sky130' ? routedUtilization(ctx.optionalInputPath('tilesPhysical')) : undefined;
+    const e = estimateModel(shape, { arch: c.arch, node: c.node, weightBits: c.weightBits, context: c.context, batch: c.batch, models: cal.models, basis, tensorInstancesPerTile, sky130Utilization: routed });
+    await writeJsonAtomic(join(ctx.stageDir, 'estimate.json'), { format: stats.quant, estimate: e, instanceCheck, constants: constantRows() });
     ctx.log(`${shape.id} at ${c.node} (${c.arch}): ${e.areaMm2.toFixed(0)} mm², ${(e.transistors / 1e9).toFixed(1)} B transistors, ${e.reticles} reticles, ${e.wafers} wafer(s), ${Math.round(e.tokensPerS)} tokens/s`);
-    return { views: { estimate: 'estimate.json' }, metrics: estimateMetrics(e) };
+    for (const r of instanceCheck) ctx.log(`instances ${r.tile}: measured ${r.measured}, predicted from statistics ${r.predicted} (${r.errorPct} %)`);
+    const metrics = estimateMetrics(e);
+    metrics.capacity__utilization__logic = Number(e.logicUtilization.toFixed(4));
+    metrics.capacity__instances__tensors_from_pooled_statistics = pooledCount;
+    if (instanceCheck.length > 0) {
+      const abs = instanceCheck.map((r) => Math.abs(r.errorPct));
+      metrics.capacity__instances__error_pct = Number((abs.reduce((a, b) => a + b, 0) / abs.length).toFixed(2));
+      metrics.capacity__instances__error_max_pct = Number(Math.max(...abs).toFixed(2));
+    }
+    const findings: Finding[] = [];
+    if (c.node === 'sky130' && routed === undefined) findings.push({ type: 'capacity_utilization_assumed_info', severity: 'info', message: `no routed tile in this run: SKY130 logic at the assumed utilization ${CONSTANTS.logicUtilization.value}` });
+    return { views: { estimate: 'estimate.json' }, metrics, findings };
   },
 });
+
+/** Cell area over die area of the routed tiles (those with no unrouted net), or undefined when none. */
+export function routedUtilization(tilesDir: string | undefined): number | undefined {
+  if (!tilesDir) return undefined;
+  let cells = 0;
+  let die = 0;
+  for (const id of readdirSync(tilesDir).sort()) {
+    const path = join(tilesDir, id, 'physical.json');
+    if (!existsSync(path)) continue;
+    const m = JSON.parse(readFileSync(path, 'utf8')) as Record<string, number>;
+    if (m.route__net__unrouted__count !== 0 || !m.finish__design__die__area) continue;
+    cells += m.physical__design__instance__area;
+    die += m.finish__design__die__area;
+  }
+  return die > 0 ? cells / die : undefined;
+}
 
 export const studyStage = defineStage({
   id: 'Capacity.Study',

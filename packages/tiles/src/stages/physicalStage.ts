@@ -102,6 +102,7 @@ export const physicalStage = defineStage({
         metrics[`${k}__arch:${golden.arch}`] = (metrics[`${k}__arch:${golden.arch}`] ?? 0) + m[k];
       }
       summary.push({ id, arch: golden.arch, ...m });
+      await writeJsonAtomic(join(outRoot, id, 'physical.json'), { id, arch: golden.arch, ...m });
       ctx.log(`${id}: ${m.physical__design__instance__count} cells, ${m.route__net__unrouted__count}/${m.route__net__count} nets unrouted, ${m.drc__error__count} DRC errors, LVS ${m.lvs__match ? 'clean' : `${m.lvs__mismatch__count} mismatches`}, WNS ${m.timing__setup__ws} ns; steps ${JSON.stringify(result.stepSeconds)}`);
       ctx.progress.advance(1);
     };
