@@ -4,6 +4,7 @@ export * from './multisetRank.ts';
 export * from './quantizeRows.ts';
 export * from './BlockStatsAccumulator.ts';
 export * from './tensorStats.ts';
+export * from './wasmK4.ts';
 export * from './statsReport.ts';
 export * from './vars.ts';
 export { statsStage, weightsFingerprint } from './stage.ts';

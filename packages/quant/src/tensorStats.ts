@@ -4,7 +4,8 @@
  */
 import { BlockStatsAccumulator, buildBlockTables, type BlockTables } from './BlockStatsAccumulator.ts';
 import { FORMATS, foldTable, levelCount, zeroLevel, type QuantFormat } from './formats.ts';
-import { linearRule, quantizeRows, type ErrorSums } from './quantizeRows.ts';
+import { linearRule, quantizeRows, zeroScaleLevel, type ErrorSums } from './quantizeRows.ts';
+import { WasmK4Counter, type QuantKernelExports, type SyntheticStream } from './wasmK4.ts';
 
 export interface StatsSpec {
   readonly format: QuantFormat;
@@ -46,21 +47,27 @@ export function rowsPerChunk(cols: number, targetCoefficients = 1 << 16): number
   return Math.max(1, Math.floor(targetCoefficients / cols));
 }
 
+export interface TensorStatsOptions {
+  /** Rows per chunk (default: about 2^16 coefficients). The result does not depend on it. */
+  readonly chunkRows?: number;
+  /** Progress, in coefficients. */
+  readonly onRows?: (coefficients: number) => void;
+  /** The WebAssembly kernels (io/wasmKernels.ts); without them the JavaScript kernels run. */
+  readonly kernels?: QuantKernelExports;
+  /** When the rows are a synthetic stream (row r starts at element r x cols): lets the WebAssembly kernels generate them. */
+  readonly synthetic?: SyntheticStream;
+  /** Tests: use quantizeRows + add even where a fused kernel applies. */
+  readonly forceTwoStep?: boolean;
+}
+
 /**
- * Statistics of one rows x cols tensor. `onRows` reports progress in coefficients.
- * The result does not depend on the chunk size.
+ * Statistics of one rows x cols tensor. The result does not depend on the chunk size or on which kernel
+ * runs (WebAssembly, fused JavaScript, or quantize then count), except the order of the error sums.
  */
-export function computeTensorStats(
-  rows: number,
-  cols: number,
-  readRows: ReadRows,
-  spec: StatsSpec,
-  tables: BlockTables,
-  chunkRows = rowsPerChunk(cols),
-  onRows?: (coefficients: number) => void,
-  /** Tests: use quantizeRows + add even where the fused kernel applies. */
-  forceTwoStep = false,
-): TensorStatsResult {
+export function computeTensorStats(rows: number, cols: number, readRows: ReadRows, spec: StatsSpec, tables: BlockTables, options: TensorStatsOptions = {}): TensorStatsResult {
+  const chunkRows = options.chunkRows ?? rowsPerChunk(cols);
+  const onRows = options.onRows;
+  const forceTwoStep = options.forceTwoStep ?? false;
   const levels = levelCount(spec.format, false);
   const zero = zeroLevel(spec.format);
   const acc = new BlockStatsAccumulator(
@@ -86,6 +93,18 @@ export function computeTensorStats(
   const quant = { format: spec.format, group: effectiveGroup(spec, cols), tensorAbsMax };
   const rule = linearRule(spec.format);
   const fused = rule !== undefined && acc.canFuseK4(quant.group) && !forceTwoStep;
+  if (fused && options.kernels) {
+    const counter = new WasmK4Counter(options.kernels, cols, chunkRows, levels, rule, zeroScaleLevel(rule));
+    for (let r = 0; r < rows; r += chunkRows) {
+      const n = Math.min(chunkRows, rows - r);
+      if (options.synthetic) counter.synthesize(n * cols, r * cols, options.synthetic);
+      else readRows(r, n, n === chunkRows ? counter.values : counter.values.subarray(0, n * cols));
+      counter.run(n, quant.group);
+      onRows?.(n * cols);
+    }
+    const w = counter.result(tables.kindOfTuple!, tables.kinds);
+    return { coefficients: rows * cols, histogram: w.histogram, blocks: w.blocks, groups: w.groups, distinctTuples: w.distinctTuples, sumSq: w.err.sumSq, errSq: w.err.errSq };
+  }
   for (let r = 0; r < rows; r += chunkRows) {
     const n = Math.min(chunkRows, rows - r);
     const v = n === chunkRows ? values : values.subarray(0, n * cols);

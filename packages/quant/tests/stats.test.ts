@@ -13,6 +13,7 @@ import {
   type StatsSpec,
   type TensorStatsResult,
 } from '../src/index.ts';
+import { loadQuantKernels } from '../src/io/wasmKernels.ts';
 import { referenceStats } from './referenceStats.ts';
 
 const STORIES = sharedFile('models', 'stories260K.bin');
@@ -34,8 +35,9 @@ function storiesMatrices() {
   return out;
 }
 
-function ours(t: { rows: number; cols: number; data: Float32Array }, spec: StatsSpec, chunkRows?: number, forceTwoStep = false): TensorStatsResult {
-  return computeTensorStats(t.rows, t.cols, (r, n, out) => out.set(t.data.subarray(r * t.cols, (r + n) * t.cols)), spec, statsTables(spec), chunkRows, undefined, forceTwoStep);
+const KERNELS = loadQuantKernels();
+function ours(t: { rows: number; cols: number; data: Float32Array }, spec: StatsSpec, chunkRows?: number, forceTwoStep = false, kernels = KERNELS): TensorStatsResult {
+  return computeTensorStats(t.rows, t.cols, (r, n, out) => out.set(t.data.subarray(r * t.cols, (r + n) * t.cols)), spec, statsTables(spec), { chunkRows, forceTwoStep, kernels });
 }
 
 describe.runIf(STORIES)('block statistics on stories260K equal a slow reference, exactly', () => {
@@ -74,11 +76,11 @@ describe.runIf(STORIES)('block statistics on stories260K equal a slow reference,
     });
   }
 
-  it('the fused kernel equals quantizeRows + count, and chunking changes nothing', () => {
-    const spec: StatsSpec = { format: 'int3', group: 'row', k: 4, signFold: false };
-    for (const t of matrices.slice(0, 10)) {
+  it('the WebAssembly kernel loads and equals the fused JavaScript kernel and quantizeRows + count; chunking changes nothing', () => {
+    expect(KERNELS, 'packages/quant/wasm/kernels.wasm (npm run build:wasm)').toBeDefined();
+    for (const spec of [{ format: 'int3', group: 'row', k: 4, signFold: false }, { format: 'int4', group: 32, k: 4, signFold: false }, { format: 'ternary', group: 16, k: 4, signFold: true }, { format: 'int3-midrise', group: 'row', k: 4, signFold: false }] as StatsSpec[]) for (const t of matrices.slice(0, 10)) {
       const fused = ours(t, spec);
-      for (const variant of [ours(t, spec, undefined, true), ours(t, spec, 1), ours(t, spec, 7, true)]) {
+      for (const variant of [ours(t, spec, undefined, false, undefined), ours(t, spec, undefined, true), ours(t, spec, 1), ours(t, spec, 7, true), ours(t, spec, 3)]) {
         expect([...variant.histogram]).toEqual([...fused.histogram]);
         expect(variant.distinctTuples).toBe(fused.distinctTuples);
         expect(variant.errSq).toBeCloseTo(fused.errSq, 12);
