@@ -15,6 +15,8 @@ export interface TileSample {
   readonly inputBits: number;
   readonly outputBits: number;
   readonly instances: number;
+  /** Standard cells of the synthesized netlist. */
+  readonly cells: number;
   readonly transistors: number;
   readonly areaUm2: number;
 }
@@ -74,6 +76,7 @@ export interface TileModel {
   readonly arch: string;
   readonly transistorCoefficients: number[];
   readonly areaCoefficients: number[];
+  readonly cellCoefficients: number[];
   readonly samples: number;
 }
 
@@ -84,14 +87,17 @@ export function fitTileModel(samples: readonly TileSample[]): TileModel {
     arch: samples[0].arch,
     transistorCoefficients: leastSquares(X, samples.map((s) => s.transistors)),
     areaCoefficients: leastSquares(X, samples.map((s) => s.areaUm2)),
+    cellCoefficients: leastSquares(X, samples.map((s) => s.cells)),
     samples: samples.length,
   };
 }
 
-export function predict(model: Pick<TileModel, 'transistorCoefficients' | 'areaCoefficients'>, t: Parameters<typeof features>[0]): { transistors: number; areaUm2: number } {
+export type TileCostModel = Pick<TileModel, 'transistorCoefficients' | 'areaCoefficients' | 'cellCoefficients'>;
+
+export function predict(model: TileCostModel, t: Parameters<typeof features>[0]): { transistors: number; areaUm2: number; cells: number } {
   const f = features(t);
   const dot = (beta: readonly number[]) => beta.reduce((s, b, i) => s + b * f[i], 0);
-  return { transistors: dot(model.transistorCoefficients), areaUm2: dot(model.areaCoefficients) };
+  return { transistors: dot(model.transistorCoefficients), areaUm2: dot(model.areaCoefficients), cells: dot(model.cellCoefficients) };
 }
 
 export interface HeldOut {
@@ -101,12 +107,12 @@ export interface HeldOut {
   readonly errorPct: number;
 }
 
-/** Leave-one-out: each tile predicted by a model fitted to the others. */
-export function leaveOneOut(samples: readonly TileSample[]): { rows: HeldOut[]; meanAbsPct: number; maxAbsPct: number } {
+/** Leave-one-out: each tile's transistors (or cells, or area) predicted by a model fitted to the others. */
+export function leaveOneOut(samples: readonly TileSample[], target: 'transistors' | 'cells' | 'areaUm2' = 'transistors'): { rows: HeldOut[]; meanAbsPct: number; maxAbsPct: number } {
   const rows: HeldOut[] = samples.map((s, i) => {
     const model = fitTileModel(samples.filter((_, j) => j !== i));
-    const predicted = predict(model, s).transistors;
-    return { id: s.id, measured: s.transistors, predicted, errorPct: (100 * (predicted - s.transistors)) / s.transistors };
+    const predicted = predict(model, s)[target];
+    return { id: s.id, measured: s[target], predicted, errorPct: (100 * (predicted - s[target])) / s[target] };
   });
   const abs = rows.map((r) => Math.abs(r.errorPct));
   return { rows, meanAbsPct: abs.reduce((a, b) => a + b, 0) / abs.length, maxAbsPct: Math.max(...abs) };

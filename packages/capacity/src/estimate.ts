@@ -5,7 +5,7 @@
  * buffers and I/O; areas per category at a node; reticles, wafers, yield with spares, clock and tokens/s.
  */
 import { CONSTANTS, NODE_CONSTANTS, type CapacityArch, type CapacityNode } from './constants.ts';
-import { predict, type TileModel } from './calibrate.ts';
+import { predict, type TileCostModel } from './calibrate.ts';
 
 export interface ShapeTensor {
   /** Catalog tensor name (matches the statistics' tensor names). */
@@ -50,7 +50,7 @@ export interface EstimateOptions {
   readonly weightBits: number;
   readonly context: number;
   readonly batch: number;
-  readonly models: Readonly<Record<string, Pick<TileModel, 'transistorCoefficients' | 'areaCoefficients'>>>;
+  readonly models: Readonly<Record<string, TileCostModel>>;
   readonly basis: TileBasis;
   /**
    * Block instances of one production tile per tensor name, predicted from that tensor's block statistics
@@ -73,6 +73,8 @@ export interface TensorEstimate {
   /** Where instancesPerTile came from: the tensor's own block statistics, or the calibration tile. */
   readonly instancesFrom?: 'statistics' | 'calibration';
   readonly transistors: number;
+  /** Standard cells of the matrix's tiles (hardwired architectures; 0 for rom). */
+  readonly cells: number;
   readonly areaMm2: number;
 }
 
@@ -130,7 +132,7 @@ export function estimateModel(m: ModelShape, o: EstimateOptions): Estimate {
     for (const t of matrices) {
       const bits = t.params * o.weightBits + (t.params / t.shape[t.shape.length - 1]) * 16; // codes and a 16-bit scale per row
       const mm2 = (bits * bitcell * CONSTANTS.romBitcellOverSram.value) / CONSTANTS.romArrayEfficiency.value / 1e6;
-      tensors.push({ name: t.name ?? t.role, role: t.role, layer: t.layer, params: t.params, tiles: 0, transistors: bits, areaMm2: mm2 });
+      tensors.push({ name: t.name ?? t.role, role: t.role, layer: t.layer, params: t.params, tiles: 0, transistors: bits, cells: 0, areaMm2: mm2 });
       transistors.weights_rom += bits;
       area.weights_rom += mm2;
     }
@@ -143,8 +145,9 @@ export function estimateModel(m: ModelShape, o: EstimateOptions): Estimate {
       const own = t.name === undefined ? undefined : o.tensorInstancesPerTile?.[t.name];
       const instances = own ?? calibrationInstances;
       const tiles = t.params / (b.rows * b.cols);
-      const tr = tiles * predict(model, { instances, rows: b.rows, cols: b.cols, inputBits: b.inputBits, outputBits: b.outputBits }).transistors;
-      tensors.push({ name: t.name ?? t.role, role: t.role, layer: t.layer, params: t.params, tiles, instancesPerTile: instances, instancesFrom: own === undefined ? 'calibration' : 'statistics', transistors: tr, areaMm2: logicMm2(tr) });
+      const tile = predict(model, { instances, rows: b.rows, cols: b.cols, inputBits: b.inputBits, outputBits: b.outputBits });
+      const tr = tiles * tile.transistors;
+      tensors.push({ name: t.name ?? t.role, role: t.role, layer: t.layer, params: t.params, tiles, instancesPerTile: instances, instancesFrom: own === undefined ? 'calibration' : 'statistics', transistors: tr, cells: tiles * tile.cells, areaMm2: logicMm2(tr) });
       transistors.weights_logic += tr;
     }
     area.weights_logic = logicMm2(transistors.weights_logic);
@@ -200,7 +203,7 @@ export function estimateModel(m: ModelShape, o: EstimateOptions): Estimate {
   };
 }
 
-function requireModel(o: EstimateOptions): Pick<TileModel, 'transistorCoefficients' | 'areaCoefficients'> {
+function requireModel(o: EstimateOptions): TileCostModel {
   const model = o.models[o.arch];
   if (!model) throw new Error(`no tile model for ${o.arch}`);
   return model;

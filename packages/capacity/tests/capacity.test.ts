@@ -16,12 +16,14 @@ describe('tile cost model', () => {
     ].map(([rows, cols, instances]) => {
       const outputBits = 12 + Math.log2(cols);
       const t = beta[0] + beta[1] * instances + beta[2] * rows * outputBits + beta[3] * cols * 8 + beta[4] * ((rows * cols) / 4);
-      return { id: `${rows}x${cols}`, arch: 'da', rows, cols, inputBits: 8, outputBits, instances, transistors: t, areaUm2: t * 0.9 };
+      return { id: `${rows}x${cols}`, arch: 'da', rows, cols, inputBits: 8, outputBits, instances, cells: t / 20, transistors: t, areaUm2: t * 0.9 };
     });
     const fit = fitTileModel(samples);
     fit.transistorCoefficients.forEach((b, i) => expect(b).toBeCloseTo(beta[i], 4));
     expect(predict(fit, samples[3]).areaUm2).toBeCloseTo(samples[3].areaUm2, 3);
     expect(leaveOneOut(samples).maxAbsPct).toBeLessThan(1e-6);
+    expect(predict(fit, samples[5]).cells).toBeCloseTo(samples[5].cells, 3);
+    expect(leaveOneOut(samples, 'cells').maxAbsPct).toBeLessThan(1e-6);
     expect(leastSquares([[1, 0], [1, 1], [1, 2]], [1, 3, 5])).toEqual([expect.closeTo(1, 6), expect.closeTo(2, 6)]);
   });
 });
@@ -53,7 +55,7 @@ describe('yield', () => {
 });
 
 describe('whole-model estimate', () => {
-  const models = { da: { transistorCoefficients: [1000, 50, 28, 28, 5], areaCoefficients: [900, 45, 25, 25, 4] }, parallel: { transistorCoefficients: [1000, 900, 28, 28, 20], areaCoefficients: [900, 800, 25, 25, 18] } };
+  const models = { da: { transistorCoefficients: [1000, 50, 28, 28, 5], areaCoefficients: [900, 45, 25, 25, 4], cellCoefficients: [50, 2.5, 1.4, 1.4, 0.25] }, parallel: { transistorCoefficients: [1000, 900, 28, 28, 20], areaCoefficients: [900, 800, 25, 25, 18], cellCoefficients: [50, 45, 1.4, 1.4, 1] } };
   const basis = { rows: 16, cols: 32, k: 4, inputBits: 8, outputBits: 14, instancesPerBlock: 0.85, sky130Um2PerTransistor: 0.9, sky130ClockMHz: 220 };
   it('rom for llama-3.1-8b at n6: weight bits at the assumed ROM bitcell, KV at the SRAM bitcell, every category present', () => {
     const e = estimateModel(shape('llama-3.1-8b'), { arch: 'rom', node: 'n6', weightBits: 3, context: 8192, batch: 1, models, basis });
@@ -78,6 +80,7 @@ describe('whole-model estimate', () => {
     expect(after.instancesFrom).toBe('statistics');
     // 100 more instances per tile at 50 transistors each (the da coefficient), over every tile of the matrix.
     expect(after.transistors - before.transistors).toBeCloseTo(100 * 50 * (q0.params / (16 * 32)), 0);
+    expect(after.cells - before.cells).toBeCloseTo(100 * 2.5 * (q0.params / (16 * 32)), 0);
     expect(more.transistorsByCategory.weights_logic - plain.transistorsByCategory.weights_logic).toBeCloseTo(after.transistors - before.transistors, 0);
     expect(plain.tensors.reduce((a, t) => a + t.areaMm2, 0)).toBeCloseTo(plain.areaByCategoryMm2.weights_logic, 6);
     const sky = estimateModel(s, { ...base, node: 'sky130' });

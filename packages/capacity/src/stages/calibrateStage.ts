@@ -66,7 +66,8 @@ export const calibrateStage = defineStage({
       await runYosysScript(ctx, backend, job.dir, 'synth.ys', [join(job.dir, 'rtl.v'), libPath]);
       const stat = parseYosysStat(readFileSync(join(job.dir, 'netlist.stat.json'), 'utf8'), golden.top);
       const { transistors } = netlistTransistors(stat.cellsByType, perCell);
-      samples.push({ id: job.id, arch: job.arch, rows: golden.rows, cols: golden.cols, inputBits: golden.inputBits, outputBits: golden.outputBits, instances: golden.instances, transistors, areaUm2: Number(cellArea(stat.cellsByType, cells).toFixed(3)) });
+      const cellCount = Object.values(stat.cellsByType).reduce((a, b) => a + b, 0);
+      samples.push({ id: job.id, arch: job.arch, rows: golden.rows, cols: golden.cols, inputBits: golden.inputBits, outputBits: golden.outputBits, instances: golden.instances, cells: cellCount, transistors, areaUm2: Number(cellArea(stat.cellsByType, cells).toFixed(3)) });
       if (job.size.name === c.productionTile) {
         writeFileSync(join(job.dir, 'sta.tcl'), openStaScript({ liberty: libPath, netlist: join(job.dir, 'netlist.v'), top: golden.top, clockNs: 10, clockPort: 'clk' }));
         const r = await ctx.exec('sta', ['-no_splash', '-exit', join(job.dir, 'sta.tcl')], { cwd: job.dir });
@@ -97,6 +98,12 @@ export const calibrateStage = defineStage({
       heldOut[arch] = loo;
       metrics[`capacity__calibration__error_pct__arch:${arch}`] = Number(loo.meanAbsPct.toFixed(2));
       metrics[`capacity__calibration__error_max_pct__arch:${arch}`] = Number(loo.maxAbsPct.toFixed(2));
+      const looCells = leaveOneOut(mine, 'cells');
+      const looArea = leaveOneOut(mine, 'areaUm2');
+      heldOut[`${arch}:cells`] = looCells;
+      heldOut[`${arch}:area`] = looArea;
+      metrics[`capacity__calibration__cells_error_pct__arch:${arch}`] = Number(looCells.meanAbsPct.toFixed(2));
+      metrics[`capacity__calibration__area_error_pct__arch:${arch}`] = Number(looArea.meanAbsPct.toFixed(2));
       worstMean = Math.max(worstMean, loo.meanAbsPct);
       if (clocks[arch]) metrics[`capacity__sky130__clock_mhz__arch:${arch}`] = Number(clocks[arch].toFixed(1));
       if (energies[arch]) metrics[`capacity__sky130__energy_per_transistor_fj__arch:${arch}`] = Number((energies[arch] * 1e15).toFixed(4));

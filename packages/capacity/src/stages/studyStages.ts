@@ -51,6 +51,7 @@ function estimateMetrics(e: Estimate, prefix = 'capacity'): Record<string, numbe
     [`${prefix}__yield__good_fields_per_wafer`]: Number(e.yield.goodFieldsPerWafer.toFixed(2)),
   };
   for (const [k, v] of Object.entries(e.areaByCategoryMm2)) m[`${prefix}__area__${k}__mm2`] = Number(v.toFixed(3));
+  if (e.arch !== 'rom') m[`${prefix}__weights__cells`] = Math.round(e.tensors.reduce((s, t) => s + t.cells, 0));
   return m;
 }
 
