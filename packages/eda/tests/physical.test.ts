@@ -19,6 +19,8 @@ import {
   destackFlops,
   railObstructions,
   routingTechLef,
+  powerPinsAsObstructions,
+  qrouterScript,
   replaceSection,
   topSubcircuit,
   orfsDesignFiles,
@@ -155,6 +157,31 @@ describe('routing technology', () => {
     const lines = railObstructions([{ name: 'a', macro: 'x', xDbu: 0, yDbu: 34, orient: 'N' }, { name: 'b', macro: 'x', xDbu: 0, yDbu: 578, orient: 'FS' }], { dbuPerUm: 200, rowHeightDbu: 544, x0Dbu: -276, x1Dbu: 4000, halfBandUm: 0.1 });
     expect(lines).toEqual(['obstruction -1.38 0.070 20 0.270 li1', 'obstruction -1.38 2.790 20 2.990 li1', 'obstruction -1.38 5.510 20 5.710 li1']);
   });
+  it('routes on a bounded schedule and writes the DEF whatever is left unrouted', () => {
+    const tcl = qrouterScript({ techLef: 'route.tlef', cellLef: '/k/cells.lef', def: 'placed.def', out: 'routed.def', obstructions: ['obstruction 0 0 1 1 li1'], layers: 4, cleanup: false, powerNets: false });
+    const order = ['read_lef route.tlef', 'read_lef /k/cells.lef', 'catch {layers 4}', 'obstruction 0 0 1 1 li1', 'read_def placed.def', 'set result [stage1]', 'stage2 mask $msize effort 10', 'effort {20 40}', 'write_def routed.def', 'quit'];
+    const at = order.map((line) => tcl.indexOf(line));
+    expect(at.every((i) => i >= 0), JSON.stringify(at)).toBe(true);
+    expect([...at].sort((a, b) => a - b)).toEqual(at);
+    expect(tcl).not.toContain('standard_route'); // its open-ended rip-up tail can hold a tile for an hour
+    expect(tcl).not.toContain('stage3');
+    expect(qrouterScript({ techLef: 't', cellLef: 'c', def: 'd', out: 'o', obstructions: [], layers: 4, cleanup: true, powerNets: true })).toMatch(/stage3[\s\S]*vdd VPWR|vdd VPWR[\s\S]*stage3/);
+  });
+  it('turns the power and ground pins of every cell into obstructions, on the real kit LEF', () => {
+    const kit = findKit();
+    const lef = readFileSync(kit.cellLef, 'utf8');
+    const r = powerPinsAsObstructions(lef);
+    expect(r.text).not.toMatch(/USE (POWER|GROUND) ;/);
+    expect(lefMacros(r.text).size).toBe(lefMacros(lef).size);
+    // Signal pins stay; each macro's power geometry (li1 straps and met1 rails) is now OBS.
+    const nand = /^MACRO sky130_fd_sc_hd__nand2_1\n[\s\S]*?^END sky130_fd_sc_hd__nand2_1/m.exec(r.text)![0];
+    expect(nand).toMatch(/PIN A\n/);
+    expect(nand).not.toMatch(/PIN (VPWR|VGND)/);
+    const obs = nand.slice(nand.indexOf('  OBS'));
+    expect(obs).toContain('RECT 0.085000  0.085000 0.395000 0.885000 ;'); // VGND's li1 strap into the cell
+    expect(obs).toContain('RECT 0.000000 2.480000 1.380000 2.960000 ;'); // VPWR's met1 rail
+    expect(r.moved).toBeGreaterThanOrEqual(2 * lefMacros(lef).size - 10);
+  });
 });
 
 describe('power grid', () => {
@@ -228,6 +255,9 @@ describe('LVS schematic', () => {
     expect(cdlAsDeviceCalls(cdl)).toContain('XMMIN1 Y A VGND VNB sky130_fd_pr__nfet_01v8 m=1');
     expect(cdlAsDeviceCalls(cdl)).toContain('XMMIP1 Y A VPWR VPB sky130_fd_pr__pfet_01v8_hvt m=1');
     expect(cdlPinOrder(cdl).get('sky130_fd_sc_hd__inv_1')).toEqual(['A', 'VGND', 'VNB', 'VPB', 'VPWR', 'Y']);
+    // The tie cell's zero-ohm shorts become the poly resistors magic extracts from its layout.
+    const conb = ['.SUBCKT sky130_fd_sc_hd__conb_1 VGND VNB VPB VPWR HI LO', 'rI12 VGND LO short', 'rI11 HI VPWR short', '.ENDS'].join('\n');
+    expect(cdlAsDeviceCalls(conb).split('\n').slice(1, 3)).toEqual(['RI12 VGND LO sky130_fd_pr__res_generic_po', 'RI11 HI VPWR sky130_fd_pr__res_generic_po']);
   });
   it('writes the placed netlist as a top subcircuit with bulk pins on the rails', () => {
     const m: YosysJsonModule = {

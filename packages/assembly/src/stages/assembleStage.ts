@@ -108,7 +108,7 @@ export const assembleStage = defineStage({
         writeFileSync(join(dir, 'synth.ys'), synthScript({ liberty: 'cells.lib', sources: ['rtl.v'], modules: [{ top: golden.top, stem: 'netlist' }] }));
         await runYosysScript(ctx, backend, dir, 'synth.ys', [join(dir, 'rtl.v'), libPath]);
         const phys = await implementTile(ctx, kit, cells, libPath, backend, { id, top: golden.top, netlistJson: join(dir, 'netlist.json'), rtl: join(dir, 'rtl.v') }, join(tileWork, 'physical'), join(out, 'hardened', t.id), {
-          density: 0.25,
+          density: 0.15,
           maxFanout: 12,
           tapSpacingUm: 14,
           strapPitchUm: 50,

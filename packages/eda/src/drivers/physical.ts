@@ -11,7 +11,7 @@ import type { StdCellKit } from '../io/findKit.ts';
 import { cellArea, type CellSpec } from '../liberty/cellLibrary.ts';
 import { parseYosysStat } from '../yosys/synthScript.ts';
 import { bufferFanout } from '../physical/bufferFanout.ts';
-import { type PinAccessRules, componentLine, destackFlops, isPhysicalCell, lefMacros, netRouting, parseDef, powerGrid, refillRows, replaceSection, routingTechLef } from '../physical/def.ts';
+import { type PinAccessRules, componentLine, destackFlops, isPhysicalCell, lefMacros, netRouting, parseDef, powerGrid, powerPinsAsObstructions, refillRows, replaceSection, routingTechLef } from '../physical/def.ts';
 import { cdlAsDeviceCalls, cdlPinOrder, topSubcircuit, type YosysJsonModule } from '../physical/lvsSchematic.ts';
 import { QFLOW_TECH, graywolfPar, qflowMagicrc, qflowObstructions, qflowProjectVars, qflowTechScript } from '../physical/qflowTech.ts';
 import { parseDrcReport, parseLvsReport, parseStaOutput } from '../physical/reports.ts';
@@ -193,7 +193,12 @@ export async function implementTile(
     const obstructions = qflowObstructions(readFileSync(join(layoutDir, `${tile.top}.cfg`), 'utf8'));
     const techLef = routingTechLef(readFileSync(kit.techLef, 'utf8'));
     writeFileSync(join(layoutDir, 'route.tlef'), techLef.text);
-    writeFileSync(join(layoutDir, 'route.tcl'), qrouterScript({ techLef: 'route.tlef', cellLef, def: 'placed.def', out: 'routed.def', obstructions, layers: o.routeLayers, cleanup: o.routeCleanup, powerNets: false }));
+    const routeCells = powerPinsAsObstructions(readFileSync(cellLef, 'utf8'));
+    // Outside the layout folder: KLayout's DEF reader also loads every LEF beside the DEF.
+    const routeCellLef = join(work, 'route-cells.lef');
+    writeFileSync(routeCellLef, routeCells.text);
+    metrics['physical__route__power_pins_obstructed__count'] = routeCells.moved;
+    writeFileSync(join(layoutDir, 'route.tcl'), qrouterScript({ techLef: 'route.tlef', cellLef: routeCellLef, def: 'placed.def', out: 'routed.def', obstructions, layers: o.routeLayers, cleanup: o.routeCleanup, powerNets: false }));
     await ctx.exec('qrouter', ['-nog', '-noc', '-s', 'route.tcl'], { cwd: layoutDir, timeoutMs: o.routeTimeoutS * 1000 });
     if (!existsSync(routedDef)) throw new Error(`qrouter wrote no ${routedDef}`);
   });

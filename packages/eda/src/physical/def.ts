@@ -412,3 +412,29 @@ export function railObstructions(components: readonly DefComponent[], o: { dbuPe
     .sort((a, b) => a - b)
     .map((y) => `obstruction ${um(o.x0Dbu)} ${(um(y) - o.halfBandUm).toFixed(3)} ${um(o.x1Dbu)} ${(um(y) + o.halfBandUm).toFixed(3)} li1`);
 }
+
+/**
+ * The cell LEF qrouter routes against (pure): every power and ground pin (USE POWER / USE GROUND) becomes
+ * obstruction geometry of its macro. The sky130hd power pins are not only the met1 rails: their li1 ports run
+ * along the rails and reach into the cell (source straps, e.g. nand2_1's VGND li1 at x 0.085-0.395 up to
+ * y 0.885). qrouter routes no power net here (the rails abut, the straps are ours), and it leaves the pins of
+ * nets it does not route unguarded: signal li1 then crossed rails and straps (power-to-signal shorts,
+ * li.3/li.c2 errors). As obstructions they are blocked like any cell-internal layer.
+ */
+export function powerPinsAsObstructions(lef: string): { text: string; moved: number } {
+  let moved = 0;
+  const text = lef.replace(/^MACRO (\S+)\s*\n[\s\S]*?^END \1[ \t]*$/gm, (macro) => {
+    const obstructions: string[] = [];
+    const stripped = macro.replace(/^  PIN (\S+)\s*\n([\s\S]*?)^  END \1[ \t]*\n/gm, (pin, _name: string, body: string) => {
+      if (!/^\s*USE (POWER|GROUND) ;/m.test(body)) return pin;
+      for (const port of body.matchAll(/^\s*PORT\s*\n([\s\S]*?)^\s*END\s*\n/gm)) obstructions.push(port[1]);
+      moved++;
+      return '';
+    });
+    if (obstructions.length === 0) return macro;
+    const geometry = obstructions.join('');
+    if (/^  OBS\s*\n/m.test(stripped)) return stripped.replace(/^  OBS\s*\n/m, (obs) => obs + geometry);
+    return stripped.replace(/^END (\S+)[ \t]*$/m, (end) => `  OBS\n${geometry}  END\n${end}`);
+  });
+  return { text, moved };
+}

@@ -10,9 +10,15 @@ export interface YosysJsonModule {
   netnames: Record<string, { bits: (number | string)[]; hide_distance?: number; hide_name?: number }>;
 }
 
-/** CDL with `M<name> d g s b model params` turned into `XM<name> d g s b sky130_fd_pr__model params`. */
+/**
+ * CDL with `M<name> d g s b model params` turned into `XM<name> d g s b sky130_fd_pr__model params`, and the
+ * tie cell's zero-ohm `short` resistors (`r<name> a b short`, conb_1) into the poly resistor magic extracts
+ * from their layout (`R<name> a b sky130_fd_pr__res_generic_po`).
+ */
 export function cdlAsDeviceCalls(cdl: string): string {
-  return cdl.replace(/^M(\S+)(\s+\S+\s+\S+\s+\S+\s+\S+\s+)(\S+)/gm, (_w, name: string, nodes: string, model: string) => `XM${name}${nodes}sky130_fd_pr__${model}`);
+  return cdl
+    .replace(/^M(\S+)(\s+\S+\s+\S+\s+\S+\s+\S+\s+)(\S+)/gm, (_w, name: string, nodes: string, model: string) => `XM${name}${nodes}sky130_fd_pr__${model}`)
+    .replace(/^r(\S+)(\s+\S+\s+\S+\s+)short[ \t]*$/gim, (_w, name: string, nodes: string) => `R${name}${nodes}sky130_fd_pr__res_generic_po`);
 }
 
 /** Pin order of every subcircuit in a CDL. */

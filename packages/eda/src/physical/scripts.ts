@@ -26,6 +26,27 @@ layout = pya.Layout()
 layout.read(def_file, opts)
 top = layout.top_cell()
 top_name = top.name
+# The DEF pin names arrive as texts on each metal's label datatype (5), which magic reads as plain text; on the
+# pin datatype (16) they are ports, so the extracted top subcircuit has the tile's pins for LVS to match by name.
+for metal in range(67, 73):
+    src = layout.find_layer(metal, 5)
+    if src is None:
+        continue
+    dst = layout.layer(metal, 16)
+    texts = [s for s in top.shapes(src).each() if s.is_text()]
+    for s in texts:
+        top.shapes(dst).insert(s.text)
+    for s in texts:
+        top.shapes(src).erase(s)
+# Power ports: a text on the first met2 strap of each power net (shapes carry their net name as property 1).
+met2 = layout.find_layer(69, 20)
+for net in ('VPWR', 'VGND'):
+    if met2 is None:
+        break
+    for s in top.shapes(met2).each():
+        if s.property(1) == net:
+            top.shapes(layout.layer(69, 16)).insert(pya.Text(net, pya.Trans(s.bbox().center())))
+            break
 abstract = [c.cell_index() for c in layout.each_cell() if c.cell_index() != top.cell_index() and not c.name.startswith('VIA') and not c.name.startswith('via')]
 for index in abstract:
     layout.cell(index).clear()
@@ -140,6 +161,8 @@ export function netgenSetup(physicalCells: readonly string[]): string {
       lines.push(`catch {property "${side} sky130_fd_pr__${d}" delete ad as pd ps nrd nrs sa sb sd mult topography area perim}`);
     }
   }
+  // The tie cell's resistors: w/l come from the layout only (the CDL's are zero-ohm shorts).
+  for (const side of ['-circuit1', '-circuit2']) lines.push(`catch {property "${side} sky130_fd_pr__res_generic_po" delete w l}`);
   for (const c of physicalCells) {
     for (const side of ['-circuit1', '-circuit2']) lines.push(`catch {ignore class "${side} ${c}"}`);
   }
@@ -148,8 +171,8 @@ export function netgenSetup(physicalCells: readonly string[]): string {
 
 /**
  * qrouter: read the LEFs, `layers` route layers from li1 up, stacked vias up to 2, die-edge obstructions, then
- * its standard script (stage 1, stage 2 with growing masks and effort; `cleanup` adds the two stage-3
- * rip-up rounds, which roughly double the run time). `powerNets` declares VPWR/VGND to qrouter as power nets.
+ * a bounded version of its standard schedule (stage 1, stage 2 with growing masks and effort; `cleanup` adds
+ * the two stage-3 rip-up rounds, which roughly double the run time). `powerNets` declares VPWR/VGND to qrouter as power nets.
  */
 export function qrouterScript(o: { techLef: string; cellLef: string; def: string; out: string; obstructions: readonly string[]; layers: number; cleanup: boolean; powerNets: boolean }): string {
   return [
@@ -162,7 +185,14 @@ export function qrouterScript(o: { techLef: string; cellLef: string; def: string
     ...(o.powerNets ? ['vdd VPWR,VPB', 'gnd VGND,VNB'] : []),
     ...o.obstructions,
     `read_def ${tclWord(o.def)}`,
-    `qrouter::standard_route ${tclWord(o.out)} false ${o.cleanup ? 'false' : 'true'}`,
+    // qrouter's standard_route schedule with its open-ended tail cut: stage 1, stage 2 with growing masks at
+    // effort 10, then two full-grid passes at efforts 20 and 40. A net left over stays unrouted (counted from
+    // the DEF) instead of keeping the tile in rip-up for an hour.
+    'set result [stage1]',
+    'for {set msize 10} {$result > 0 && $msize <= 50} {incr msize 10} { set result [stage2 mask $msize effort 10] }',
+    'foreach effort {20 40} { if {$result > 0} { set result [stage2 mask none effort $effort] } }',
+    ...(o.cleanup ? ['if {$result < 10} { set result [stage3]; if {$result > 0} { set result [stage2 mask none] }; set result [stage3] }'] : []),
+    `write_def ${tclWord(o.out)}`,
     'quit',
     '',
   ].join('\n');
