@@ -4,6 +4,7 @@
  * JavaScript kernel (BlockStatsAccumulator.quantizeAndAddK4); the error sums differ only in summation order.
  */
 import { fillSynthetic, type QuantileTable } from '@hardwire/models';
+import { popcount32 } from './BlockStatsAccumulator.ts';
 import type { ErrorSums, LinearRule } from './quantizeRows.ts';
 
 /** What the compiled module exports (packages/quant/wasm/kernels.ts). */
@@ -120,13 +121,7 @@ export class WasmK4Counter {
     const histogram = new Float64Array(kinds);
     for (let t = 0; t < this.counts.length; t++) if (this.counts[t] !== 0) histogram[kindOfTuple[t]] += this.counts[t];
     let distinct = 0;
-    for (let i = 0; i < this.seen.length; i++) {
-      let x = this.seen[i];
-      x -= (x >>> 1) & 0x55555555;
-      x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
-      x = (x + (x >>> 4)) & 0x0f0f0f0f;
-      distinct += Math.imul(x, 0x01010101) >>> 24;
-    }
+    for (let i = 0; i < this.seen.length; i++) distinct += popcount32(this.seen[i]);
     return { histogram, blocks: this.blocks, groups: this.cols / 4, distinctTuples: distinct, err: { sumSq: this.acc[0], errSq: this.acc[1] } };
   }
 }

@@ -4,6 +4,15 @@
  * units at the estimate's node and architecture).
  */
 
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { UserError, defineStage, defineVars, num, writeJsonAtomic } from '@hardwire/core';
+import type { Inventory } from '@hardwire/models';
+import { fieldPath, floorTiles, type FloorTile } from '../floorTiles.ts';
+import { packField } from '../packField.ts';
+import { bestFieldGrid } from '../reticleGrid.ts';
+import { elkLayoutService } from '../workers/elkLayoutService.ts';
+
 /** What the floorplan reads from Capacity.Estimate's estimate.json. */
 interface CapacityAreas {
   format: string;
@@ -15,14 +24,6 @@ interface CapacityAreas {
     perLayerMm2: { attentionUnits: number; kvSram: number; normAndBuffers: number };
   };
 }
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { UserError, defineStage, defineVars, int, num, oneOf, writeJsonAtomic } from '@hardwire/core';
-import type { Inventory } from '@hardwire/models';
-import { fieldPath, floorTiles, type FloorTile } from '../floorTiles.ts';
-import { packField } from '../packField.ts';
-import { bestFieldGrid } from '../reticleGrid.ts';
-import { elkLayoutService } from '../workers/elkLayoutService.ts';
 
 export const waferStage = defineStage({
   id: 'Floorplan.Wafer',
