@@ -117,7 +117,7 @@ export const assembleStage = defineStage({
           imagePx: 800,
           drcStyle: 'drc(full)',
           routeTimeoutS: 3600,
-          routeLayers: 5,
+          routeLayers: 4,
           routeCleanup: false,
         });
         const m = phys.metrics;

@@ -23,7 +23,7 @@ export const physicalStage = defineStage({
   outputs: ['tilesPhysical'],
   publish: { tilesPhysical: 'tiles' },
   vars: defineVars({
-    density: num({ default: 0.15, min: 0.05, max: 0.9, doc: 'Initial cell density graywolf spreads the tile to (qflow initial_density); sets the die size. 0.15: with the power pins as obstructions both 8x16 sample tiles route in seconds on five layers.' }),
+    density: num({ default: 0.15, min: 0.05, max: 0.9, doc: 'Initial cell density graywolf spreads the tile to (qflow initial_density); sets the die size. 0.15: with the power pins as obstructions both 8x16 sample tiles route on four layers.' }),
     maxFanout: int({ default: 12, min: 2, max: 64, doc: 'Largest fanout left after buffering (clock, tied resets and control nets become buffer trees).' }),
     tapSpacingUm: num({ default: 14, min: 2, max: 28, unit: 'µm', doc: 'Well-tap spacing in each row (sky130 latch-up rules).' }),
     strapPitchUm: num({ default: 50, min: 10, unit: 'µm', doc: 'Distance between power-strap pairs.' }),
@@ -31,7 +31,7 @@ export const physicalStage = defineStage({
     placeSeed: int({ default: 12345, min: 0, doc: 'graywolf random seed.' }),
     imagePx: int({ default: 1600, min: 200, max: 8000, unit: 'px', doc: 'Side of the tile layout PNG.' }),
     drcStyle: oneOf(['drc(full)', 'drc(fast)'] as const, { default: 'drc(full)', doc: "magic DRC style of the kit's tech file." }),
-    routeLayers: int({ default: 5, min: 3, max: 6, doc: 'qrouter layers from li1 up (5: li1 to met4, what the sample tiles need to route in seconds with the power pins blocked; 4 stops at met3; 6 adds met5).' }),
+    routeLayers: int({ default: 4, min: 3, max: 6, doc: 'qrouter layers from li1 up (4: li1 to met3; 6 adds met4 and met5).' }),
     routeCleanup: bool({ default: false, doc: "Run qrouter's stage-3 cleanup rounds after the routes close (about twice the route time)." }),
     routeTimeoutS: int({ default: 3600, min: 60, unit: 's', doc: 'Longest qrouter run per tile before it counts as a tool failure.' }),
     physicalJobs: int({ default: 2, min: 1, max: 64, doc: 'Tiles implemented at once.' }),
