@@ -16,3 +16,5 @@ export * from './physical/lvsSchematic.ts';
 export * from './physical/qflowTech.ts';
 export * from './physical/reports.ts';
 export * from './physical/scripts.ts';
+export * from './physical/viaRepair.ts';
+export * from './physical/stackPatch.ts';

@@ -19,6 +19,7 @@ import {
   destackFlops,
   railObstructions,
   routingTechLef,
+  clipTracksToDie,
   powerPinsAsObstructions,
   qrouterScript,
   replaceSection,
@@ -157,9 +158,25 @@ describe('routing technology', () => {
     const lines = railObstructions([{ name: 'a', macro: 'x', xDbu: 0, yDbu: 34, orient: 'N' }, { name: 'b', macro: 'x', xDbu: 0, yDbu: 578, orient: 'FS' }], { dbuPerUm: 200, rowHeightDbu: 544, x0Dbu: -276, x1Dbu: 4000, halfBandUm: 0.1 });
     expect(lines).toEqual(['obstruction -1.38 0.070 20 0.270 li1', 'obstruction -1.38 2.790 20 2.990 li1', 'obstruction -1.38 5.510 20 5.710 li1']);
   });
+  it('clips every TRACKS line to the die and counts the tracks dropped', () => {
+    const def = ['DESIGN t ;', 'UNITS DISTANCE MICRONS 200 ;', 'DIEAREA ( -276 -204 ) ( 48668 48076 ) ;', 'TRACKS X -276.0 DO 533 STEP 92 LAYER li1 ;', 'TRACKS Y -136.0 DO 356 STEP 136 LAYER met3 ;', 'TRACKS X -460.0 DO 269 STEP 184 LAYER met4 ;', 'COMPONENTS 0 ;', 'END COMPONENTS', ''].join('\n');
+    const r = clipTracksToDie(def);
+    const tracks = [...r.text.matchAll(/^TRACKS ([XY]) (\S+) DO (\d+) STEP (\d+) LAYER (\S+) ;$/gm)].map((m) => ({ axis: m[1], start: Number(m[2]), count: Number(m[3]), step: Number(m[4]), layer: m[5] }));
+    expect(tracks.map((t) => t.layer)).toEqual(['li1', 'met3', 'met4']);
+    for (const t of tracks) {
+      const [lo, hi] = t.axis === 'X' ? [-276, 48668] : [-204, 48076];
+      expect(t.start).toBeGreaterThanOrEqual(lo);
+      expect(t.start + (t.count - 1) * t.step).toBeLessThanOrEqual(hi);
+      expect(t.start + t.count * t.step).toBeGreaterThan(hi); // nothing inside the die is lost
+      expect(t.start - t.step).toBeLessThan(lo);
+    }
+    expect(tracks[0]).toEqual({ axis: 'X', start: -276, count: 533, step: 92, layer: 'li1' }); // already inside: unchanged
+    expect(r.dropped).toBe(0 + 1 + 2); // met3's last track; met4's first (below the die) and last
+    expect(clipTracksToDie(r.text)).toEqual({ text: r.text, dropped: 0 });
+  });
   it('routes on a bounded schedule and writes the DEF whatever is left unrouted', () => {
     const tcl = qrouterScript({ techLef: 'route.tlef', cellLef: '/k/cells.lef', def: 'placed.def', out: 'routed.def', obstructions: ['obstruction 0 0 1 1 li1'], layers: 4, cleanup: false, powerNets: false });
-    const order = ['read_lef route.tlef', 'read_lef /k/cells.lef', 'catch {layers 4}', 'obstruction 0 0 1 1 li1', 'read_def placed.def', 'set result [stage1]', 'stage2 mask $msize effort 10', 'effort {20 40}', 'write_def routed.def', 'quit'];
+    const order = ['read_lef route.tlef', 'read_lef /k/cells.lef', 'catch {layers 4}', 'obstruction 0 0 1 1 li1', 'read_def placed.def', 'set result [stage1]', 'stage2 mask $msize effort 10', 'effort {20 40}', 'cleanup all', 'write_def routed.def', 'quit'];
     const at = order.map((line) => tcl.indexOf(line));
     expect(at.every((i) => i >= 0), JSON.stringify(at)).toBe(true);
     expect([...at].sort((a, b) => a - b)).toEqual(at);

@@ -117,8 +117,9 @@ export const assembleStage = defineStage({
           imagePx: 800,
           drcStyle: 'drc(full)',
           routeTimeoutS: 3600,
-          routeLayers: 4,
+          routeLayers: 5,
           routeCleanup: false,
+          routeRepairRounds: 3,
         });
         const m = phys.metrics;
         for (const k of ['route__net__unrouted__count', 'drc__error__count', 'lvs__mismatch__count']) metrics[`assembly__harden__${k}__tile:${t.id}`] = m[k];

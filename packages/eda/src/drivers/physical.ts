@@ -11,7 +11,9 @@ import type { StdCellKit } from '../io/findKit.ts';
 import { cellArea, type CellSpec } from '../liberty/cellLibrary.ts';
 import { parseYosysStat } from '../yosys/synthScript.ts';
 import { bufferFanout } from '../physical/bufferFanout.ts';
-import { type PinAccessRules, componentLine, destackFlops, isPhysicalCell, lefMacros, netRouting, parseDef, powerGrid, powerPinsAsObstructions, refillRows, replaceSection, routingTechLef } from '../physical/def.ts';
+import { lefRoutingLayers, patchStackMinArea } from '../physical/stackPatch.ts';
+import { conflictObstructions, lefVias, routedVias, viaSpacingConflicts } from '../physical/viaRepair.ts';
+import { type PinAccessRules, clipTracksToDie, componentLine, destackFlops, isPhysicalCell, lefMacros, netRouting, parseDef, powerGrid, powerPinsAsObstructions, refillRows, replaceSection, routingTechLef } from '../physical/def.ts';
 import { cdlAsDeviceCalls, cdlPinOrder, topSubcircuit, type YosysJsonModule } from '../physical/lvsSchematic.ts';
 import { QFLOW_TECH, graywolfPar, qflowMagicrc, qflowObstructions, qflowProjectVars, qflowTechScript } from '../physical/qflowTech.ts';
 import { parseDrcReport, parseLvsReport, parseStaOutput } from '../physical/reports.ts';
@@ -32,6 +34,8 @@ export interface PhysicalOptions {
   readonly routeLayers: number;
   /** Run qrouter's stage-3 rip-up rounds (about twice the route time). */
   readonly routeCleanup: boolean;
+  /** Re-routes with the sites of cross-net via spacing conflicts blocked (0: route once). */
+  readonly routeRepairRounds: number;
 }
 
 export interface PhysicalTile {
@@ -179,6 +183,9 @@ export async function implementTile(
   });
   let placed = replaceSection(qflowDef, 'COMPONENTS', refill.components.map(componentLine));
   placed = replaceSection(placed, 'SPECIALNETS', grid.lines, 2);
+  const tracks = clipTracksToDie(placed);
+  placed = tracks.text;
+  metrics['physical__route__tracks_outside_die__count'] = tracks.dropped;
   writeFileSync(join(layoutDir, 'placed.def'), placed);
   const dieUm = { w: (def.die.x1 - def.die.x0) / def.dbuPerUm, h: (def.die.y1 - def.die.y0) / def.dbuPerUm };
   metrics['finish__design__die__area'] = Number((dieUm.w * dieUm.h).toFixed(2));
@@ -187,7 +194,9 @@ export async function implementTile(
   metrics['physical__taps__worst_span_um'] = Number(refill.worstTapSpanUm.toFixed(2));
   metrics['physical__power__straps__count'] = grid.straps.length;
 
-  // 4. Routing.
+  // 4. Routing, then repair rounds: every cross-net via spacing conflict in the routed DEF gets its upper via's
+  // site blocked and the tile is routed again with all blocks so far; the best round (fewest unrouted nets,
+  // then fewest conflicts) is kept as routed.def.
   const routedDef = join(layoutDir, 'routed.def');
   await timed('route', async () => {
     const obstructions = qflowObstructions(readFileSync(join(layoutDir, `${tile.top}.cfg`), 'utf8'));
@@ -198,9 +207,45 @@ export async function implementTile(
     const routeCellLef = join(work, 'route-cells.lef');
     writeFileSync(routeCellLef, routeCells.text);
     metrics['physical__route__power_pins_obstructed__count'] = routeCells.moved;
-    writeFileSync(join(layoutDir, 'route.tcl'), qrouterScript({ techLef: 'route.tlef', cellLef: routeCellLef, def: 'placed.def', out: 'routed.def', obstructions, layers: o.routeLayers, cleanup: o.routeCleanup, powerNets: false }));
-    await ctx.exec('qrouter', ['-nog', '-noc', '-s', 'route.tcl'], { cwd: layoutDir, timeoutMs: o.routeTimeoutS * 1000 });
-    if (!existsSync(routedDef)) throw new Error(`qrouter wrote no ${routedDef}`);
+    const metals = ['li1', 'met1', 'met2', 'met3', 'met4', 'met5'];
+    const vias = lefVias(techLef.text, metals);
+    const routingLayers = lefRoutingLayers(techLef.text);
+    const spacings = new Map([...routingLayers].map(([name, l]) => [name, l.spacingUm]));
+    const blocks = new Set<string>();
+    let best: { round: number; unrouted: number; conflicts: number } | undefined;
+    for (let round = 0; round <= o.routeRepairRounds; round++) {
+      const script = round === 0 ? 'route.tcl' : `route-repair${round}.tcl`;
+      const out = round === 0 ? 'routed-round0.def' : `routed-repair${round}.def`;
+      writeFileSync(join(layoutDir, script), qrouterScript({ techLef: 'route.tlef', cellLef: routeCellLef, def: 'placed.def', out, obstructions: [...obstructions, ...[...blocks].sort()], layers: o.routeLayers, cleanup: o.routeCleanup, powerNets: false }));
+      await ctx.exec('qrouter', ['-nog', '-noc', '-s', script], { cwd: layoutDir, timeoutMs: o.routeTimeoutS * 1000 });
+      if (!existsSync(join(layoutDir, out))) throw new Error(`qrouter wrote no ${join(layoutDir, out)}`);
+      const text = readFileSync(join(layoutDir, out), 'utf8');
+      const unrouted = netRouting(text).unrouted.length;
+      const conflicts = viaSpacingConflicts(routedVias(text, new Set(vias.keys())), vias, spacings, def.dbuPerUm);
+      metrics[`physical__route__via_conflicts__count__round:${round}`] = conflicts.length;
+      metrics[`physical__route__unrouted__count__round:${round}`] = unrouted;
+      ctx.log(`${tile.id}: route round ${round}: ${unrouted} unrouted, ${conflicts.length} via spacing conflicts${round > 0 ? ` (${blocks.size} sites blocked)` : ''}`);
+      if (!best || unrouted < best.unrouted || (unrouted === best.unrouted && conflicts.length < best.conflicts)) {
+        best = { round, unrouted, conflicts: conflicts.length };
+        copyFileSync(join(layoutDir, out), join(layoutDir, 'routed.partial.def'));
+      }
+      const repair = conflictObstructions(conflicts, vias, metals, def.dbuPerUm);
+      metrics[`physical__route__via_conflicts_pin_taps__count__round:${round}`] = repair.pinTapPairs;
+      const before = blocks.size;
+      for (const line of repair.lines) blocks.add(line);
+      if (blocks.size === before) break; // nothing new to block: another round would route the same
+    }
+    // Via stacks straight through a layer leave pads under its minimum area (met3 between met2 and met4):
+    // each gets a wire stub of the layer's width, away from other nets.
+    const stacks = patchStackMinArea(readFileSync(join(layoutDir, 'routed.partial.def'), 'utf8'), vias, routingLayers, def.dbuPerUm);
+    writeFileSync(join(layoutDir, 'routed.partial.def'), stacks.text);
+    metrics['physical__route__stack_min_area__count'] = stacks.small;
+    metrics['physical__route__stack_min_area_patched__count'] = stacks.patched;
+    metrics['physical__route__stack_min_area_blocked__count'] = stacks.blocked;
+    await renameInto(join(layoutDir, 'routed.partial.def'), routedDef);
+    metrics['physical__route__repair__best_round'] = best!.round;
+    metrics['physical__route__via_conflicts__count'] = best!.conflicts;
+    metrics['physical__route__repair__blocked_sites__count'] = blocks.size;
   });
   const routing = netRouting(readFileSync(routedDef, 'utf8'));
   metrics['route__net__count'] = routing.nets;

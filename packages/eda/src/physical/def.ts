@@ -41,6 +41,30 @@ export function parseDef(text: string): DefSummary {
   };
 }
 
+/**
+ * Keep every routing track inside the die (pure). qflow writes each layer's TRACKS from the first track at or
+ * below the die's lower edge up to the first at or above its upper edge, so a coarse layer (met3, met4) gets a
+ * last track up to one pitch outside; qrouter routes on it and its wires and via pads end outside the die.
+ */
+export function clipTracksToDie(text: string): { text: string; dropped: number } {
+  const { die } = parseDef(text);
+  let dropped = 0;
+  const out = text.replace(/^TRACKS ([XY]) (-?[\d.]+) DO (\d+) STEP (\d+) LAYER (\S+) ;$/gm, (_line, axis: string, startText: string, countText: string, stepText: string, layer: string) => {
+    const step = Number(stepText);
+    const [lo, hi] = axis === 'X' ? [die.x0, die.x1] : [die.y0, die.y1];
+    let start = Number(startText);
+    let count = Number(countText);
+    const skip = start < lo ? Math.ceil((lo - start) / step) : 0;
+    start += skip * step;
+    count -= skip;
+    const fit = Math.floor((hi - start) / step) + 1;
+    const kept = Math.max(0, Math.min(count, fit));
+    dropped += Number(countText) - kept;
+    return `TRACKS ${axis} ${start.toFixed(1)} DO ${kept} STEP ${step} LAYER ${layer} ;`;
+  });
+  return { text: out, dropped };
+}
+
 /** The text between `NAME n ;` and `END NAME`, with its offsets. */
 export function sectionBody(text: string, name: string): { start: number; end: number; body: string } {
   const open = new RegExp(`^${name} (\\d+) ;\\n`, 'm').exec(text);

@@ -172,7 +172,11 @@ export function netgenSetup(physicalCells: readonly string[]): string {
 /**
  * qrouter: read the LEFs, `layers` route layers from li1 up, stacked vias up to 2, die-edge obstructions, then
  * a bounded version of its standard schedule (stage 1, stage 2 with growing masks and effort; `cleanup` adds
- * the two stage-3 rip-up rounds, which roughly double the run time). `powerNets` declares VPWR/VGND to qrouter as power nets.
+ * the two stage-3 rip-up rounds, which roughly double the run time), then qrouter's own via clean-up
+ * (`cleanup all`, which standard_route also ends with) before the DEF is written. `powerNets` declares
+ * VPWR/VGND to qrouter as power nets. Measured on the 8x16 parallel tile on li1–met4: the via clean-up takes
+ * magic DRC error tiles from 1,977 to 1,699. No stacked vias (`via stack 1`) would remove the bare met3 pads
+ * of met2→met4 stacks (met3.6, 969 boxes) but leaves 2 nets unrouted there, so stacks stay.
  */
 export function qrouterScript(o: { techLef: string; cellLef: string; def: string; out: string; obstructions: readonly string[]; layers: number; cleanup: boolean; powerNets: boolean }): string {
   return [
@@ -192,6 +196,7 @@ export function qrouterScript(o: { techLef: string; cellLef: string; def: string
     'for {set msize 10} {$result > 0 && $msize <= 50} {incr msize 10} { set result [stage2 mask $msize effort 10] }',
     'foreach effort {20 40} { if {$result > 0} { set result [stage2 mask none effort $effort] } }',
     ...(o.cleanup ? ['if {$result < 10} { set result [stage3]; if {$result > 0} { set result [stage2 mask none] }; set result [stage3] }'] : []),
+    'cleanup all',
     `write_def ${tclWord(o.out)}`,
     'quit',
     '',

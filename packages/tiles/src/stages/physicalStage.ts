@@ -23,7 +23,7 @@ export const physicalStage = defineStage({
   outputs: ['tilesPhysical'],
   publish: { tilesPhysical: 'tiles' },
   vars: defineVars({
-    density: num({ default: 0.15, min: 0.05, max: 0.9, doc: 'Initial cell density graywolf spreads the tile to (qflow initial_density); sets the die size. 0.15: with the power pins as obstructions both 8x16 sample tiles route on four layers.' }),
+    density: num({ default: 0.15, min: 0.05, max: 0.9, doc: 'Initial cell density graywolf spreads the tile to (qflow initial_density); sets the die size. 0.15: with the power pins as obstructions both 8x16 sample tiles route with 0 unrouted nets.' }),
     maxFanout: int({ default: 12, min: 2, max: 64, doc: 'Largest fanout left after buffering (clock, tied resets and control nets become buffer trees).' }),
     tapSpacingUm: num({ default: 14, min: 2, max: 28, unit: 'µm', doc: 'Well-tap spacing in each row (sky130 latch-up rules).' }),
     strapPitchUm: num({ default: 50, min: 10, unit: 'µm', doc: 'Distance between power-strap pairs.' }),
@@ -31,8 +31,9 @@ export const physicalStage = defineStage({
     placeSeed: int({ default: 12345, min: 0, doc: 'graywolf random seed.' }),
     imagePx: int({ default: 1600, min: 200, max: 8000, unit: 'px', doc: 'Side of the tile layout PNG.' }),
     drcStyle: oneOf(['drc(full)', 'drc(fast)'] as const, { default: 'drc(full)', doc: "magic DRC style of the kit's tech file." }),
-    routeLayers: int({ default: 4, min: 3, max: 6, doc: 'qrouter layers from li1 up (4: li1 to met3; 6 adds met4 and met5).' }),
+    routeLayers: int({ default: 5, min: 3, max: 6, doc: 'qrouter layers from li1 up (5: li1 to met4; 4 stops at met3, 6 adds met5).' }),
     routeCleanup: bool({ default: false, doc: "Run qrouter's stage-3 cleanup rounds after the routes close (about twice the route time)." }),
+    routeRepairRounds: int({ default: 3, min: 0, max: 20, doc: 'Re-routes with the sites of cross-net via spacing conflicts blocked (qrouter drops an li1–met1 via beside a met1–met2 via of another net); the best round is kept. 0: route once.' }),
     routeTimeoutS: int({ default: 3600, min: 60, unit: 's', doc: 'Longest qrouter run per tile before it counts as a tool failure.' }),
     physicalJobs: int({ default: 2, min: 1, max: 64, doc: 'Tiles implemented at once.' }),
     physical: bool({ default: true, doc: 'Run the physical flow (false: skip it, for quick logic-only runs).' }),
@@ -78,6 +79,7 @@ export const physicalStage = defineStage({
       routeTimeoutS: c.routeTimeoutS,
       routeLayers: c.routeLayers,
       routeCleanup: c.routeCleanup,
+      routeRepairRounds: c.routeRepairRounds,
     };
     const summary: Record<string, unknown>[] = [];
     ctx.progress.start(ids.length, 'tiles', 'place, route, check');
