@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { findKit, lefRoutingLayers, lefVias, patchStackMinArea, routedShapes, routingTechLef, type NetShape } from '../src/index.ts';
+import { fillSameNetGaps, findKit, lefRoutingLayers, lefVias, patchStackMinArea, routedShapes, routingTechLef, type NetShape } from '../src/index.ts';
 
 const tlef = routingTechLef(readFileSync(findKit().techLef, 'utf8')).text;
 const vias = lefVias(tlef, ['li1', 'met1', 'met2', 'met3', 'met4', 'met5']);
@@ -50,5 +50,26 @@ describe('minimum-area patches for via stacks', () => {
     expect(patchStackMinArea(crowded, vias, layers, 200)).toEqual({ text: crowded, small: 1, patched: 0, blocked: 1 });
     const through = defOf([['- a ( u1 A ) ( u2 Y )', ...stack(1000, 1000).map((l) => l.replace(' ;', '')), '  NEW met3 ( 800 1000 ) ( 1200 * ) ;']]);
     expect(patchStackMinArea(through, vias, layers, 200)).toMatchObject({ small: 0, patched: 0 });
+  });
+
+  it('bridges the slot between two vias of one net on adjacent met1 tracks with a flush special wire, never between nets', () => {
+    const def = defOf([
+      ['- a ( u1 A ) ( u2 Y )', '  + ROUTED li1 ( 1000 500 ) L1M1_PR', '  NEW li1 ( 1000 568 ) L1M1_PR', '  NEW met1 ( 1000 568 ) M1M2_PR', '  NEW met2 ( 1000 568 ) ( * 900 ) ;'],
+      ['- b ( u3 A ) ( u4 Y )', '  + ROUTED li1 ( 3000 500 ) L1M1_PR', '  NEW met1 ( 3000 568 ) M1M2_PR', '  NEW met2 ( 3000 568 ) ( * 900 ) ;'],
+      ['- c ( u5 A ) ( u6 Y )', '  + ROUTED li1 ( 3000 432 ) L1M1_PR ;'],
+    ]);
+    const r = fillSameNetGaps(def, vias, layers, 200);
+    // Net a: its li1–met1 pad at y 500 and its stacked pads at 568 leave 0.095 µm of met1 between them; b has
+    // the same shape; c's pad is 0.11 µm under b's but belongs to another net, so it is not bridged.
+    expect(r.filled).toBe(3); // a: both its pads at 568 (li1–met1, met1–met2) against the one at 500; b: one
+    expect(r.text).toMatch(/^SPECIALNETS 2 ;\n- a\n\+ ROUTED met1 58 \( 1000 517 \) \( 1000 548 \)\n {2}NEW met1 58 \( 1000 517 \) \( 1000 551 \) ;\n- b\n/m);
+    const bridges = routedShapes(r.text, vias, layers, 200).filter((s) => s.net === 'a' && s.layer === 'met1' && s.x1 - s.x0 === 58 && s.y0 === 517);
+    expect(bridges.length).toBe(2);
+    for (const br of bridges) {
+      expect(br.y0).toBeLessThan(523); // into the lower pad (top at 523)
+      expect(br.y1).toBeGreaterThan(542); // into the upper pads (bottom at 542 / 545)
+    }
+    expect(r.text).not.toMatch(/^- c\n\+ ROUTED/m);
+    expect(fillSameNetGaps(r.text, vias, layers, 200).filled).toBe(0); // nothing left to bridge
   });
 });

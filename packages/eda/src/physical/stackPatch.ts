@@ -44,17 +44,18 @@ export interface NetShape {
   readonly y1: number;
 }
 
-interface Stmt { net: string; layer: string; widthDbu?: number; points: { x: number; y: number; via?: string }[] }
+interface Stmt { net: string; layer: string; special: boolean; widthDbu?: number; points: { x: number; y: number; via?: string }[] }
 
-function statements(def: string): Stmt[] {
+function statements(def: string, section: 'NETS' | 'SPECIALNETS'): Stmt[] {
   const out: Stmt[] = [];
-  const body = sectionBody(def, 'NETS').body;
+  if (!new RegExp(`^${section} \\d+ ;`, 'm').test(def)) return out;
+  const body = sectionBody(def, section).body;
   for (const chunk of body.split(/^- /m).slice(1)) {
     const net = chunk.slice(0, chunk.search(/\s/));
-    for (const stmt of chunk.split(/\+ ROUTED |\bNEW /).slice(1)) {
+    for (const stmt of chunk.split(/\+ (?:ROUTED|FIXED|COVER) |\bNEW /).slice(1)) {
       const head = /^(\S+)(?:\s+(\d+))?\s*\(/.exec(stmt);
       if (!head) continue;
-      const s: Stmt = { net, layer: head[1], widthDbu: head[2] ? Number(head[2]) : undefined, points: [] };
+      const s: Stmt = { net, layer: head[1], special: section === 'SPECIALNETS', widthDbu: head[2] ? Number(head[2]) : undefined, points: [] };
       let x = 0;
       let y = 0;
       for (const t of stmt.matchAll(/\(\s*(\S+)\s+(\S+)(?:\s+\S+)?\s*\)|([A-Za-z_]\w*)/g)) {
@@ -62,7 +63,7 @@ function statements(def: string): Stmt[] {
           if (t[1] !== '*') x = Math.round(Number(t[1]));
           if (t[2] !== '*') y = Math.round(Number(t[2]));
           s.points.push({ x, y });
-        } else if (s.points.length > 0 && t[3] !== 'NEW') s.points[s.points.length - 1].via = t[3];
+        } else if (s.points.length > 0) s.points[s.points.length - 1].via = t[3];
       }
       out.push(s);
     }
@@ -70,15 +71,23 @@ function statements(def: string): Stmt[] {
   return out;
 }
 
-/** Every wire (with its half-width end extension) and via pad of every net in a routed DEF, in DEF units. */
+/**
+ * Every wire and via pad of every net in a routed DEF, in DEF units: NETS wires reach half their width past
+ * their end points, SPECIALNETS wires (qrouter's own patches, the power straps, our bridges) end flush, as
+ * KLayout's DEF reader draws them.
+ */
 export function routedShapes(def: string, vias: ReadonlyMap<string, ViaDef>, layers: ReadonlyMap<string, RoutingLayer>, dbuPerUm: number): NetShape[] {
   const out: NetShape[] = [];
-  for (const s of statements(def)) {
+  for (const s of [...statements(def, 'NETS'), ...statements(def, 'SPECIALNETS')]) {
     const half = (s.widthDbu ?? (layers.get(s.layer)?.widthUm ?? 0) * dbuPerUm) / 2;
     for (let i = 1; i < s.points.length; i++) {
       const a = s.points[i - 1];
       const b = s.points[i];
-      out.push({ net: s.net, layer: s.layer, x0: Math.min(a.x, b.x) - half, y0: Math.min(a.y, b.y) - half, x1: Math.max(a.x, b.x) + half, y1: Math.max(a.y, b.y) + half });
+      const along = s.special ? 0 : half;
+      const vertical = a.x === b.x;
+      const ex = vertical ? half : along;
+      const ey = vertical ? along : half;
+      out.push({ net: s.net, layer: s.layer, x0: Math.min(a.x, b.x) - ex, y0: Math.min(a.y, b.y) - ey, x1: Math.max(a.x, b.x) + ex, y1: Math.max(a.y, b.y) + ey });
     }
     for (const p of s.points) {
       for (const pad of (p.via && vias.get(p.via)?.pads) || []) {
@@ -127,7 +136,7 @@ export function patchStackMinArea(def: string, vias: ReadonlyMap<string, ViaDef>
   }
   // Via points per net: a stack through layer L has a via with L as upper and one with L as lower at one point.
   const points = new Map<string, { net: string; x: number; y: number; below: Set<string>; above: Set<string> }>();
-  for (const s of statements(def)) {
+  for (const s of statements(def, 'NETS')) {
     for (const p of s.points) {
       const d = p.via ? vias.get(p.via) : undefined;
       if (!d) continue;
@@ -179,7 +188,25 @@ export function patchStackMinArea(def: string, vias: ReadonlyMap<string, ViaDef>
       patches.set(e.net, list);
     }
   }
-  if (patches.size === 0) return { text: def, small, patched, blocked };
+  return { text: appendToNets(def, patches), small, patched, blocked };
+}
+
+/** Add SPECIALNETS entries (one per net: `+ ROUTED` then `NEW` for each wire), creating the section if absent. */
+function appendSpecial(def: string, wires: ReadonlyMap<string, readonly string[]>): string {
+  if (wires.size === 0) return def;
+  const entries = [...wires].map(([net, list]) => `- ${net}\n${list.map((w, i) => `${i === 0 ? '+ ROUTED' : '  NEW'} ${w}`).join('\n')} ;`);
+  if (!/^SPECIALNETS \d+ ;/m.test(def)) {
+    const at = def.indexOf('\nNETS ');
+    return `${def.slice(0, at + 1)}SPECIALNETS ${entries.length} ;\n${entries.join('\n')}\nEND SPECIALNETS\n\n${def.slice(at + 1)}`;
+  }
+  const section = sectionBody(def, 'SPECIALNETS');
+  const count = Number(/^SPECIALNETS (\d+) ;/m.exec(def.slice(section.start))![1]);
+  return `${def.slice(0, section.start)}SPECIALNETS ${count + entries.length} ;\n${section.body}${entries.join('\n')}\n${def.slice(section.end - 'END SPECIALNETS'.length)}`;
+}
+
+/** Append routing statements (`  NEW ...` lines) to the named nets of a DEF's NETS section. */
+function appendToNets(def: string, patches: ReadonlyMap<string, readonly string[]>): string {
+  if (patches.size === 0) return def;
   const section = sectionBody(def, 'NETS');
   const body = section.body.split(/^(?=- )/m).map((chunk) => {
     const net = chunk.startsWith('- ') ? chunk.slice(2, 2 + chunk.slice(2).search(/\s/)) : '';
@@ -189,5 +216,80 @@ export function patchStackMinArea(def: string, vias: ReadonlyMap<string, ViaDef>
     return `${chunk.slice(0, end).replace(/\s+$/, '')}\n${add.join('\n')} ;${chunk.slice(end + 1)}`;
   });
   const head = def.slice(section.start, section.start + def.slice(section.start).indexOf('\n') + 1);
-  return { text: def.slice(0, section.start) + head + body.join('') + def.slice(section.end - '\nEND NETS'.length + 1), small, patched, blocked };
+  return def.slice(0, section.start) + head + body.join('') + def.slice(section.end - '\nEND NETS'.length + 1);
+}
+
+export interface GapFillResult {
+  readonly text: string;
+  /** Same-net shape pairs closer than spacing, side by side (their projections overlap), now bridged. */
+  readonly filled: number;
+  /** Same-net pairs closer than spacing only corner to corner, left as they are. */
+  readonly diagonal: number;
+}
+
+/**
+ * Bridge every gap narrower than the layer's spacing between two shapes of one net (pure). qrouter drops a
+ * net's via on one track and its next via one track away without joining their pads on that layer (0.34 µm
+ * apart, 0.095 µm between an li1–met1 and a met1–met2 pad); the layout is connected through the other layer,
+ * but the slot between the pads is a met1.2 violation. The bridge is a SPECIALNETS wire of the net (flush
+ * ends, so exactly the rectangle drawn) across the slot, as wide as the two shapes' common extent.
+ */
+export function fillSameNetGaps(def: string, vias: ReadonlyMap<string, ViaDef>, layers: ReadonlyMap<string, RoutingLayer>, dbuPerUm: number): GapFillResult {
+  const shapes = routedShapes(def, vias, layers, dbuPerUm);
+  const own = new Map<string, NetShape[]>();
+  for (const s of shapes) {
+    const k = `${s.net}\u0000${s.layer}`;
+    if (!own.has(k)) own.set(k, []);
+    own.get(k)!.push(s);
+  }
+  const patches = new Map<string, string[]>();
+  const seen = new Set<string>();
+  let filled = 0;
+  let diagonal = 0;
+  for (const [name, info] of [...layers].sort(([p], [q]) => p.localeCompare(q))) {
+    const need = info.spacingUm * dbuPerUm - 1e-6;
+    const list = shapes.filter((s) => s.layer === name).sort((a, b) => a.x0 - b.x0 || a.y0 - b.y0 || a.net.localeCompare(b.net));
+    for (let i = 0; i < list.length; i++) {
+      const a = list[i];
+      for (let j = i + 1; j < list.length && list[j].x0 < a.x1 + need; j++) {
+        const b = list[j];
+        if (a.net !== b.net) continue;
+        const dx = Math.max(0, b.x0 - a.x1, a.x0 - b.x1);
+        const dy = Math.max(0, b.y0 - a.y1, a.y0 - b.y1);
+        if (dx === 0 && dy === 0) continue;
+        if (Math.hypot(dx, dy) >= need) continue;
+        if (dx > 0 && dy > 0) {
+          diagonal += 1;
+          continue;
+        }
+        // A slot in y (dy > 0, x extents overlap) or in x (dx > 0, y extents overlap).
+        const vertical = dy > 0;
+        const [lo, hi] = vertical ? (a.y1 <= b.y0 ? [a, b] : [b, a]) : a.x1 <= b.x0 ? [a, b] : [b, a];
+        const c0 = vertical ? Math.max(a.x0, b.x0) : Math.max(a.y0, b.y0);
+        const c1 = vertical ? Math.min(a.x1, b.x1) : Math.min(a.y1, b.y1);
+        const g0 = vertical ? lo.y1 : lo.x1;
+        const g1 = vertical ? hi.y0 : hi.x0;
+        const depth = Math.min(vertical ? lo.y1 - lo.y0 : lo.x1 - lo.x0, vertical ? hi.y1 - hi.y0 : hi.x1 - hi.x0);
+        // A flush-ended special wire across the slot, centred in the common extent, overlapping each shape a little.
+        let w = 2 * Math.floor((c1 - c0) / 2);
+        if ((c0 + c1) % 2 !== 0) w = 2 * Math.floor((c1 - c0 - 1) / 2);
+        if (w < info.widthUm * dbuPerUm) continue;
+        const mid = Math.round((c0 + c1) / 2);
+        // Already bridged (by qrouter's own patch or an earlier run) when one shape of the net covers the slot.
+        const slot = vertical ? { x0: mid - w / 2, x1: mid + w / 2, y0: g0, y1: g1 } : { x0: g0, x1: g1, y0: mid - w / 2, y1: mid + w / 2 };
+        if ((own.get(`${a.net}\u0000${name}`) ?? []).some((r) => r.x0 <= slot.x0 && r.x1 >= slot.x1 && r.y0 <= slot.y0 && r.y1 >= slot.y1)) continue;
+        const into = Math.min(depth, 6);
+        const from = Math.floor(g0 - into);
+        const to = Math.ceil(g1 + into);
+        const line = vertical ? `${name} ${w} ( ${mid} ${from} ) ( ${mid} ${to} )` : `${name} ${w} ( ${from} ${mid} ) ( ${to} ${mid} )`;
+        const key = `${a.net}\u0000${line}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        filled += 1;
+        if (!patches.has(a.net)) patches.set(a.net, []);
+        patches.get(a.net)!.push(line);
+      }
+    }
+  }
+  return { text: appendSpecial(def, patches), filled, diagonal };
 }
