@@ -18,3 +18,4 @@ export * from './physical/reports.ts';
 export * from './physical/scripts.ts';
 export * from './physical/viaRepair.ts';
 export * from './physical/stackPatch.ts';
+export * from './physical/pinVias.ts';

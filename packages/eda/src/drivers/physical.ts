@@ -11,6 +11,7 @@ import type { StdCellKit } from '../io/findKit.ts';
 import { cellArea, type CellSpec } from '../liberty/cellLibrary.ts';
 import { parseYosysStat } from '../yosys/synthScript.ts';
 import { bufferFanout } from '../physical/bufferFanout.ts';
+import { lefPinRects, pullViasIntoPins } from '../physical/pinVias.ts';
 import { fillSameNetGaps, lefRoutingLayers, patchStackMinArea } from '../physical/stackPatch.ts';
 import { conflictObstructions, lefVias, routedVias, viaSpacingConflicts } from '../physical/viaRepair.ts';
 import { type PinAccessRules, clipTracksToDie, componentLine, destackFlops, isPhysicalCell, lefMacros, netRouting, parseDef, powerGrid, powerPinsAsObstructions, refillRows, replaceSection, routingTechLef } from '../physical/def.ts';
@@ -237,8 +238,18 @@ export async function implementTile(
     }
     // Via stacks straight through a layer leave pads under its minimum area (met3 between met2 and met4):
     // each gets a wire stub of the layer's width, away from other nets. Measured on the 8x16 DA tile: 1,225
-    // magic DRC error tiles after the repair rounds, 214 with the stubs, 160 with the slot bridges too.
-    const stacks = patchStackMinArea(readFileSync(join(layoutDir, 'routed.partial.def'), 'utf8'), vias, routingLayers, def.dbuPerUm);
+    // magic DRC error tiles after the repair rounds, 214 with the stubs, 160 with the slot bridges too, 128
+    // with the pin vias pulled in.
+    // li1–met1 vias whose li1 pad sticks a few nanometres out of their pin are pulled inside it (li.3).
+    const l1m1 = vias.get('L1M1_PR');
+    const pinVias = pullViasIntoPins(readFileSync(join(layoutDir, 'routed.partial.def'), 'utf8'), lefPinRects(readFileSync(cellLef, 'utf8'), 'li1'), {
+      via: 'L1M1_PR',
+      padHalfDbu: Math.round((l1m1?.pads.find((p) => p.layer === 'li1')?.x1Um ?? 0.085) * def.dbuPerUm),
+      maxShiftDbu: Math.round(0.03 * def.dbuPerUm),
+    });
+    metrics['physical__route__pin_vias_outside__count'] = pinVias.outside;
+    metrics['physical__route__pin_vias_moved__count'] = pinVias.moved;
+    const stacks = patchStackMinArea(pinVias.text, vias, routingLayers, def.dbuPerUm);
     // Slots narrower than spacing between two shapes of one net (a via pad and the net's next via one track
     // away) get a bridge of the net's own metal.
     const gaps = fillSameNetGaps(stacks.text, vias, routingLayers, def.dbuPerUm);

@@ -1,0 +1,75 @@
+import { describe, expect, it } from 'vitest';
+import { lefPinRects, placeRect, pullViasIntoPins } from '../src/index.ts';
+
+// One cell, 1.38 x 2.72 µm, with pin A on li1 from x 0.52 to 0.87 (a sky130hd-like pin edge 0.005 µm inside a
+// via pad on the 0.46 µm grid) and pin B well around its grid point.
+const LEF = [
+  'MACRO cellx',
+  '  SIZE 1.38 BY 2.72 ;',
+  '  PIN A',
+  '    PORT',
+  '      LAYER li1 ;',
+  '        RECT 0.52 0.50 0.87 1.50 ;',
+  '    END',
+  '  END A',
+  '  PIN B',
+  '    PORT',
+  '      LAYER met1 ;',
+  '        RECT 0.0 0.0 0.1 0.1 ;',
+  '      LAYER li1 ;',
+  '        RECT 0.0 0.50 0.40 1.50 ;',
+  '    END',
+  '  END B',
+  'END cellx',
+  '',
+].join('\n');
+const cells = lefPinRects(LEF, 'li1');
+
+const def = (orient: string, viaLine: string) => [
+  'DESIGN t ;',
+  'UNITS DISTANCE MICRONS 200 ;',
+  'DIEAREA ( 0 0 ) ( 2000 2000 ) ;',
+  'COMPONENTS 1 ;',
+  `- u1 cellx + PLACED ( 1000 1000 ) ${orient} ;`,
+  'END COMPONENTS',
+  'NETS 2 ;',
+  '- a ( u1 A ) ( u9 Y )',
+  viaLine,
+  '  NEW met1 ( 1120 1200 ) ( 1400 * ) ;',
+  '- b ( u1 B ) ( u9 Z )',
+  '  + ROUTED li1 ( 1040 1200 ) L1M1_PR ;',
+  'END NETS',
+  'END DESIGN',
+  '',
+].join('\n');
+
+describe('li1–met1 vias pulled inside their pins', () => {
+  it('reads only the li1 rectangles of each pin and places them in every orientation', () => {
+    expect(cells.get('cellx')!.pins.get('A')).toEqual([[0.52, 0.5, 0.87, 1.5]]);
+    expect(cells.get('cellx')!.pins.get('B')).toEqual([[0, 0.5, 0.4, 1.5]]);
+    const cell = cells.get('cellx')!;
+    const r = [0.52, 0.5, 0.87, 1.5] as const;
+    expect(placeRect(r, cell, { xDbu: 1000, yDbu: 1000, orient: 'N' }, 200)).toEqual([1104, 1100, 1174, 1300]);
+    expect(placeRect(r, cell, { xDbu: 1000, yDbu: 1000, orient: 'FS' }, 200)).toEqual([1104, 1244, 1174, 1444]);
+    expect(placeRect(r, cell, { xDbu: 1000, yDbu: 1000, orient: 'FN' }, 200)).toEqual([1102, 1100, 1172, 1300]);
+    expect(placeRect(r, cell, { xDbu: 1000, yDbu: 1000, orient: 'S' }, 200)).toEqual([1102, 1244, 1172, 1444]);
+  });
+
+  it('moves a via whose pad sticks 1 unit out of its pin, with a met1 stub, and leaves a pad inside its pin alone', () => {
+    // Pin A spans x 1104..1174 at N; a via at x 1120 has its li1 pad (±17) from 1103: one unit outside.
+    const text = def('N', '  + ROUTED li1 ( 1120 1200 ) L1M1_PR');
+    const r = pullViasIntoPins(text, cells, { via: 'L1M1_PR', padHalfDbu: 17, maxShiftDbu: 6 });
+    expect({ outside: r.outside, moved: r.moved }).toEqual({ outside: 1, moved: 1 });
+    expect(r.text).toContain('  + ROUTED met1 ( 1120 1200 ) ( 1121 * ) L1M1_PR\n  NEW met1 ( 1120 1200 ) ( 1400 * ) ;');
+    // Everything else is unchanged, net b's via (pad well inside pin B) included.
+    expect(r.text.replace('met1 ( 1120 1200 ) ( 1121 * ) L1M1_PR', 'li1 ( 1120 1200 ) L1M1_PR')).toBe(text);
+    expect(pullViasIntoPins(r.text, cells, { via: 'L1M1_PR', padHalfDbu: 17, maxShiftDbu: 6 })).toMatchObject({ outside: 0, moved: 0 });
+  });
+
+  it('keeps a via that is further out than the limit, or has an li1 wire of its own, and counts it', () => {
+    const far = def('N', '  + ROUTED li1 ( 1110 1200 ) L1M1_PR'); // 7 units out
+    expect(pullViasIntoPins(far, cells, { via: 'L1M1_PR', padHalfDbu: 17, maxShiftDbu: 6 })).toEqual({ text: far, outside: 1, moved: 0 });
+    const wired = def('N', '  + ROUTED li1 ( 1120 1200 ) ( * 1250 ) L1M1_PR');
+    expect(pullViasIntoPins(wired, cells, { via: 'L1M1_PR', padHalfDbu: 17, maxShiftDbu: 6 })).toEqual({ text: wired, outside: 1, moved: 0 });
+  });
+});
