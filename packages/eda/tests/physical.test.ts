@@ -158,6 +158,14 @@ describe('routing technology', () => {
     const lines = railObstructions([{ name: 'a', macro: 'x', xDbu: 0, yDbu: 34, orient: 'N' }, { name: 'b', macro: 'x', xDbu: 0, yDbu: 578, orient: 'FS' }], { dbuPerUm: 200, rowHeightDbu: 544, x0Dbu: -276, x1Dbu: 4000, halfBandUm: 0.1 });
     expect(lines).toEqual(['obstruction -1.38 0.070 20 0.270 li1', 'obstruction -1.38 2.790 20 2.990 li1', 'obstruction -1.38 5.510 20 5.710 li1']);
   });
+  it('drops the vias above the top route layer from the real kit tlef (their pads size qrouter\'s patches)', () => {
+    const tlef = readFileSync(findKit().techLef, 'utf8');
+    const five = routingTechLef(tlef, 5);
+    expect(five.removed.filter((r) => r.endsWith('(above the route layers)'))).toEqual(['M4M5_PR (above the route layers)', 'M4M5_PR_R (above the route layers)', 'M4M5_PR_M (above the route layers)', 'M4M5_PR_MR (above the route layers)', 'M4M5_PR_C (above the route layers)']);
+    expect([...five.text.matchAll(/^VIA (\S+) DEFAULT/gm)].map((m) => m[1])).toEqual(['L1M1_PR', 'M1M2_PR', 'M2M3_PR', 'M3M4_PR']);
+    expect([...routingTechLef(tlef, 6).text.matchAll(/^VIA (\S+) DEFAULT/gm)].map((m) => m[1])).toEqual(['L1M1_PR', 'M1M2_PR', 'M2M3_PR', 'M3M4_PR', 'M4M5_PR']);
+    expect([...routingTechLef(tlef, 4).text.matchAll(/^VIA (\S+) DEFAULT/gm)].map((m) => m[1])).toEqual(['L1M1_PR', 'M1M2_PR', 'M2M3_PR']);
+  });
   it('clips every TRACKS line to the die and counts the tracks dropped', () => {
     const def = ['DESIGN t ;', 'UNITS DISTANCE MICRONS 200 ;', 'DIEAREA ( -276 -204 ) ( 48668 48076 ) ;', 'TRACKS X -276.0 DO 533 STEP 92 LAYER li1 ;', 'TRACKS Y -136.0 DO 356 STEP 136 LAYER met3 ;', 'TRACKS X -460.0 DO 269 STEP 184 LAYER met4 ;', 'COMPONENTS 0 ;', 'END COMPONENTS', ''].join('\n');
     const r = clipTracksToDie(def);

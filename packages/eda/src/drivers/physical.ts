@@ -201,7 +201,7 @@ export async function implementTile(
   const routedDef = join(layoutDir, 'routed.def');
   await timed('route', async () => {
     const obstructions = qflowObstructions(readFileSync(join(layoutDir, `${tile.top}.cfg`), 'utf8'));
-    const techLef = routingTechLef(readFileSync(kit.techLef, 'utf8'));
+    const techLef = routingTechLef(readFileSync(kit.techLef, 'utf8'), o.routeLayers);
     writeFileSync(join(layoutDir, 'route.tlef'), techLef.text);
     const routeCells = powerPinsAsObstructions(readFileSync(cellLef, 'utf8'));
     // Outside the layout folder: KLayout's DEF reader also loads every LEF beside the DEF.

@@ -405,10 +405,20 @@ function legalizeRow(row: readonly DefComponent[], widthDbu: (macro: string) => 
  * 0.14 µm. The default vias have their long pads along each layer's routing direction. Measured on an 8x16 DA
  * tile: magic DRC error tiles 8,686 with the kit LEF and six layers, 7,006 without the variants on four
  * layers, 1,767 without the generate rules.
+ *
+ * With `routeLayers` given, vias reaching above the top route layer go too: qrouter sizes the patches it writes
+ * on a layer (SPECIALNETS wires) by the largest via pad there, and the met4–met5 via's 1.18 µm met4 pad made
+ * 1.18 µm wide met4 patches that shorted two pairs of nets on the 8x16 parallel tile routed on li1–met4.
  */
-export function routingTechLef(tlef: string): { text: string; removed: string[] } {
+export function routingTechLef(tlef: string, routeLayers?: number, layerOrder: readonly string[] = ['li1', 'met1', 'met2', 'met3', 'met4', 'met5']): { text: string; removed: string[] } {
   const removed: string[] = [];
+  const above = routeLayers === undefined ? [] : layerOrder.slice(routeLayers);
   const text = tlef
+    .replace(/^VIA (\S+) DEFAULT\n([\s\S]*?)^END \1[ \t]*\n/gm, (whole, name: string, body: string) => {
+      if (!above.some((layer) => new RegExp(`^\\s*LAYER ${layer} ;`, 'm').test(body))) return whole;
+      removed.push(`${name} (above the route layers)`);
+      return '';
+    })
     .replace(/^VIA (\S+?_(?:R|M|MR|C)) DEFAULT\n[\s\S]*?^END \1[ \t]*\n/gm, (_whole, name: string) => {
       removed.push(name);
       return '';
