@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { lefPinRects, placeRect, pullViasIntoPins } from '../src/index.ts';
+import { lefPinRects, placeRect, pullViasIntoPins, separateTapPairs } from '../src/index.ts';
 
 // One cell, 1.38 x 2.72 µm, with pin A on li1 from x 0.52 to 0.87 (a sky130hd-like pin edge 0.005 µm inside a
 // via pad on the 0.46 µm grid) and pin B well around its grid point.
@@ -68,8 +68,31 @@ describe('li1–met1 vias pulled inside their pins', () => {
 
   it('keeps a via that is further out than the limit, or has an li1 wire of its own, and counts it', () => {
     const far = def('N', '  + ROUTED li1 ( 1110 1200 ) L1M1_PR'); // 7 units out
-    expect(pullViasIntoPins(far, cells, { via: 'L1M1_PR', padHalfDbu: 17, maxShiftDbu: 6 })).toEqual({ text: far, outside: 1, moved: 0 });
+    expect(pullViasIntoPins(far, cells, { via: 'L1M1_PR', padHalfDbu: 17, maxShiftDbu: 6 })).toEqual({ text: far, outside: 1, moved: 0, keptLi1Wire: 0, keptFar: 1 });
     const wired = def('N', '  + ROUTED li1 ( 1120 1200 ) ( * 1250 ) L1M1_PR');
-    expect(pullViasIntoPins(wired, cells, { via: 'L1M1_PR', padHalfDbu: 17, maxShiftDbu: 6 })).toEqual({ text: wired, outside: 1, moved: 0 });
+    expect(pullViasIntoPins(wired, cells, { via: 'L1M1_PR', padHalfDbu: 17, maxShiftDbu: 6 })).toEqual({ text: wired, outside: 1, moved: 0, keptLi1Wire: 1, keptFar: 0 });
+  });
+
+  it('separates two pin-tap vias one met1 track apart by moving one along its pin, unless that crowds another net', () => {
+    // Pins A and B of one cell in the same column, A below B (cell coordinates, placed N at (1000, 1000)).
+    const lef = ['MACRO celly', '  SIZE 1.38 BY 2.72 ;', '  PIN A', '    PORT', '      LAYER li1 ;', '        RECT 0.40 0.30 0.60 1.05 ;', '    END', '  END A', '  PIN B', '    PORT', '      LAYER li1 ;', '        RECT 0.40 1.125 0.60 2.00 ;', '    END', '  END B', 'END celly', ''].join('\n');
+    const pins = lefPinRects(lef, 'li1');
+    const rules = { via: 'L1M1_PR', li1Half: [17, 17] as const, met1Half: [29, 23] as const, cutHalf: 17, li1Spacing: 34, met1Spacing: 28, cutSpacing: 38 };
+    const text = (extra: string[]) => ['DESIGN t ;', 'UNITS DISTANCE MICRONS 200 ;', 'DIEAREA ( 0 0 ) ( 4000 4000 ) ;', 'COMPONENTS 1 ;', '- u1 celly + PLACED ( 1000 1000 ) N ;', 'END COMPONENTS', `NETS ${2 + extra.length / 2} ;`,
+      '- a ( u1 A ) ( u9 Y )', '  + ROUTED li1 ( 1100 1180 ) L1M1_PR', '  NEW met1 ( 1100 1180 ) ( 1600 * ) ;',
+      '- b ( u1 B ) ( u9 Z )', '  + ROUTED li1 ( 1100 1248 ) L1M1_PR', '  NEW met1 ( 1100 1248 ) ( 1600 * ) ;', ...extra, 'END NETS', 'END DESIGN', ''].join('\n');
+    const shapesOf = (extra: { net: string; layer: string; x0: number; y0: number; x1: number; y1: number }[]) => [
+      { net: 'a', layer: 'met1', x0: 1071, y0: 1157, x1: 1129, y1: 1203 }, { net: 'b', layer: 'met1', x0: 1071, y0: 1225, x1: 1129, y1: 1271 }, ...extra];
+    // B's pin reaches 0.03 µm above its via's pad: b moves up by the 6 units missing (0.34 -> 0.37 µm apart).
+    const free = separateTapPairs(text([]), pins, shapesOf([]), rules);
+    expect({ pairs: free.pairs, moved: free.moved }).toEqual({ pairs: 1, moved: 1 });
+    expect(free.text).toContain('- b ( u1 B ) ( u9 Z )\n  + ROUTED met1 ( 1100 1248 ) ( * 1254 ) L1M1_PR\n');
+    expect(free.text).toContain('  + ROUTED li1 ( 1100 1180 ) L1M1_PR\n'); // a stays
+    // Another net's met1 wire just above b: b cannot move, so a moves down (its pin has room) instead.
+    const crowded = separateTapPairs(text([]), pins, shapesOf([{ net: 'c', layer: 'met1', x0: 1000, y0: 1290, x1: 1300, y1: 1318 }]), rules);
+    expect(crowded.moved).toBe(1);
+    expect(crowded.text).toContain('  + ROUTED met1 ( 1100 1180 ) ( * 1174 ) L1M1_PR\n');
+    // Nothing left to separate afterwards.
+    expect(separateTapPairs(free.text, pins, shapesOf([]), rules).pairs).toBe(0);
   });
 });

@@ -52,19 +52,33 @@ export interface PinViaResult {
   /** li1–met1 vias on a pin whose li1 pad stuck out of the pin rectangle. */
   readonly outside: number;
   readonly moved: number;
+  /** Kept because an li1 wire of the net ends there too, or because the pin is narrower than the pad / the shift too large. */
+  readonly keptLi1Wire: number;
+  readonly keptFar: number;
 }
 
-/** Move every li1–met1 via whose li1 pad sticks out of its pin by at most `maxShiftDbu` inside the pin. */
-export function pullViasIntoPins(def: string, cells: ReadonlyMap<string, CellPins>, o: { via: string; padHalfDbu: number; maxShiftDbu: number }): PinViaResult {
+interface ViaSite {
+  readonly net: string;
+  readonly x: number;
+  readonly y: number;
+  /** The net's pin rectangles on li1 (DEF units). */
+  readonly rects: readonly (readonly [number, number, number, number])[];
+  /** An li1 wire of the net ends at the via: moving the via alone would leave the wire's end behind. */
+  readonly li1Wire: boolean;
+}
+
+/**
+ * Walk every `via` in the NETS section; `decide` returns the shift for a via (or nothing). A moved via keeps a
+ * met1 stub from its old point, so the met1 wiring stays connected.
+ */
+function editVias(def: string, cells: ReadonlyMap<string, CellPins>, via: string, decide: (site: ViaSite) => { dx: number; dy: number } | undefined): string {
   const d = parseDef(def);
   const at = new Map(d.components.map((c) => [c.name, c]));
   const section = sectionBody(def, 'NETS');
-  let outside = 0;
-  let moved = 0;
   const chunks = section.body.split(/^(?=- )/m).map((chunk) => {
     if (!chunk.startsWith('- ')) return chunk;
+    const net = chunk.slice(2, 2 + chunk.slice(2).search(/\s/));
     const head = chunk.split(/\+ ROUTED/)[0];
-    // The net's pin rectangles on li1, in DEF units.
     const rects: [number, number, number, number][] = [];
     for (const p of head.matchAll(/\(\s*(\S+)\s+(\S+)\s*\)/g)) {
       const c = at.get(p[1]);
@@ -72,10 +86,9 @@ export function pullViasIntoPins(def: string, cells: ReadonlyMap<string, CellPin
       for (const r of cell?.pins.get(p[2]) ?? []) rects.push(placeRect(r, cell!, c!, d.dbuPerUm));
     }
     if (rects.length === 0) return chunk;
-    const lines = chunk.split('\n');
     const out: string[] = [];
-    for (const line of lines) {
-      const m = new RegExp(`^(\\s*(?:\\+ ROUTED|NEW)) (\\S+) (\\(.*\\))\\s+${o.via}(\\s*;?)\\s*$`).exec(line);
+    for (const line of chunk.split('\n')) {
+      const m = new RegExp(`^(\\s*(?:\\+ ROUTED|NEW)) (\\S+) (\\(.*\\))\\s+${via}(\\s*;?)\\s*$`).exec(line);
       if (!m) {
         out.push(line);
         continue;
@@ -87,31 +100,124 @@ export function pullViasIntoPins(def: string, cells: ReadonlyMap<string, CellPin
         if (t[1] !== '*') x = Math.round(Number(t[1]));
         if (t[2] !== '*') y = Math.round(Number(t[2]));
       }
-      // Only a via reached on met1, or standing alone on li1: an li1 wire ending here would stick out as well.
       const li1Wire = m[2] === 'li1' ? points.length > 1 : new RegExp(`li1 \\( ${x} ${y} \\) \\(|li1 \\([^;]*\\) \\( (?:${x}|\\*) (?:${y}|\\*) \\)`).test(chunk);
-      const h = o.padHalfDbu;
-      const pin = rects.find((r) => r[0] <= x && x <= r[2] && r[1] <= y && y <= r[3]);
-      const inside = rects.some((r) => r[0] <= x - h && x + h <= r[2] && r[1] <= y - h && y + h <= r[3]);
-      if (!pin || inside) {
+      const shift = decide({ net, x, y, rects, li1Wire });
+      if (!shift || (shift.dx === 0 && shift.dy === 0)) {
         out.push(line);
         continue;
       }
-      outside += 1;
-      const shift = (lo: number, hi: number, c: number) => (hi - lo < 2 * h ? NaN : c - h < lo ? lo - (c - h) : c + h > hi ? hi - (c + h) : 0);
-      const dx = shift(pin[0], pin[2], x);
-      const dy = shift(pin[1], pin[3], y);
-      if (li1Wire || !Number.isFinite(dx) || !Number.isFinite(dy) || Math.abs(dx) > o.maxShiftDbu || Math.abs(dy) > o.maxShiftDbu) {
-        out.push(line);
-        continue;
-      }
-      moved += 1;
+      const { dx, dy } = shift;
       const stub = [`( ${x} ${y} )`, ...(dx !== 0 ? [`( ${x + dx} * )`] : []), ...(dy !== 0 ? [`( * ${y + dy} )`] : [])].join(' ');
       if (m[2] === 'met1') {
         out.push(`${m[1]} met1 ${m[3]}`);
-        out.push(`  NEW met1 ${stub} ${o.via}${m[4]}`);
-      } else out.push(`${m[1]} met1 ${stub} ${o.via}${m[4]}`);
+        out.push(`  NEW met1 ${stub} ${via}${m[4]}`);
+      } else out.push(`${m[1]} met1 ${stub} ${via}${m[4]}`);
     }
     return out.join('\n');
   });
-  return { text: def.slice(0, section.start) + def.slice(section.start, section.start + def.slice(section.start).indexOf('\n') + 1) + chunks.join('') + def.slice(section.end - 'END NETS'.length), outside, moved };
+  return def.slice(0, section.start) + def.slice(section.start, section.start + def.slice(section.start).indexOf('\n') + 1) + chunks.join('') + def.slice(section.end - 'END NETS'.length);
+}
+
+/** Move every li1–met1 via whose li1 pad sticks out of its pin by at most `maxShiftDbu` inside the pin. */
+export function pullViasIntoPins(def: string, cells: ReadonlyMap<string, CellPins>, o: { via: string; padHalfDbu: number; maxShiftDbu: number }): PinViaResult {
+  let outside = 0;
+  let moved = 0;
+  let keptLi1Wire = 0;
+  let keptFar = 0;
+  const h = o.padHalfDbu;
+  const text = editVias(def, cells, o.via, ({ x, y, rects, li1Wire }) => {
+    const pin = rects.find((r) => r[0] <= x && x <= r[2] && r[1] <= y && y <= r[3]);
+    const inside = rects.some((r) => r[0] <= x - h && x + h <= r[2] && r[1] <= y - h && y + h <= r[3]);
+    if (!pin || inside) return undefined;
+    outside += 1;
+    const shift = (lo: number, hi: number, c: number) => (hi - lo < 2 * h ? NaN : c - h < lo ? lo - (c - h) : c + h > hi ? hi - (c + h) : 0);
+    const dx = shift(pin[0], pin[2], x);
+    const dy = shift(pin[1], pin[3], y);
+    if (li1Wire || !Number.isFinite(dx) || !Number.isFinite(dy) || Math.abs(dx) > o.maxShiftDbu || Math.abs(dy) > o.maxShiftDbu) {
+      if (li1Wire) keptLi1Wire += 1;
+      else keptFar += 1;
+      return undefined;
+    }
+    moved += 1;
+    return { dx, dy };
+  });
+  return { text, outside, moved, keptLi1Wire, keptFar };
+}
+
+export interface TapPairResult {
+  readonly text: string;
+  /** Pairs of li1–met1 vias one met1 track apart at one x (their met1 pads or cuts too close). */
+  readonly pairs: number;
+  readonly moved: number;
+}
+
+export interface TapPairRules {
+  readonly via: string;
+  /** Half sizes (DEF units) of the via's li1 pad, met1 pad and cut. */
+  readonly li1Half: readonly [number, number];
+  readonly met1Half: readonly [number, number];
+  readonly cutHalf: number;
+  /** Minimum spacing (DEF units) on li1, met1 and between cuts. */
+  readonly li1Spacing: number;
+  readonly met1Spacing: number;
+  readonly cutSpacing: number;
+}
+
+/**
+ * Two li1–met1 vias one met1 track apart at the same x (0.34 µm: met1 pads 0.11 µm apart where 0.14 is needed,
+ * cuts 0.17 where 0.19 is) can often be told apart along their pins, which run across the tracks: one via
+ * moves by the few nanometres missing (0.03 µm here), away from the other, where its li1 pad stays inside its
+ * pin, it keeps spacing to every other net's routed li1 and met1 and to every other cut, and no li1 wire of its
+ * own ends there. `shapes` are the routed shapes (see routedShapes) for the clearance checks.
+ */
+export function separateTapPairs(def: string, cells: ReadonlyMap<string, CellPins>, shapes: readonly { net: string; layer: string; x0: number; y0: number; x1: number; y1: number }[], r: TapPairRules): TapPairResult {
+  const sites: ViaSite[] = [];
+  editVias(def, cells, r.via, (site) => {
+    sites.push(site);
+    return undefined;
+  });
+  const need = Math.max(2 * r.met1Half[1] + r.met1Spacing, 2 * r.cutHalf + r.cutSpacing);
+  const byX = new Map<number, ViaSite[]>();
+  for (const s of sites) {
+    if (!byX.has(s.x)) byX.set(s.x, []);
+    byX.get(s.x)!.push(s);
+  }
+  const gap = (a: { x0: number; y0: number; x1: number; y1: number }, b: { x0: number; y0: number; x1: number; y1: number }) => Math.hypot(Math.max(0, b.x0 - a.x1, a.x0 - b.x1), Math.max(0, b.y0 - a.y1, a.y0 - b.y1));
+  const near = (layer: string) => shapes.filter((s) => s.layer === layer);
+  const li1Shapes = near('li1');
+  const met1Shapes = near('met1');
+  const moves = new Map<string, { dx: number; dy: number }>();
+  const key = (s: ViaSite) => `${s.net}\u0000${s.x}\u0000${s.y}`;
+  let pairs = 0;
+  const fits = (s: ViaSite, y: number, other: ViaSite) => {
+    if (s.li1Wire) return false;
+    const li1 = { x0: s.x - r.li1Half[0], y0: y - r.li1Half[1], x1: s.x + r.li1Half[0], y1: y + r.li1Half[1] };
+    if (!s.rects.some((p) => p[0] <= li1.x0 && li1.x1 <= p[2] && p[1] <= li1.y0 && li1.y1 <= p[3])) return false;
+    const met1 = { x0: s.x - r.met1Half[0], y0: y - r.met1Half[1], x1: s.x + r.met1Half[0], y1: y + r.met1Half[1] };
+    const cut = { x0: s.x - r.cutHalf, y0: y - r.cutHalf, x1: s.x + r.cutHalf, y1: y + r.cutHalf };
+    if (li1Shapes.some((o) => o.net !== s.net && gap(o, li1) < r.li1Spacing)) return false;
+    if (met1Shapes.some((o) => o.net !== s.net && gap(o, met1) < r.met1Spacing)) return false;
+    for (const o of sites) {
+      if (o === s || Math.abs(o.x - s.x) > 200 || Math.abs(o.y - y) > 200) continue;
+      const oy = o === other ? o.y : o.y + (moves.get(key(o))?.dy ?? 0);
+      if (gap({ x0: o.x - r.cutHalf, y0: oy - r.cutHalf, x1: o.x + r.cutHalf, y1: oy + r.cutHalf }, cut) < r.cutSpacing) return false;
+    }
+    return true;
+  };
+  for (const x of [...byX.keys()].sort((a, b) => a - b)) {
+    const column = byX.get(x)!.sort((a, b) => a.y - b.y);
+    for (let i = 1; i < column.length; i++) {
+      const a = column[i - 1];
+      const b = column[i];
+      const dy = b.y - a.y;
+      if (dy <= 0 || dy >= need) continue;
+      pairs += 1;
+      if (moves.has(key(a)) || moves.has(key(b))) continue;
+      const missing = need - dy;
+      if (fits(b, b.y + missing, a)) moves.set(key(b), { dx: 0, dy: missing });
+      else if (fits(a, a.y - missing, b)) moves.set(key(a), { dx: 0, dy: -missing });
+    }
+  }
+  const text = editVias(def, cells, r.via, (s) => moves.get(key(s)));
+  return { text, pairs, moved: moves.size };
 }
