@@ -65,6 +65,35 @@ export function clipTracksToDie(text: string): { text: string; dropped: number }
   return { text: out, dropped };
 }
 
+/** One routing statement of a DEF net: its layer, width (SPECIALNETS) and points, each with the via placed there. */
+export interface RoutingStatement { net: string; layer: string; special: boolean; widthDbu?: number; points: { x: number; y: number; via?: string }[] }
+
+/** Every routing statement (`+ ROUTED`/`FIXED`/`COVER` and each `NEW`) of a DEF's NETS or SPECIALNETS section, `*` resolved. */
+export function routingStatements(def: string, section: 'NETS' | 'SPECIALNETS'): RoutingStatement[] {
+  const out: RoutingStatement[] = [];
+  if (!new RegExp(`^${section} \\d+ ;`, 'm').test(def)) return out;
+  const body = sectionBody(def, section).body;
+  for (const chunk of body.split(/^- /m).slice(1)) {
+    const net = chunk.slice(0, chunk.search(/\s/));
+    for (const stmt of chunk.split(/\+ (?:ROUTED|FIXED|COVER) |\bNEW /).slice(1)) {
+      const head = /^(\S+)(?:\s+(\d+))?\s*\(/.exec(stmt);
+      if (!head) continue;
+      const s: RoutingStatement = { net, layer: head[1], special: section === 'SPECIALNETS', widthDbu: head[2] ? Number(head[2]) : undefined, points: [] };
+      let x = 0;
+      let y = 0;
+      for (const t of stmt.matchAll(/\(\s*(\S+)\s+(\S+)(?:\s+\S+)?\s*\)|([A-Za-z_]\w*)/g)) {
+        if (t[1] !== undefined) {
+          if (t[1] !== '*') x = Math.round(Number(t[1]));
+          if (t[2] !== '*') y = Math.round(Number(t[2]));
+          s.points.push({ x, y });
+        } else if (s.points.length > 0) s.points[s.points.length - 1].via = t[3];
+      }
+      out.push(s);
+    }
+  }
+  return out;
+}
+
 /** The text between `NAME n ;` and `END NAME`, with its offsets. */
 export function sectionBody(text: string, name: string): { start: number; end: number; body: string } {
   const open = new RegExp(`^${name} (\\d+) ;\\n`, 'm').exec(text);

@@ -1,4 +1,4 @@
-import { sectionBody } from './def.ts';
+import { routingStatements, sectionBody } from './def.ts';
 import type { ViaDef } from './viaRepair.ts';
 
 /**
@@ -44,33 +44,6 @@ export interface NetShape {
   readonly y1: number;
 }
 
-interface Stmt { net: string; layer: string; special: boolean; widthDbu?: number; points: { x: number; y: number; via?: string }[] }
-
-function statements(def: string, section: 'NETS' | 'SPECIALNETS'): Stmt[] {
-  const out: Stmt[] = [];
-  if (!new RegExp(`^${section} \\d+ ;`, 'm').test(def)) return out;
-  const body = sectionBody(def, section).body;
-  for (const chunk of body.split(/^- /m).slice(1)) {
-    const net = chunk.slice(0, chunk.search(/\s/));
-    for (const stmt of chunk.split(/\+ (?:ROUTED|FIXED|COVER) |\bNEW /).slice(1)) {
-      const head = /^(\S+)(?:\s+(\d+))?\s*\(/.exec(stmt);
-      if (!head) continue;
-      const s: Stmt = { net, layer: head[1], special: section === 'SPECIALNETS', widthDbu: head[2] ? Number(head[2]) : undefined, points: [] };
-      let x = 0;
-      let y = 0;
-      for (const t of stmt.matchAll(/\(\s*(\S+)\s+(\S+)(?:\s+\S+)?\s*\)|([A-Za-z_]\w*)/g)) {
-        if (t[1] !== undefined) {
-          if (t[1] !== '*') x = Math.round(Number(t[1]));
-          if (t[2] !== '*') y = Math.round(Number(t[2]));
-          s.points.push({ x, y });
-        } else if (s.points.length > 0) s.points[s.points.length - 1].via = t[3];
-      }
-      out.push(s);
-    }
-  }
-  return out;
-}
-
 /**
  * Every wire and via pad of every net in a routed DEF, in DEF units: NETS wires reach half their width past
  * their end points, SPECIALNETS wires (qrouter's own patches, the power straps, our bridges) end flush, as
@@ -78,7 +51,7 @@ function statements(def: string, section: 'NETS' | 'SPECIALNETS'): Stmt[] {
  */
 export function routedShapes(def: string, vias: ReadonlyMap<string, ViaDef>, layers: ReadonlyMap<string, RoutingLayer>, dbuPerUm: number): NetShape[] {
   const out: NetShape[] = [];
-  for (const s of [...statements(def, 'NETS'), ...statements(def, 'SPECIALNETS')]) {
+  for (const s of [...routingStatements(def, 'NETS'), ...routingStatements(def, 'SPECIALNETS')]) {
     const half = (s.widthDbu ?? (layers.get(s.layer)?.widthUm ?? 0) * dbuPerUm) / 2;
     for (let i = 1; i < s.points.length; i++) {
       const a = s.points[i - 1];
@@ -136,7 +109,7 @@ export function patchStackMinArea(def: string, vias: ReadonlyMap<string, ViaDef>
   }
   // Via points per net: a stack through layer L has a via with L as upper and one with L as lower at one point.
   const points = new Map<string, { net: string; x: number; y: number; below: Set<string>; above: Set<string> }>();
-  for (const s of statements(def, 'NETS')) {
+  for (const s of routingStatements(def, 'NETS')) {
     for (const p of s.points) {
       const d = p.via ? vias.get(p.via) : undefined;
       if (!d) continue;

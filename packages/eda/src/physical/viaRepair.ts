@@ -1,4 +1,4 @@
-import { sectionBody } from './def.ts';
+import { routingStatements } from './def.ts';
 
 /**
  * Via-to-via spacing between nets, and the repair qrouter cannot do by itself (pure).
@@ -63,19 +63,8 @@ export function lefVias(tlef: string, metalLayers: readonly string[]): Map<strin
 /** Every via of every net in a routed DEF's NETS section, at its point. */
 export function routedVias(def: string, viaNames: ReadonlySet<string>): RoutedVia[] {
   const out: RoutedVia[] = [];
-  const body = sectionBody(def, 'NETS').body;
-  for (const chunk of body.split(/^- /m).slice(1)) {
-    const net = chunk.slice(0, chunk.search(/\s/));
-    for (const stmt of chunk.split(/\+ ROUTED |\bNEW /).slice(1)) {
-      let x = 0;
-      let y = 0;
-      for (const t of stmt.matchAll(/\(\s*(\S+)\s+(\S+)(?:\s+\S+)?\s*\)|([A-Za-z_]\w*)/g)) {
-        if (t[1] !== undefined) {
-          if (t[1] !== '*') x = Math.round(Number(t[1]));
-          if (t[2] !== '*') y = Math.round(Number(t[2]));
-        } else if (viaNames.has(t[3])) out.push({ net, via: t[3], xDbu: x, yDbu: y });
-      }
-    }
+  for (const s of routingStatements(def, 'NETS')) {
+    for (const p of s.points) if (p.via && viaNames.has(p.via)) out.push({ net: s.net, via: p.via, xDbu: p.x, yDbu: p.y });
   }
   return out;
 }
