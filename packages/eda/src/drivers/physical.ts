@@ -236,10 +236,9 @@ export async function implementTile(
       for (const line of repair.lines) blocks.add(line);
       if (blocks.size === before) break; // nothing new to block: another round would route the same
     }
-    // Via stacks straight through a layer leave pads under its minimum area (met3 between met2 and met4):
-    // each gets a wire stub of the layer's width, away from other nets. Measured on the 8x16 DA tile: 1,225
-    // magic DRC error tiles after the repair rounds, 214 with the stubs, 160 with the slot bridges too, 128
-    // with the pin vias pulled in, 80 with the tap pairs separated (and the met4-met5 via gone).
+    // Patches on the best round's DEF. Measured on the 8x16 DA tile: 1,225 magic DRC error tiles after the
+    // repair rounds, 214 with the stack stubs, 160 with the slot bridges too, 128 with the pin vias pulled in,
+    // 80 with the tap pairs separated (and the met4-met5 via gone).
     // li1–met1 vias whose li1 pad sticks a few nanometres out of their pin are pulled inside it (li.3).
     const l1m1 = vias.get('L1M1_PR');
     const pinCells = lefPinRects(readFileSync(cellLef, 'utf8'), 'li1');
@@ -268,6 +267,8 @@ export async function implementTile(
     });
     metrics['physical__route__tap_pairs__count'] = taps.pairs;
     metrics['physical__route__tap_pairs_separated__count'] = taps.moved;
+    // Via stacks straight through a layer leave pads under its minimum area (met3 between met2 and met4):
+    // each gets a wire stub of the layer's width, away from other nets.
     const stacks = patchStackMinArea(taps.text, vias, routingLayers, def.dbuPerUm);
     // Slots narrower than spacing between two shapes of one net (a via pad and the net's next via one track
     // away) get a bridge of the net's own metal.

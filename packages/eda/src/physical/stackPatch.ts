@@ -71,6 +71,19 @@ export function routedShapes(def: string, vias: ReadonlyMap<string, ViaDef>, lay
   return out;
 }
 
+/** Shapes grouped by a key, in their order. */
+function groupBy(shapes: readonly NetShape[], key: (s: NetShape) => string): Map<string, NetShape[]> {
+  const out = new Map<string, NetShape[]>();
+  for (const s of shapes) {
+    const k = key(s);
+    if (!out.has(k)) out.set(k, []);
+    out.get(k)!.push(s);
+  }
+  return out;
+}
+
+const netLayerKey = (s: { net: string; layer: string }) => `${s.net}\u0000${s.layer}`;
+
 function unionArea(rects: readonly NetShape[]): number {
   // Exact area of a union of axis-parallel rectangles by coordinate compression (a handful of rectangles).
   const xs = [...new Set(rects.flatMap((r) => [r.x0, r.x1]))].sort((a, b) => a - b);
@@ -98,15 +111,8 @@ export interface StackPatchResult {
 /** Add a minimum-area wire to every via stack whose shapes on the middle layer are too small. */
 export function patchStackMinArea(def: string, vias: ReadonlyMap<string, ViaDef>, layers: ReadonlyMap<string, RoutingLayer>, dbuPerUm: number): StackPatchResult {
   const shapes = routedShapes(def, vias, layers, dbuPerUm);
-  const byNetLayer = new Map<string, NetShape[]>();
-  const byLayer = new Map<string, NetShape[]>();
-  for (const s of shapes) {
-    const k = `${s.net}\u0000${s.layer}`;
-    if (!byNetLayer.has(k)) byNetLayer.set(k, []);
-    byNetLayer.get(k)!.push(s);
-    if (!byLayer.has(s.layer)) byLayer.set(s.layer, []);
-    byLayer.get(s.layer)!.push(s);
-  }
+  const byNetLayer = groupBy(shapes, netLayerKey);
+  const byLayer = groupBy(shapes, (s) => s.layer);
   // Via points per net: a stack through layer L has a via with L as upper and one with L as lower at one point.
   const points = new Map<string, { net: string; x: number; y: number; below: Set<string>; above: Set<string> }>();
   for (const s of routingStatements(def, 'NETS')) {
@@ -129,7 +135,7 @@ export function patchStackMinArea(def: string, vias: ReadonlyMap<string, ViaDef>
       const info = layers.get(layer);
       if (!info || info.minAreaUm2 === 0) continue;
       // The net's own shapes on the layer touching the point (pads and any wire through it).
-      const own = (byNetLayer.get(`${e.net}\u0000${layer}`) ?? []).filter((r) => r.x0 <= e.x && e.x <= r.x1 && r.y0 <= e.y && e.y <= r.y1);
+      const own = (byNetLayer.get(netLayerKey({ net: e.net, layer })) ?? []).filter((r) => r.x0 <= e.x && e.x <= r.x1 && r.y0 <= e.y && e.y <= r.y1);
       const needDbu2 = info.minAreaUm2 * dbuPerUm * dbuPerUm;
       if (unionArea(own) >= needDbu2) continue;
       small += 1;
@@ -209,12 +215,7 @@ export interface GapFillResult {
  */
 export function fillSameNetGaps(def: string, vias: ReadonlyMap<string, ViaDef>, layers: ReadonlyMap<string, RoutingLayer>, dbuPerUm: number): GapFillResult {
   const shapes = routedShapes(def, vias, layers, dbuPerUm);
-  const own = new Map<string, NetShape[]>();
-  for (const s of shapes) {
-    const k = `${s.net}\u0000${s.layer}`;
-    if (!own.has(k)) own.set(k, []);
-    own.get(k)!.push(s);
-  }
+  const own = groupBy(shapes, netLayerKey);
   const patches = new Map<string, string[]>();
   const seen = new Set<string>();
   let filled = 0;
@@ -250,7 +251,7 @@ export function fillSameNetGaps(def: string, vias: ReadonlyMap<string, ViaDef>, 
         const mid = Math.round((c0 + c1) / 2);
         // Already bridged (by qrouter's own patch or an earlier run) when one shape of the net covers the slot.
         const slot = vertical ? { x0: mid - w / 2, x1: mid + w / 2, y0: g0, y1: g1 } : { x0: g0, x1: g1, y0: mid - w / 2, y1: mid + w / 2 };
-        if ((own.get(`${a.net}\u0000${name}`) ?? []).some((r) => r.x0 <= slot.x0 && r.x1 >= slot.x1 && r.y0 <= slot.y0 && r.y1 >= slot.y1)) continue;
+        if ((own.get(netLayerKey({ net: a.net, layer: name })) ?? []).some((r) => r.x0 <= slot.x0 && r.x1 >= slot.x1 && r.y0 <= slot.y0 && r.y1 >= slot.y1)) continue;
         const into = Math.min(depth, 6);
         const from = Math.floor(g0 - into);
         const to = Math.ceil(g1 + into);
