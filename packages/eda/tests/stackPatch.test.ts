@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { fillSameNetGaps, findKit, lefRoutingLayers, lefVias, patchStackMinArea, routedShapes, routingTechLef, type NetShape } from '../src/index.ts';
+import { fillSameNetGaps, fillSmallHoles, findKit, lefPinRects, lefRoutingLayers, lefVias, netPinShapes, patchStackMinArea, routedShapes, routingTechLef, type NetShape } from '../src/index.ts';
 
 const tlef = routingTechLef(readFileSync(findKit().techLef, 'utf8')).text;
 const vias = lefVias(tlef, ['li1', 'met1', 'met2', 'met3', 'met4', 'met5']);
@@ -23,7 +23,8 @@ const defOf = (nets: string[][]) => ['UNITS DISTANCE MICRONS 200 ;', `NETS ${net
 
 describe('minimum-area patches for via stacks', () => {
   it('reads direction, width, spacing and minimum area of the kit\'s routing layers', () => {
-    expect(layers.get('met3')).toEqual({ name: 'met3', direction: 'HORIZONTAL', widthUm: 0.3, spacingUm: 0.3, minAreaUm2: 0.24 });
+    expect(layers.get('met3')).toEqual({ name: 'met3', direction: 'HORIZONTAL', widthUm: 0.3, spacingUm: 0.3, minAreaUm2: 0.24, minEnclosedAreaUm2: 0 });
+    expect(layers.get('met1')).toMatchObject({ widthUm: 0.14, spacingUm: 0.14, minEnclosedAreaUm2: 0.14 });
     expect(layers.get('met2')).toMatchObject({ direction: 'VERTICAL', widthUm: 0.14, spacingUm: 0.14, minAreaUm2: 0.0676 });
   });
 
@@ -71,5 +72,88 @@ describe('minimum-area patches for via stacks', () => {
     }
     expect(r.text).not.toMatch(/^- c\n\+ ROUTED/m);
     expect(fillSameNetGaps(r.text, vias, layers, 200).filled).toBe(0); // nothing left to bridge
+  });
+});
+
+// A cell with an L-shaped met1 pin R (a strip and an arm up from its left end), like dfrtp_1's RESET_B, and a
+// route of R's net that comes down a stub 0.01 µm short of the strip's top, over its last 0.115 µm.
+const PIN_LEF = ['MACRO pinny', '  SIZE 2.0 BY 2.72 ;', '  PIN R', '    PORT', '      LAYER met1 ;', '        RECT 0.2 0.8 1.175 0.92 ;', '        RECT 0.2 0.92 0.9 1.3 ;', '    END', '  END R', 'END pinny', ''].join('\n');
+const pinDef = (extra: string[] = []) =>
+  [
+    'DESIGN t ;',
+    'UNITS DISTANCE MICRONS 200 ;',
+    'DIEAREA ( 0 0 ) ( 4000 4000 ) ;',
+    'COMPONENTS 1 ;',
+    '- u1 pinny + PLACED ( 1000 1000 ) N ;',
+    'END COMPONENTS',
+    `NETS ${1 + extra.length} ;`,
+    '- r ( u1 R ) ( u9 Y )',
+    '  + ROUTED met1 ( 1060 1254 ) ( 1226 * )',
+    '  NEW met1 ( 1226 1254 ) ( * 1200 ) ;',
+    ...extra,
+    'END NETS',
+    'END DESIGN',
+    '',
+  ].join('\n');
+
+// Enclosed empty unit cells of one net's shapes on one layer, by flood fill on the 1-unit raster.
+function rasterHoles(shapes: readonly NetShape[]): number {
+  const x0 = Math.min(...shapes.map((s) => s.x0)) - 1;
+  const y0 = Math.min(...shapes.map((s) => s.y0)) - 1;
+  const w = Math.max(...shapes.map((s) => s.x1)) + 1 - x0;
+  const h = Math.max(...shapes.map((s) => s.y1)) + 1 - y0;
+  const full = new Uint8Array(w * h);
+  for (const s of shapes) for (let x = s.x0; x < s.x1; x++) for (let y = s.y0; y < s.y1; y++) full[(x - x0) * h + (y - y0)] = 1;
+  const stack = [0];
+  full[0] = 2;
+  while (stack.length) {
+    const c = stack.pop()!;
+    const [i, j] = [Math.floor(c / h), c % h];
+    for (const [a, b] of [[i + 1, j], [i - 1, j], [i, j + 1], [i, j - 1]]) {
+      if (a < 0 || b < 0 || a >= w || b >= h || full[a * h + b]) continue;
+      full[a * h + b] = 2;
+      stack.push(a * h + b);
+    }
+  }
+  return full.filter((v) => v === 0).length;
+}
+
+describe('slots against pins and small holes', () => {
+  const pins = () => netPinShapes(pinDef(), new Map([['met1', lefPinRects(PIN_LEF, 'met1')]]));
+
+  it('places each net\'s pin rectangles', () => {
+    expect(pins()).toEqual([
+      { net: 'r', layer: 'met1', x0: 1040, y0: 1160, x1: 1235, y1: 1184 },
+      { net: 'r', layer: 'met1', x0: 1040, y0: 1184, x1: 1180, y1: 1260 },
+    ]);
+  });
+
+  it('bridges a route stub to its own pin with a bridge of the layer\'s width, then fills the hole that closes', () => {
+    expect(fillSameNetGaps(pinDef(), vias, layers, 200).filled).toBe(0); // without the pins there is no slot
+    const gaps = fillSameNetGaps(pinDef(), vias, layers, 200, pins());
+    // Stub x 1212-1240 ends at y 1186, the strip (to x 1235) at 1184: a 28-unit (0.14 µm) bridge, abutting both.
+    expect(gaps.filled).toBe(1);
+    expect(gaps.text).toContain('- r\n+ ROUTED met1 28 ( 1224 1184 ) ( 1224 1186 ) ;');
+    const own = () => [...routedShapes(gaps.text, vias, layers, 200), ...pins()].filter((s) => s.net === 'r');
+    // The bridge closed a 0.16 x 0.28 µm ring (x 1180-1212, y 1184-1240): 0.045 µm², under met1's 0.14.
+    expect(rasterHoles(own())).toBe(32 * 56 - 2 * 2); // less the bridge's 2 x 2 corner inside it
+    const holes = fillSmallHoles(gaps.text, vias, layers, 200, pins());
+    expect({ filled: holes.filled, blocked: holes.blocked }).toEqual({ filled: 1, blocked: 0 });
+    const after = [...routedShapes(holes.text, vias, layers, 200), ...pins()].filter((s) => s.net === 'r');
+    expect(rasterHoles(after)).toBe(0);
+    expect(fillSmallHoles(holes.text, vias, layers, 200, pins()).filled).toBe(0);
+  });
+
+  it('leaves a hole with another net inside it, and one above the minimum area', () => {
+    const bridged = fillSameNetGaps(pinDef(['- z ( u2 A ) ( u3 Y )', '  + ROUTED met1 ( 1196 1200 ) ( * 1220 ) ;']), vias, layers, 200, pins()).text;
+    expect(fillSmallHoles(bridged, vias, layers, 200, pins())).toMatchObject({ filled: 0, blocked: 1 });
+    // With the stub and the strip's end 0.6 µm further right the ring is 0.76 x 0.28 µm: left open.
+    const wide = pinDef().replace('( 1226 * )', '( 1346 * )').replace('( 1226 1254 ) ( * 1200 )', '( 1346 1254 ) ( * 1200 )');
+    const widePins = netPinShapes(wide, new Map([['met1', lefPinRects(PIN_LEF.replace('1.175 0.92', '1.775 0.92'), 'met1')]]));
+    const g = fillSameNetGaps(wide, vias, layers, 200, widePins);
+    expect(g.filled).toBe(1);
+    const own = [...routedShapes(g.text, vias, layers, 200), ...widePins].filter((s) => s.net === 'r');
+    expect(rasterHoles(own)).toBe(152 * 56 - 2 * 2); // 0.76 x 0.28 µm = 0.21 µm² >= 0.14
+    expect(fillSmallHoles(g.text, vias, layers, 200, widePins).filled).toBe(0);
   });
 });

@@ -11,8 +11,8 @@ import type { StdCellKit } from '../io/findKit.ts';
 import { cellArea, type CellSpec } from '../liberty/cellLibrary.ts';
 import { parseYosysStat } from '../yosys/synthScript.ts';
 import { bufferFanout } from '../physical/bufferFanout.ts';
-import { lefPinRects, pullViasIntoPins, separateTapPairs } from '../physical/pinVias.ts';
-import { fillSameNetGaps, lefRoutingLayers, patchStackMinArea, routedShapes } from '../physical/stackPatch.ts';
+import { lefPinRects, netPinShapes, pullViasIntoPins, separateTapPairs } from '../physical/pinVias.ts';
+import { fillSameNetGaps, fillSmallHoles, lefRoutingLayers, patchStackMinArea, routedShapes } from '../physical/stackPatch.ts';
 import { conflictObstructions, lefVias, routedVias, viaSpacingConflicts } from '../physical/viaRepair.ts';
 import { type PinAccessRules, clipTracksToDie, componentLine, destackFlops, isPhysicalCell, lefMacros, netRouting, parseDef, powerGrid, powerPinsAsObstructions, refillRows, replaceSection, routingTechLef } from '../physical/def.ts';
 import { cdlAsDeviceCalls, cdlPinOrder, topSubcircuit, type YosysJsonModule } from '../physical/lvsSchematic.ts';
@@ -271,11 +271,19 @@ export async function implementTile(
     // each gets a wire stub of the layer's width, away from other nets.
     const stacks = patchStackMinArea(taps.text, vias, routingLayers, def.dbuPerUm);
     // Slots narrower than spacing between two shapes of one net (a via pad and the net's next via one track
-    // away) get a bridge of the net's own metal.
-    const gaps = fillSameNetGaps(stacks.text, vias, routingLayers, def.dbuPerUm);
-    writeFileSync(join(layoutDir, 'routed.partial.def'), gaps.text);
+    // away, or a route and its own pin: the notch qrouter leaves beside dfrtp_1's met1 RESET_B pin) get a
+    // bridge of the net's own metal.
+    // Only met1 pins take part: li1 pins sit closer than li1 spacing to other pins of their cell, and a
+    // bridge to one would come near those (measured: li.3 14 -> 1,036 boxes on the DA tile).
+    const met1Pins = netPinShapes(stacks.text, new Map([['met1', lefPinRects(readFileSync(cellLef, 'utf8'), 'met1')]]));
+    const gaps = fillSameNetGaps(stacks.text, vias, routingLayers, def.dbuPerUm, met1Pins);
+    // A bridge (or a route beside its own pin) can close a ring round a hole under MINENCLOSEDAREA (met1.7).
+    const holes = fillSmallHoles(gaps.text, vias, routingLayers, def.dbuPerUm, met1Pins);
+    writeFileSync(join(layoutDir, 'routed.partial.def'), holes.text);
     metrics['physical__route__same_net_slots_filled__count'] = gaps.filled;
     metrics['physical__route__same_net_slots_diagonal__count'] = gaps.diagonal;
+    metrics['physical__route__small_holes_filled__count'] = holes.filled;
+    metrics['physical__route__small_holes_blocked__count'] = holes.blocked;
     metrics['physical__route__stack_min_area__count'] = stacks.small;
     metrics['physical__route__stack_min_area_patched__count'] = stacks.patched;
     metrics['physical__route__stack_min_area_blocked__count'] = stacks.blocked;

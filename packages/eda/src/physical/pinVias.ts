@@ -47,6 +47,32 @@ export function placeRect(r: readonly [number, number, number, number], cell: { 
   return [xs[0], ys[0], xs[1], ys[1]];
 }
 
+/**
+ * The pin rectangles every net of a DEF connects to, placed (DEF units), on the layers given (pure): the
+ * cell geometry a route of the net may leave a slot against. `cellsByLayer` maps a layer to `lefPinRects`.
+ */
+export function netPinShapes(def: string, cellsByLayer: ReadonlyMap<string, ReadonlyMap<string, CellPins>>): { net: string; layer: string; x0: number; y0: number; x1: number; y1: number }[] {
+  const d = parseDef(def);
+  const at = new Map(d.components.map((c) => [c.name, c]));
+  const out: { net: string; layer: string; x0: number; y0: number; x1: number; y1: number }[] = [];
+  for (const chunk of sectionBody(def, 'NETS').body.split(/^- /m).slice(1)) {
+    const net = chunk.slice(0, chunk.search(/\s/));
+    const head = chunk.split(/\+ ROUTED|\+ FIXED|\+ COVER|\+ NOSHIELD|;/)[0];
+    for (const p of head.matchAll(/\(\s*(\S+)\s+(\S+)\s*\)/g)) {
+      const c = at.get(p[1]);
+      if (!c) continue;
+      for (const [layer, cells] of cellsByLayer) {
+        const cell = cells.get(c.macro);
+        for (const r of cell?.pins.get(p[2]) ?? []) {
+          const [x0, y0, x1, y1] = placeRect(r, cell!, c, d.dbuPerUm);
+          out.push({ net, layer, x0, y0, x1, y1 });
+        }
+      }
+    }
+  }
+  return out;
+}
+
 export interface PinViaResult {
   readonly text: string;
   /** li1–met1 vias on a pin whose li1 pad stuck out of the pin rectangle. */

@@ -21,6 +21,37 @@ export function parseDrcReport(text: string): DrcReport {
   return { style: head[1], total: Number(head[2]), byRule };
 }
 
+/**
+ * Rules a standard cell cannot meet on its own: well taps and latch-up distances come from the tap cells of
+ * the row the cell sits in (sky130 rules nwell.4, LU.2, LU.3), so every cell alone breaks them.
+ */
+export const ROW_CONTEXT_RULES: readonly string[] = ['nwell.4', 'LU.2', 'LU.3'];
+
+/**
+ * Cells with DRC errors of their own, from the report of `magicCellDrcScript`: cell → the rules it breaks
+ * (rule code in parentheses, `(licon.8a)`), leaving out the row-context rules. A cell magic could not load is
+ * reported with the rule `missing`.
+ */
+export function parseCellDrcReport(text: string, contextRules: readonly string[] = ROW_CONTEXT_RULES): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  let cell = '';
+  for (const line of text.split('\n')) {
+    const head = /^CELL (\S+) (\S+)/.exec(line);
+    if (head) {
+      cell = head[1];
+      if (head[2] === 'missing') out.set(cell, ['missing']);
+      continue;
+    }
+    const m = /^\s+(\d+)\t(.*)$/.exec(line);
+    if (!m || !cell) continue;
+    const code = /\(([^()]*)\)\s*$/.exec(m[2])?.[1] ?? m[2].trim();
+    if (contextRules.some((r) => code === r)) continue;
+    if (!out.has(cell)) out.set(cell, []);
+    out.get(cell)!.push(code);
+  }
+  return out;
+}
+
 export interface LvsReport {
   /** netgen's final verdict: the top circuits match (uniquely, or with only symmetry-resolved ambiguity). */
   readonly matched: boolean;

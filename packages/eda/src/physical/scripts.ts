@@ -131,6 +131,32 @@ export function magicDrcScript(o: { gds: string; top: string; style: string; rep
   ].join('\n');
 }
 
+/**
+ * magic: DRC of each named cell of a cell-library GDS on its own; writes `CELL name N` and then
+ * `  count<TAB>rule` lines per cell. Finds the standard cells whose own layout breaks a rule.
+ */
+export function magicCellDrcScript(o: { gds: string; cells: readonly string[]; style: string; report: string }): string {
+  return [
+    '# Hardwire: DRC of every library cell on its own with magic',
+    'gds readonly true',
+    `gds read ${tclWord(o.gds)}`,
+    `drc style ${o.style}`,
+    'drc euclidean on',
+    `set f [open ${tclWord(o.report)} w]`,
+    `foreach c {${o.cells.map(tclWord).join(' ')}} {`,
+    '  if {[catch {load $c}]} { puts $f "CELL $c missing"; continue }',
+    '  select top cell',
+    '  drc check',
+    '  drc catchup',
+    '  puts $f "CELL $c [drc list count total]"',
+    '  foreach {why boxes} [drc listall why] { puts $f "  [llength $boxes]\t$why" }',
+    '}',
+    'close $f',
+    'quit -noprompt',
+    '',
+  ].join('\n');
+}
+
 /** magic: extract a GDS top cell to a SPICE netlist for LVS (run inside a scratch folder: magic writes .ext files there). */
 export function magicExtractScript(o: { gds: string; top: string; spice: string }): string {
   return [

@@ -16,6 +16,8 @@ export interface RoutingLayer {
   readonly widthUm: number;
   readonly spacingUm: number;
   readonly minAreaUm2: number;
+  /** MINENCLOSEDAREA: the smallest hole the layer may have (0 when the LEF sets none). */
+  readonly minEnclosedAreaUm2: number;
 }
 
 /** Routing layers of a technology LEF: direction, width, minimum spacing (first SPACINGTABLE width-0 value, else SPACING) and AREA. */
@@ -29,8 +31,9 @@ export function lefRoutingLayers(tlef: string): Map<string, RoutingLayer> {
     const table = /SPACINGTABLE[\s\S]*?WIDTH\s+0(?:\.0+)?\s+([\d.]+)/.exec(body);
     const plain = /^\s*SPACING\s+([\d.]+)\s*;/m.exec(body);
     const area = /^\s*AREA\s+([\d.]+)\s*;/m.exec(body);
+    const enclosed = /^\s*MINENCLOSEDAREA\s+([\d.]+)\s*;/m.exec(body);
     if (!direction || !width) continue;
-    out.set(m[1], { name: m[1], direction, widthUm: Number(width[1]), spacingUm: table ? Number(table[1]) : plain ? Number(plain[1]) : 0, minAreaUm2: area ? Number(area[1]) : 0 });
+    out.set(m[1], { name: m[1], direction, widthUm: Number(width[1]), spacingUm: table ? Number(table[1]) : plain ? Number(plain[1]) : 0, minAreaUm2: area ? Number(area[1]) : 0, minEnclosedAreaUm2: enclosed ? Number(enclosed[1]) : 0 });
   }
   return out;
 }
@@ -83,6 +86,19 @@ function groupBy(shapes: readonly NetShape[], key: (s: NetShape) => string): Map
 }
 
 const netLayerKey = (s: { net: string; layer: string }) => `${s.net}\u0000${s.layer}`;
+
+/** Whether the union of `shapes` covers `slot` (their overlaps with it fill its whole area). */
+function covered(slot: { x0: number; y0: number; x1: number; y1: number }, shapes: readonly NetShape[]): boolean {
+  const parts: NetShape[] = [];
+  for (const r of shapes) {
+    const x0 = Math.max(slot.x0, r.x0);
+    const y0 = Math.max(slot.y0, r.y0);
+    const x1 = Math.min(slot.x1, r.x1);
+    const y1 = Math.min(slot.y1, r.y1);
+    if (x0 < x1 && y0 < y1) parts.push({ net: r.net, layer: r.layer, x0, y0, x1, y1 });
+  }
+  return parts.length > 0 && unionArea(parts) >= (slot.x1 - slot.x0) * (slot.y1 - slot.y0);
+}
 
 function unionArea(rects: readonly NetShape[]): number {
   // Exact area of a union of axis-parallel rectangles by coordinate compression (a handful of rectangles).
@@ -213,9 +229,13 @@ export interface GapFillResult {
  * but the slot between the pads is a met1.2 violation. The bridge is a SPECIALNETS wire of the net (flush
  * ends, so exactly the rectangle drawn) across the slot, as wide as the two shapes' common extent.
  */
-export function fillSameNetGaps(def: string, vias: ReadonlyMap<string, ViaDef>, layers: ReadonlyMap<string, RoutingLayer>, dbuPerUm: number): GapFillResult {
-  const shapes = routedShapes(def, vias, layers, dbuPerUm);
-  const own = groupBy(shapes, netLayerKey);
+export function fillSameNetGaps(def: string, vias: ReadonlyMap<string, ViaDef>, layers: ReadonlyMap<string, RoutingLayer>, dbuPerUm: number, pinShapes: readonly NetShape[] = []): GapFillResult {
+  const routed = routedShapes(def, vias, layers, dbuPerUm);
+  const own = groupBy([...routed, ...pinShapes], netLayerKey);
+  // Pin rectangles count as the net's shapes, so a slot between a route and its own pin is bridged too; two
+  // pins of one cell are the cell's business and never paired.
+  const pins = new Set<NetShape>(pinShapes);
+  const shapes = [...routed, ...pinShapes];
   const patches = new Map<string, string[]>();
   const seen = new Set<string>();
   let filled = 0;
@@ -227,7 +247,7 @@ export function fillSameNetGaps(def: string, vias: ReadonlyMap<string, ViaDef>, 
       const a = list[i];
       for (let j = i + 1; j < list.length && list[j].x0 < a.x1 + need; j++) {
         const b = list[j];
-        if (a.net !== b.net) continue;
+        if (a.net !== b.net || (pins.has(a) && pins.has(b))) continue;
         const dx = Math.max(0, b.x0 - a.x1, a.x0 - b.x1);
         const dy = Math.max(0, b.y0 - a.y1, a.y0 - b.y1);
         if (dx === 0 && dy === 0) continue;
@@ -247,12 +267,24 @@ export function fillSameNetGaps(def: string, vias: ReadonlyMap<string, ViaDef>, 
         // A flush-ended special wire across the slot, centred in the common extent, overlapping each shape a little.
         let w = 2 * Math.floor((c1 - c0) / 2);
         if ((c0 + c1) % 2 !== 0) w = 2 * Math.floor((c1 - c0 - 1) / 2);
-        if (w < info.widthUm * dbuPerUm) continue;
-        const mid = Math.round((c0 + c1) / 2);
+        let mid = Math.round((c0 + c1) / 2);
+        const minWidth = 2 * Math.ceil(Math.round(info.widthUm * dbuPerUm) / 2);
+        if (w < minWidth) {
+          // Common extent narrower than the layer's width (a route stub 0.115 µm over the end of its pin): a
+          // bridge of the minimum width covering it, inside the two shapes' joint extent.
+          const hull0 = vertical ? Math.min(a.x0, b.x0) : Math.min(a.y0, b.y0);
+          const hull1 = vertical ? Math.max(a.x1, b.x1) : Math.max(a.y1, b.y1);
+          if (hull1 - hull0 < minWidth) continue;
+          w = minWidth;
+          mid = Math.min(Math.max(mid, hull0 + w / 2), hull1 - w / 2);
+        }
         // Already bridged (by qrouter's own patch or an earlier run) when one shape of the net covers the slot.
         const slot = vertical ? { x0: mid - w / 2, x1: mid + w / 2, y0: g0, y1: g1 } : { x0: g0, x1: g1, y0: mid - w / 2, y1: mid + w / 2 };
-        if ((own.get(netLayerKey({ net: a.net, layer: name })) ?? []).some((r) => r.x0 <= slot.x0 && r.x1 >= slot.x1 && r.y0 <= slot.y0 && r.y1 >= slot.y1)) continue;
-        const into = Math.min(depth, 6);
+        if (covered(slot, own.get(netLayerKey({ net: a.net, layer: name })) ?? [])) continue;
+        // Overlap each shape a little where the bridge lies within both; a widened bridge only abuts them (a
+        // lip past the narrower shape's side would be a sliver under the width rule).
+        const inside = vertical ? mid - w / 2 >= Math.max(a.x0, b.x0) && mid + w / 2 <= Math.min(a.x1, b.x1) : mid - w / 2 >= Math.max(a.y0, b.y0) && mid + w / 2 <= Math.min(a.y1, b.y1);
+        const into = inside ? Math.min(depth, 6) : 0;
         const from = Math.floor(g0 - into);
         const to = Math.ceil(g1 + into);
         const line = vertical ? `${name} ${w} ( ${mid} ${from} ) ( ${mid} ${to} )` : `${name} ${w} ( ${from} ${mid} ) ( ${to} ${mid} )`;
@@ -266,4 +298,135 @@ export function fillSameNetGaps(def: string, vias: ReadonlyMap<string, ViaDef>, 
     }
   }
   return { text: appendSpecial(def, patches), filled, diagonal };
+}
+
+export interface HoleFillResult {
+  readonly text: string;
+  /** Holes under the layer's MINENCLOSEDAREA inside one net's metal, now filled. */
+  readonly filled: number;
+  /** Such holes left open because another net's shape lies in them. */
+  readonly blocked: number;
+}
+
+/**
+ * Fill every hole smaller than the layer's MINENCLOSEDAREA in the metal of one net (pure): a route and its own
+ * pin (or a slot bridge between them) can close a ring around a patch of empty metal, 0.03 µm² beside
+ * dfrtp_1's RESET_B pin against met1.7's 0.14. Shapes are the net's routes plus `pinShapes`; each connected
+ * group of the net's shapes is rasterised on its own coordinates, empty cells not reachable from the group's
+ * border are holes, and each hole's cells become flush SPECIALNETS wires of the net.
+ */
+export function fillSmallHoles(def: string, vias: ReadonlyMap<string, ViaDef>, layers: ReadonlyMap<string, RoutingLayer>, dbuPerUm: number, pinShapes: readonly NetShape[] = []): HoleFillResult {
+  const routed = routedShapes(def, vias, layers, dbuPerUm);
+  const all = [...routed, ...pinShapes];
+  const byLayer = groupBy(all, (s) => s.layer);
+  const patches = new Map<string, string[]>();
+  let filled = 0;
+  let blocked = 0;
+  for (const [name, info] of [...layers].sort(([p], [q]) => p.localeCompare(q))) {
+    if (info.minEnclosedAreaUm2 <= 0) continue;
+    const limit = info.minEnclosedAreaUm2 * dbuPerUm * dbuPerUm;
+    const onLayer = byLayer.get(name) ?? [];
+    const nets = groupBy(onLayer, (s) => s.net);
+    for (const net of [...nets.keys()].sort()) {
+      for (const group of touchingGroups(nets.get(net)!)) {
+        if (group.length < 3) continue;
+        for (const hole of holesOf(group)) {
+          const area = hole.reduce((t, r) => t + (r.x1 - r.x0) * (r.y1 - r.y0), 0);
+          if (area >= limit) continue;
+          const foreign = onLayer.some((s) => s.net !== net && hole.some((r) => s.x0 < r.x1 && s.x1 > r.x0 && s.y0 < r.y1 && s.y1 > r.y0));
+          if (foreign) {
+            blocked += 1;
+            continue;
+          }
+          filled += 1;
+          if (!patches.has(net)) patches.set(net, []);
+          for (const r of hole) patches.get(net)!.push(flushRect(name, r));
+        }
+      }
+    }
+  }
+  return { text: appendSpecial(def, patches), filled, blocked };
+}
+
+/** A rectangle as a flush-ended special wire along its longer side. */
+function flushRect(layer: string, r: { x0: number; y0: number; x1: number; y1: number }): string {
+  const w = r.x1 - r.x0;
+  const h = r.y1 - r.y0;
+  return w >= h ? `${layer} ${h} ( ${r.x0} ${(r.y0 + r.y1) / 2} ) ( ${r.x1} ${(r.y0 + r.y1) / 2} )` : `${layer} ${w} ( ${(r.x0 + r.x1) / 2} ${r.y0} ) ( ${(r.x0 + r.x1) / 2} ${r.y1} )`;
+}
+
+/** Groups of shapes that touch or overlap (union-find over a sweep in x). */
+function touchingGroups(shapes: readonly NetShape[]): NetShape[][] {
+  const order = [...shapes].sort((a, b) => a.x0 - b.x0 || a.y0 - b.y0);
+  const parent = order.map((_, i) => i);
+  const find = (i: number): number => (parent[i] === i ? i : (parent[i] = find(parent[i])));
+  for (let i = 0; i < order.length; i++) {
+    for (let j = i + 1; j < order.length && order[j].x0 <= order[i].x1; j++) {
+      const a = order[i];
+      const b = order[j];
+      if (b.y0 <= a.y1 && a.y0 <= b.y1) parent[find(j)] = find(i);
+    }
+  }
+  const groups = new Map<number, NetShape[]>();
+  order.forEach((s, i) => {
+    const r = find(i);
+    if (!groups.has(r)) groups.set(r, []);
+    groups.get(r)!.push(s);
+  });
+  return [...groups.values()];
+}
+
+/** Holes of a union of rectangles: each as the grid cells (on the rectangles' own coordinates) it is made of. */
+function holesOf(rects: readonly NetShape[]): { x0: number; y0: number; x1: number; y1: number }[][] {
+  const xs = [...new Set(rects.flatMap((r) => [r.x0, r.x1]))].sort((a, b) => a - b);
+  const ys = [...new Set(rects.flatMap((r) => [r.y0, r.y1]))].sort((a, b) => a - b);
+  const nx = xs.length - 1;
+  const ny = ys.length - 1;
+  if (nx < 3 || ny < 3) return [];
+  const xi = new Map(xs.map((v, i) => [v, i]));
+  const yi = new Map(ys.map((v, i) => [v, i]));
+  const full = new Uint8Array(nx * ny);
+  for (const r of rects) {
+    for (let i = xi.get(r.x0)!; i < xi.get(r.x1)!; i++) for (let j = yi.get(r.y0)!; j < yi.get(r.y1)!; j++) full[i * ny + j] = 1;
+  }
+  // Empty cells reachable from the border are outside; the rest are holes.
+  const seen = new Uint8Array(nx * ny);
+  const flood = (start: number): number[] => {
+    const cells: number[] = [];
+    const stack = [start];
+    seen[start] = 1;
+    while (stack.length) {
+      const c = stack.pop()!;
+      cells.push(c);
+      const i = Math.floor(c / ny);
+      const j = c % ny;
+      for (const [di, dj] of [[1, 0], [-1, 0], [0, 1], [0, -1]]) {
+        const a = i + di;
+        const b = j + dj;
+        if (a < 0 || b < 0 || a >= nx || b >= ny) continue;
+        const k = a * ny + b;
+        if (!full[k] && !seen[k]) {
+          seen[k] = 1;
+          stack.push(k);
+        }
+      }
+    }
+    return cells;
+  };
+  for (let i = 0; i < nx; i++) {
+    for (let j = 0; j < ny; j++) {
+      const k = i * ny + j;
+      if ((i === 0 || j === 0 || i === nx - 1 || j === ny - 1) && !full[k] && !seen[k]) flood(k);
+    }
+  }
+  const holes: { x0: number; y0: number; x1: number; y1: number }[][] = [];
+  for (let k = 0; k < nx * ny; k++) {
+    if (full[k] || seen[k]) continue;
+    holes.push(flood(k).sort((p, q) => p - q).map((c) => {
+      const i = Math.floor(c / ny);
+      const j = c % ny;
+      return { x0: xs[i], y0: ys[j], x1: xs[i + 1], y1: ys[j + 1] };
+    }));
+  }
+  return holes;
 }
