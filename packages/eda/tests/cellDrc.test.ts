@@ -30,7 +30,7 @@ describe.runIf(ready)('sky130hd cells synthesis may use (magic drc(full), each c
   it('runs magic over every Liberty cell', async () => {
     const report = join(work, 'cells.rpt');
     writeFileSync(join(work, 'cells.tcl'), magicCellDrcScript({ gds: kit!.gds, cells: [...liberty.keys()].sort(), style: 'drc(full)', report }));
-    await execa('magic', ['-dnull', '-noconsole', '-T', kit!.magicTech, join(work, 'cells.tcl')], { cwd: work });
+    await execa('magic', ['-dnull', '-noconsole', '-T', kit!.magicTech!, join(work, 'cells.tcl')], { cwd: work });
     broken = parseCellDrcReport(readFileSync(report, 'utf8'));
     // The check can fail: magic finds the known licon.8a error inside a2111oi_0's own layout.
     expect(broken.get('sky130_fd_sc_hd__a2111oi_0')).toContain('licon.8a');
