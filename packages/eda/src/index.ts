@@ -19,3 +19,4 @@ export * from './physical/scripts.ts';
 export * from './physical/viaRepair.ts';
 export * from './physical/stackPatch.ts';
 export * from './physical/pinVias.ts';
+export * from './physical/routePatches.ts';

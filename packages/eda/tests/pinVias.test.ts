@@ -77,7 +77,7 @@ describe('li1–met1 vias pulled inside their pins', () => {
     // Pins A and B of one cell in the same column, A below B (cell coordinates, placed N at (1000, 1000)).
     const lef = ['MACRO celly', '  SIZE 1.38 BY 2.72 ;', '  PIN A', '    PORT', '      LAYER li1 ;', '        RECT 0.40 0.30 0.60 1.05 ;', '    END', '  END A', '  PIN B', '    PORT', '      LAYER li1 ;', '        RECT 0.40 1.125 0.60 2.00 ;', '    END', '  END B', 'END celly', ''].join('\n');
     const pins = lefPinRects(lef, 'li1');
-    const rules = { via: 'L1M1_PR', li1Half: [17, 17] as const, met1Half: [29, 23] as const, cutHalf: 17, li1Spacing: 34, met1Spacing: 28, cutSpacing: 38 };
+    const rules = { via: 'L1M1_PR', li1Half: [17, 17] as const, met1Half: [29, 23] as const, cutHalf: 17, li1Spacing: 34, met1Spacing: 28, cutSpacing: 38, met1Width: 28 };
     const text = (extra: string[]) => ['DESIGN t ;', 'UNITS DISTANCE MICRONS 200 ;', 'DIEAREA ( 0 0 ) ( 4000 4000 ) ;', 'COMPONENTS 1 ;', '- u1 celly + PLACED ( 1000 1000 ) N ;', 'END COMPONENTS', `NETS ${2 + extra.length / 2} ;`,
       '- a ( u1 A ) ( u9 Y )', '  + ROUTED li1 ( 1100 1180 ) L1M1_PR', '  NEW met1 ( 1100 1180 ) ( 1600 * ) ;',
       '- b ( u1 B ) ( u9 Z )', '  + ROUTED li1 ( 1100 1248 ) L1M1_PR', '  NEW met1 ( 1100 1248 ) ( 1600 * ) ;', ...extra, 'END NETS', 'END DESIGN', ''].join('\n');
@@ -94,5 +94,28 @@ describe('li1–met1 vias pulled inside their pins', () => {
     expect(crowded.text).toContain('  + ROUTED met1 ( 1100 1180 ) ( * 1174 ) L1M1_PR\n');
     // Nothing left to separate afterwards.
     expect(separateTapPairs(free.text, pins, shapesOf([]), rules).pairs).toBe(0);
+  });
+
+  it('slides one via along a horizontal pin far enough to clear corner to corner when neither pin has room across', () => {
+    // Like xnor2_1's A and B: two li1 strips, one over the other, each only a little taller than the via pad.
+    const lef = ['MACRO cellz', '  SIZE 2.0 BY 2.72 ;', '  PIN A', '    PORT', '      LAYER li1 ;', '        RECT 0.30 0.80 1.60 1.00 ;', '    END', '  END A', '  PIN B', '    PORT', '      LAYER li1 ;', '        RECT 0.30 1.155 1.00 1.34 ;', '    END', '  END B', 'END cellz', ''].join('\n');
+    const pins = lefPinRects(lef, 'li1');
+    const rules = { via: 'L1M1_PR', li1Half: [17, 17] as const, met1Half: [29, 23] as const, cutHalf: 17, li1Spacing: 34, met1Spacing: 28, cutSpacing: 38, met1Width: 28 };
+    const text = ['DESIGN t ;', 'UNITS DISTANCE MICRONS 200 ;', 'DIEAREA ( 0 0 ) ( 4000 4000 ) ;', 'COMPONENTS 1 ;', '- u1 cellz + PLACED ( 1000 1000 ) N ;', 'END COMPONENTS', 'NETS 2 ;',
+      '- a ( u1 A ) ( u9 Y )', '  + ROUTED li1 ( 1100 1180 ) L1M1_PR', '  NEW met1 ( 1100 1180 ) ( 1600 * ) ;',
+      '- b ( u1 B ) ( u9 Z )', '  + ROUTED li1 ( 1100 1248 ) L1M1_PR', '  NEW met1 ( 1100 1248 ) ( 1600 * ) ;', 'END NETS', 'END DESIGN', ''].join('\n');
+    const pads = [{ net: 'a', layer: 'met1', x0: 1071, y0: 1157, x1: 1129, y1: 1203 }, { net: 'b', layer: 'met1', x0: 1071, y0: 1225, x1: 1129, y1: 1271 }];
+    // Pads 0.11 µm apart across (0.14 needed): 0.29 µm pad + sqrt(0.14² - 0.11²) = 0.377 µm along, 76 units.
+    const slid = separateTapPairs(text, pins, pads, rules);
+    expect({ pairs: slid.pairs, moved: slid.moved }).toEqual({ pairs: 1, moved: 1 });
+    expect(slid.text).toContain('- b ( u1 B ) ( u9 Z )\n  + ROUTED met1 ( 1100 1248 ) ( 1176 * ) L1M1_PR\n');
+    // Independent check of the result: pads and cuts of a and b now clear corner to corner.
+    const gap = (p: number[], q: number[]) => Math.hypot(Math.max(0, q[0] - p[2], p[0] - q[2]), Math.max(0, q[1] - p[3], p[1] - q[3]));
+    expect(gap([1071, 1157, 1129, 1203], [1176 - 29, 1225, 1176 + 29, 1271])).toBeGreaterThanOrEqual(28);
+    expect(gap([1083, 1163, 1117, 1197], [1176 - 17, 1231, 1176 + 17, 1265])).toBeGreaterThanOrEqual(38);
+    // b keeps a met1–met2 via's larger pad at its old point, 0.095 µm from a's: sliding b would not help, and a
+    // cannot slide far enough past it inside its pin either.
+    const stacked = separateTapPairs(text, pins, [...pads, { net: 'b', layer: 'met1', x0: 1068, y0: 1222, x1: 1132, y1: 1274 }], rules);
+    expect({ pairs: stacked.pairs, moved: stacked.moved }).toEqual({ pairs: 1, moved: 0 });
   });
 });

@@ -187,6 +187,8 @@ export interface TapPairRules {
   readonly li1Spacing: number;
   readonly met1Spacing: number;
   readonly cutSpacing: number;
+  /** met1 wire width (DEF units): the stub a via moved along its pin leaves behind. */
+  readonly met1Width: number;
 }
 
 /**
@@ -215,20 +217,42 @@ export function separateTapPairs(def: string, cells: ReadonlyMap<string, CellPin
   const moves = new Map<string, { dx: number; dy: number }>();
   const key = (s: ViaSite) => `${s.net}\u0000${s.x}\u0000${s.y}`;
   let pairs = 0;
-  const fits = (s: ViaSite, y: number, other: ViaSite) => {
+  const met1HalfWidth = Math.round(r.met1Width / 2);
+  const fits = (s: ViaSite, x: number, y: number, other: ViaSite) => {
     if (s.li1Wire) return false;
-    const li1 = { x0: s.x - r.li1Half[0], y0: y - r.li1Half[1], x1: s.x + r.li1Half[0], y1: y + r.li1Half[1] };
+    const li1 = { x0: x - r.li1Half[0], y0: y - r.li1Half[1], x1: x + r.li1Half[0], y1: y + r.li1Half[1] };
     if (!s.rects.some((p) => p[0] <= li1.x0 && li1.x1 <= p[2] && p[1] <= li1.y0 && li1.y1 <= p[3])) return false;
-    const met1 = { x0: s.x - r.met1Half[0], y0: y - r.met1Half[1], x1: s.x + r.met1Half[0], y1: y + r.met1Half[1] };
-    const cut = { x0: s.x - r.cutHalf, y0: y - r.cutHalf, x1: s.x + r.cutHalf, y1: y + r.cutHalf };
+    const met1 = { x0: x - r.met1Half[0], y0: y - r.met1Half[1], x1: x + r.met1Half[0], y1: y + r.met1Half[1] };
+    const cut = { x0: x - r.cutHalf, y0: y - r.cutHalf, x1: x + r.cutHalf, y1: y + r.cutHalf };
     if (li1Shapes.some((o) => o.net !== s.net && gap(o, li1) < r.li1Spacing)) return false;
     if (met1Shapes.some((o) => o.net !== s.net && gap(o, met1) < r.met1Spacing)) return false;
+    if (x !== s.x) {
+      // Moved along a horizontal pin: the met1 stub from the old point must clear other nets too, and what the
+      // net keeps at the old point (a wire's end, another via's pad) must clear the partner's pad.
+      const stub = { x0: Math.min(x, s.x) - met1HalfWidth, y0: y - met1HalfWidth, x1: Math.max(x, s.x) + met1HalfWidth, y1: y + met1HalfWidth };
+      if (met1Shapes.some((o) => o.net !== s.net && gap(o, stub) < r.met1Spacing)) return false;
+      const oldPad = { x0: s.x - r.met1Half[0], y0: s.y - r.met1Half[1], x1: s.x + r.met1Half[0], y1: s.y + r.met1Half[1] };
+      const kept = met1Shapes.filter((o) => o.net === s.net && gap(o, oldPad) === 0 && !(o.x0 === oldPad.x0 && o.y0 === oldPad.y0 && o.x1 === oldPad.x1 && o.y1 === oldPad.y1));
+      const partner = met1Shapes.filter((o) => o.net === other.net && gap(o, { x0: other.x, y0: other.y, x1: other.x, y1: other.y }) === 0);
+      if (kept.some((k) => partner.some((p) => gap(k, p) < r.met1Spacing))) return false;
+    }
     for (const o of sites) {
-      if (o === s || Math.abs(o.x - s.x) > 200 || Math.abs(o.y - y) > 200) continue;
-      const oy = o === other ? o.y : o.y + (moves.get(key(o))?.dy ?? 0);
-      if (gap({ x0: o.x - r.cutHalf, y0: oy - r.cutHalf, x1: o.x + r.cutHalf, y1: oy + r.cutHalf }, cut) < r.cutSpacing) return false;
+      if (o === s || Math.abs(o.x - x) > 400 || Math.abs(o.y - y) > 400) continue;
+      const m = o === other ? undefined : moves.get(key(o));
+      const ox = o.x + (m?.dx ?? 0);
+      const oy = o.y + (m?.dy ?? 0);
+      if (gap({ x0: ox - r.cutHalf, y0: oy - r.cutHalf, x1: ox + r.cutHalf, y1: oy + r.cutHalf }, cut) < r.cutSpacing) return false;
     }
     return true;
+  };
+  // The smallest offset across the pair that clears both the met1 pads and the cuts corner to corner.
+  const acrossFor = (dy: number) => {
+    // Shapes `wide` along x and `tall` across, `dy` apart centre to centre: x offset that puts them `spacing` apart.
+    const offset = (wide: number, tall: number, spacing: number) => {
+      const g = dy - tall;
+      return g >= spacing ? 0 : wide + Math.sqrt(spacing * spacing - Math.max(0, g) ** 2);
+    };
+    return Math.ceil(Math.max(offset(2 * r.met1Half[0], 2 * r.met1Half[1], r.met1Spacing), offset(2 * r.cutHalf, 2 * r.cutHalf, r.cutSpacing)));
   };
   for (const x of [...byX.keys()].sort((a, b) => a - b)) {
     const column = byX.get(x)!.sort((a, b) => a.y - b.y);
@@ -240,8 +264,16 @@ export function separateTapPairs(def: string, cells: ReadonlyMap<string, CellPin
       pairs += 1;
       if (moves.has(key(a)) || moves.has(key(b))) continue;
       const missing = need - dy;
-      if (fits(b, b.y + missing, a)) moves.set(key(b), { dx: 0, dy: missing });
-      else if (fits(a, a.y - missing, b)) moves.set(key(a), { dx: 0, dy: -missing });
+      if (fits(b, b.x, b.y + missing, a)) moves.set(key(b), { dx: 0, dy: missing });
+      else if (fits(a, a.x, a.y - missing, b)) moves.set(key(a), { dx: 0, dy: -missing });
+      else {
+        // No room along the pins across the tracks: one via slides along its pin, far enough that the pads and
+        // cuts are clear corner to corner (0.38 µm for vias one 0.34 µm track apart).
+        const across = acrossFor(dy);
+        const tries: [ViaSite, ViaSite, number][] = [[b, a, across], [b, a, -across], [a, b, across], [a, b, -across]];
+        const hit = tries.find(([s, o, dx]) => fits(s, s.x + dx, s.y, o));
+        if (hit) moves.set(key(hit[0]), { dx: hit[2], dy: 0 });
+      }
     }
   }
   const text = editVias(def, cells, r.via, (s) => moves.get(key(s)));

@@ -1,0 +1,67 @@
+import { lefPinRects, netPinShapes, pullViasIntoPins, separateTapPairs } from './pinVias.ts';
+import { fillSameNetGaps, fillSmallHoles, lefRoutingLayers, patchStackMinArea, routedShapes } from './stackPatch.ts';
+import { lefVias } from './viaRepair.ts';
+
+/**
+ * The post-route patches of the physical flow, in order, on a routed DEF (pure): what qrouter leaves that
+ * breaks a sky130 rule and can be mended in place without routing again. Returns the patched DEF and one
+ * count per patch (`physical__route__*` metrics). `techLef` is the routing technology LEF the DEF was routed
+ * with, `cellLef` the cell LEF (pins on li1 and met1).
+ */
+export function patchRoutedDef(routed: string, o: { techLef: string; cellLef: string; dbuPerUm: number }): { text: string; metrics: Record<string, number> } {
+  const metrics: Record<string, number> = {};
+  const vias = lefVias(o.techLef, ['li1', 'met1', 'met2', 'met3', 'met4', 'met5']);
+  const routingLayers = lefRoutingLayers(o.techLef);
+  // Measured on the 8x16 DA tile: 1,225 magic DRC error tiles after the
+  // repair rounds, 214 with the stack stubs, 160 with the slot bridges too, 128 with the pin vias pulled in,
+  // 80 with the tap pairs separated (and the met4-met5 via gone).
+  // li1–met1 vias whose li1 pad sticks a few nanometres out of their pin are pulled inside it (li.3).
+  const l1m1 = vias.get('L1M1_PR');
+  const pinCells = lefPinRects(o.cellLef, 'li1');
+  const pinVias = pullViasIntoPins(routed, pinCells, {
+    via: 'L1M1_PR',
+    padHalfDbu: Math.round((l1m1?.pads.find((p) => p.layer === 'li1')?.x1Um ?? 0.085) * o.dbuPerUm),
+    maxShiftDbu: Math.round(0.03 * o.dbuPerUm),
+  });
+  metrics['physical__route__pin_vias_outside__count'] = pinVias.outside;
+  metrics['physical__route__pin_vias_moved__count'] = pinVias.moved;
+  metrics['physical__route__pin_vias_kept_li1_wire__count'] = pinVias.keptLi1Wire;
+  metrics['physical__route__pin_vias_kept_far__count'] = pinVias.keptFar;
+  // Two li1–met1 vias one met1 track apart at one x: one moves the missing few nanometres along its pin.
+  const cutLayer = /^LAYER mcon\s*\n([\s\S]*?)^END mcon/m.exec(o.techLef)?.[1] ?? '';
+  const cutSpacingUm = Number(/^\s*SPACING\s+([\d.]+)/m.exec(cutLayer)?.[1] ?? '0.19');
+  const padOf = (layer: string) => l1m1?.pads.find((p) => p.layer === layer);
+  const half = (layer: string): [number, number] => [Math.round((padOf(layer)?.x1Um ?? 0) * o.dbuPerUm), Math.round((padOf(layer)?.y1Um ?? 0) * o.dbuPerUm)];
+  const taps = separateTapPairs(pinVias.text, pinCells, routedShapes(pinVias.text, vias, routingLayers, o.dbuPerUm), {
+    via: 'L1M1_PR',
+    li1Half: half('li1'),
+    met1Half: half('met1'),
+    cutHalf: Math.round(Number(/^VIA L1M1_PR DEFAULT\s*\n\s*LAYER mcon ;\s*\n\s*RECT\s+\S+\s+\S+\s+(\S+)/m.exec(o.techLef)?.[1] ?? '0.085') * o.dbuPerUm),
+    li1Spacing: Math.round(routingLayers.get('li1')!.spacingUm * o.dbuPerUm),
+    met1Spacing: Math.round(routingLayers.get('met1')!.spacingUm * o.dbuPerUm),
+    cutSpacing: Math.round(cutSpacingUm * o.dbuPerUm),
+    met1Width: Math.round(routingLayers.get('met1')!.widthUm * o.dbuPerUm),
+  });
+  metrics['physical__route__tap_pairs__count'] = taps.pairs;
+  metrics['physical__route__tap_pairs_separated__count'] = taps.moved;
+  // Via stacks straight through a layer leave pads under its minimum area (met3 between met2 and met4):
+  // each gets a wire stub of the layer's width, away from other nets.
+  const stacks = patchStackMinArea(taps.text, vias, routingLayers, o.dbuPerUm);
+  // Slots narrower than spacing between two shapes of one net (a via pad and the net's next via one track
+  // away, or a route and its own pin: the notch qrouter leaves beside dfrtp_1's met1 RESET_B pin) get a
+  // bridge of the net's own metal.
+  // Only met1 pins take part: li1 pins sit closer than li1 spacing to other pins of their cell, and a
+  // bridge to one would come near those (measured: li.3 14 -> 1,036 boxes on the DA tile).
+  const met1Pins = netPinShapes(stacks.text, new Map([['met1', lefPinRects(o.cellLef, 'met1')]]));
+  const gaps = fillSameNetGaps(stacks.text, vias, routingLayers, o.dbuPerUm, met1Pins);
+  // A bridge (or a route beside its own pin) can close a ring round a hole under MINENCLOSEDAREA (met1.7).
+  const holes = fillSmallHoles(gaps.text, vias, routingLayers, o.dbuPerUm, met1Pins);
+  metrics['physical__route__same_net_slots_filled__count'] = gaps.filled;
+  metrics['physical__route__same_net_slots_diagonal__count'] = gaps.diagonal;
+  metrics['physical__route__small_holes_filled__count'] = holes.filled;
+  metrics['physical__route__small_holes_blocked__count'] = holes.blocked;
+  metrics['physical__route__stack_min_area__count'] = stacks.small;
+  metrics['physical__route__stack_min_area_patched__count'] = stacks.patched;
+  metrics['physical__route__stack_min_area_blocked__count'] = stacks.blocked;
+  return { text: holes.text, metrics };
+}
