@@ -47,6 +47,54 @@ export function placeRect(r: readonly [number, number, number, number], cell: { 
   return [xs[0], ys[0], xs[1], ys[1]];
 }
 
+/** Every rectangle of every macro on one layer, pins and obstructions alike (µm, cell coordinates), from cell LEF text. */
+export function lefLayerRects(lef: string, layer: string): Map<string, { widthUm: number; heightUm: number; rects: { owner: string; rect: [number, number, number, number] }[] }> {
+  const out = new Map<string, { widthUm: number; heightUm: number; rects: { owner: string; rect: [number, number, number, number] }[] }>();
+  for (const m of lef.matchAll(/^MACRO (\S+)\s*\n([\s\S]*?)^END \1\s*$/gm)) {
+    const size = /^\s*SIZE\s+([\d.]+)\s+BY\s+([\d.]+)\s*;/m.exec(m[2]);
+    if (!size) continue;
+    const rects: { owner: string; rect: [number, number, number, number] }[] = [];
+    let owner = '';
+    let current = '';
+    for (const line of m[2].split('\n')) {
+      const pin = /^\s*PIN (\S+)/.exec(line);
+      if (pin) owner = pin[1];
+      if (/^\s*OBS\b/.test(line)) owner = 'OBS';
+      const l = /^\s*LAYER (\S+)\s*;/.exec(line);
+      if (l) current = l[1];
+      const r = /^\s*RECT\s+(\S+)\s+(\S+)\s+(\S+)\s+(\S+)\s*;/.exec(line);
+      if (r && current === layer && owner) rects.push({ owner, rect: [Number(r[1]), Number(r[2]), Number(r[3]), Number(r[4])] });
+    }
+    if (rects.length) out.set(m[1], { widthUm: Number(size[1]), heightUm: Number(size[2]), rects });
+  }
+  return out;
+}
+
+/**
+ * Every cell rectangle on one layer, placed (DEF units), named by what it belongs to (pure): the net a pin is
+ * connected to in NETS, else `instance/pin` (power pins, unconnected pins), or `instance/OBS`. What a route
+ * of some net must keep its spacing to, besides other routes.
+ */
+export function placedCellShapes(def: string, cells: ReturnType<typeof lefLayerRects>, layer: string): { net: string; layer: string; x0: number; y0: number; x1: number; y1: number }[] {
+  const d = parseDef(def);
+  const netOf = new Map<string, string>();
+  for (const chunk of sectionBody(def, 'NETS').body.split(/^- /m).slice(1)) {
+    const net = chunk.slice(0, chunk.search(/\s/));
+    const head = chunk.split(/\+ ROUTED|\+ FIXED|\+ COVER|\+ NOSHIELD|;/)[0];
+    for (const p of head.matchAll(/\(\s*(\S+)\s+(\S+)\s*\)/g)) netOf.set(`${p[1]}/${p[2]}`, net);
+  }
+  const out: { net: string; layer: string; x0: number; y0: number; x1: number; y1: number }[] = [];
+  for (const c of d.components) {
+    const cell = cells.get(c.macro);
+    if (!cell) continue;
+    for (const { owner, rect } of cell.rects) {
+      const [x0, y0, x1, y1] = placeRect(rect, cell, c, d.dbuPerUm);
+      out.push({ net: netOf.get(`${c.name}/${owner}`) ?? `${c.name}/${owner}`, layer, x0, y0, x1, y1 });
+    }
+  }
+  return out;
+}
+
 /**
  * The pin rectangles every net of a DEF connects to, placed (DEF units), on the layers given (pure): the
  * cell geometry a route of the net may leave a slot against. `cellsByLayer` maps a layer to `lefPinRects`.
@@ -81,6 +129,8 @@ export interface PinViaResult {
   /** Kept because an li1 wire of the net ends there too, or because the pin is narrower than the pad / the shift too large. */
   readonly keptLi1Wire: number;
   readonly keptFar: number;
+  /** Kept because the move would bring its met1 pad near more of other nets' met1. */
+  readonly keptCrowded: number;
 }
 
 interface ViaSite {
@@ -91,13 +141,19 @@ interface ViaSite {
   readonly rects: readonly (readonly [number, number, number, number])[];
   /** An li1 wire of the net ends at the via: moving the via alone would leave the wire's end behind. */
   readonly li1Wire: boolean;
+  /**
+   * The via ends an li1 wire written in its own statement (`li1 ( x0 y0 ) ( * y ) VIA`) whose other end
+   * touches nothing else of the net: the wire's centre-line box, which may move with the via.
+   */
+  readonly li1Stub?: readonly [number, number, number, number];
 }
 
 /**
  * Walk every `via` in the NETS section; `decide` returns the shift for a via (or nothing). A moved via keeps a
  * met1 stub from its old point, so the met1 wiring stays connected.
  */
-function editVias(def: string, cells: ReadonlyMap<string, CellPins>, via: string, decide: (site: ViaSite) => { dx: number; dy: number } | undefined): string {
+function editVias(def: string, cells: ReadonlyMap<string, CellPins>, via: string, decide: (site: ViaSite) => { dx: number; dy: number } | undefined, li1HalfDbu = 0): string {
+  const moved: { net: string; x: number; y: number; dx: number; dy: number }[] = [];
   const d = parseDef(def);
   const at = new Map(d.components.map((c) => [c.name, c]));
   const section = sectionBody(def, 'NETS');
@@ -127,47 +183,135 @@ function editVias(def: string, cells: ReadonlyMap<string, CellPins>, via: string
         if (t[2] !== '*') y = Math.round(Number(t[2]));
       }
       const li1Wire = m[2] === 'li1' ? points.length > 1 : new RegExp(`li1 \\( ${x} ${y} \\) \\(|li1 \\([^;]*\\) \\( (?:${x}|\\*) (?:${y}|\\*) \\)`).test(chunk);
-      const shift = decide({ net, x, y, rects, li1Wire });
+      // Absolute points of an li1 wire in this statement; its start must appear in no other statement.
+      let li1Stub: [number, number, number, number] | undefined;
+      if (m[2] === 'li1' && points.length > 1) {
+        let px = NaN;
+        let py = NaN;
+        const abs = points.map((t) => {
+          if (t[1] !== '*') px = Math.round(Number(t[1]));
+          if (t[2] !== '*') py = Math.round(Number(t[2]));
+          return [px, py] as const;
+        });
+        const [sx, sy] = abs[0];
+        const elsewhere = chunk.split('\n').filter((l) => l !== line && new RegExp(`\\( ${sx} ${sy} \\)|\\( ${sx} \\* \\)|\\( \\* ${sy} \\)`).test(l)).length;
+        if (elsewhere === 0) li1Stub = [Math.min(...abs.map((a) => a[0])), Math.min(...abs.map((a) => a[1])), Math.max(...abs.map((a) => a[0])), Math.max(...abs.map((a) => a[1]))];
+      }
+      const shift = decide({ net, x, y, rects, li1Wire, li1Stub });
       if (!shift || (shift.dx === 0 && shift.dy === 0)) {
         out.push(line);
         continue;
       }
       const { dx, dy } = shift;
+      moved.push({ net, x, y, dx, dy });
       const stub = [`( ${x} ${y} )`, ...(dx !== 0 ? [`( ${x + dx} * )`] : []), ...(dy !== 0 ? [`( * ${y + dy} )`] : [])].join(' ');
       if (m[2] === 'met1') {
         out.push(`${m[1]} met1 ${m[3]}`);
         out.push(`  NEW met1 ${stub} ${via}${m[4]}`);
+      } else if (li1Wire && li1Stub) {
+        // The li1 wire moves with the via; met1 joins the old point to the new.
+        const shifted = points.map((t) => `( ${t[1] === '*' ? '*' : Math.round(Number(t[1])) + dx} ${t[2] === '*' ? '*' : Math.round(Number(t[2])) + dy} )`).join(' ');
+        out.push(`${m[1]} li1 ${shifted} ${via}`);
+        out.push(`  NEW met1 ${stub}${m[4]}`);
       } else out.push(`${m[1]} met1 ${stub} ${via}${m[4]}`);
     }
     return out.join('\n');
   });
-  return def.slice(0, section.start) + def.slice(section.start, section.start + def.slice(section.start).indexOf('\n') + 1) + chunks.join('') + def.slice(section.end - 'END NETS'.length);
+  const text = def.slice(0, section.start) + def.slice(section.start, section.start + def.slice(section.start).indexOf('\n') + 1) + chunks.join('') + def.slice(section.end - 'END NETS'.length);
+  return li1HalfDbu > 0 ? shiftSpecialLi1(text, moved, li1HalfDbu) : text;
+}
+
+/**
+ * qrouter writes an li1 patch into SPECIALNETS over part of some via pads (`li1 34 ( 11225 62832 ) ( 11207 * )`,
+ * reaching the pad's edge): when the via moves, a patch lying inside its old li1 pad moves with it, or it
+ * would stay sticking out of the pin where the pad used to.
+ */
+function shiftSpecialLi1(def: string, moved: readonly { net: string; x: number; y: number; dx: number; dy: number }[], h: number): string {
+  if (moved.length === 0 || !/^SPECIALNETS \d+ ;/m.test(def)) return def;
+  const byNet = new Map<string, typeof moved>();
+  for (const m of moved) byNet.set(m.net, [...(byNet.get(m.net) ?? []), m]);
+  const section = sectionBody(def, 'SPECIALNETS');
+  const body = section.body.split(/^(?=- )/m).map((chunk) => {
+    const net = chunk.startsWith('- ') ? chunk.slice(2, 2 + chunk.slice(2).search(/\s/)) : '';
+    const list = byNet.get(net);
+    if (!list) return chunk;
+    return chunk
+      .split('\n')
+      .map((line) => {
+        const m = /^(\s*(?:\+ ROUTED|NEW) li1 \d+ )(\(.*\))(\s*;?\s*)$/.exec(line);
+        if (!m) return line;
+        let px = NaN;
+        let py = NaN;
+        const pts = [...m[2].matchAll(/\(\s*(\S+)\s+(\S+)\s*\)/g)].map((t) => {
+          if (t[1] !== '*') px = Math.round(Number(t[1]));
+          if (t[2] !== '*') py = Math.round(Number(t[2]));
+          return { raw: t, x: px, y: py };
+        });
+        const v = list.find((o) => pts.every((p) => Math.abs(p.x - o.x) <= h && Math.abs(p.y - o.y) <= h));
+        if (!v) return line;
+        const shifted = pts.map((p) => `( ${p.raw[1] === '*' ? '*' : p.x + v.dx} ${p.raw[2] === '*' ? '*' : p.y + v.dy} )`).join(' ');
+        return `${m[1]}${shifted}${m[3]}`;
+      })
+      .join('\n');
+  });
+  const head = def.slice(section.start, section.start + def.slice(section.start).indexOf('\n') + 1);
+  return def.slice(0, section.start) + head + body.join('') + def.slice(section.end - 'END SPECIALNETS'.length);
+}
+
+export interface PullOptions {
+  readonly via: string;
+  readonly padHalfDbu: number;
+  readonly maxShiftDbu: number;
+  /**
+   * Routed met1 shapes of every net, the via's met1 pad half sizes and met1 spacing (DEF units): given these, a
+   * via only moves where its met1 pad comes within spacing of no more other-net shapes than where it was.
+   */
+  readonly met1?: { readonly shapes: readonly { net: string; x0: number; y0: number; x1: number; y1: number }[]; readonly half: readonly [number, number]; readonly spacing: number };
 }
 
 /** Move every li1–met1 via whose li1 pad sticks out of its pin by at most `maxShiftDbu` inside the pin. */
-export function pullViasIntoPins(def: string, cells: ReadonlyMap<string, CellPins>, o: { via: string; padHalfDbu: number; maxShiftDbu: number }): PinViaResult {
+export function pullViasIntoPins(def: string, cells: ReadonlyMap<string, CellPins>, o: PullOptions): PinViaResult {
   let outside = 0;
   let moved = 0;
   let keptLi1Wire = 0;
   let keptFar = 0;
+  let keptCrowded = 0;
   const h = o.padHalfDbu;
-  const text = editVias(def, cells, o.via, ({ x, y, rects, li1Wire }) => {
-    const pin = rects.find((r) => r[0] <= x && x <= r[2] && r[1] <= y && y <= r[3]);
-    const inside = rects.some((r) => r[0] <= x - h && x + h <= r[2] && r[1] <= y - h && y + h <= r[3]);
-    if (!pin || inside) return undefined;
-    outside += 1;
-    const shift = (lo: number, hi: number, c: number) => (hi - lo < 2 * h ? NaN : c - h < lo ? lo - (c - h) : c + h > hi ? hi - (c + h) : 0);
-    const dx = shift(pin[0], pin[2], x);
-    const dy = shift(pin[1], pin[3], y);
-    if (li1Wire || !Number.isFinite(dx) || !Number.isFinite(dy) || Math.abs(dx) > o.maxShiftDbu || Math.abs(dy) > o.maxShiftDbu) {
-      if (li1Wire) keptLi1Wire += 1;
-      else keptFar += 1;
-      return undefined;
-    }
-    moved += 1;
-    return { dx, dy };
-  });
-  return { text, outside, moved, keptLi1Wire, keptFar };
+  // Other nets' met1 shapes within spacing of the via's met1 pad at (x, y).
+  const crowding = (net: string, x: number, y: number) => {
+    const m = o.met1!;
+    const pad = { x0: x - m.half[0], y0: y - m.half[1], x1: x + m.half[0], y1: y + m.half[1] };
+    return m.shapes.filter((s) => s.net !== net && Math.hypot(Math.max(0, s.x0 - pad.x1, pad.x0 - s.x1), Math.max(0, s.y0 - pad.y1, pad.y0 - s.y1)) < m.spacing).length;
+  };
+  const text = editVias(
+    def,
+    cells,
+    o.via,
+    ({ net, x, y, rects, li1Wire, li1Stub }) => {
+      const pin = rects.find((r) => r[0] <= x && x <= r[2] && r[1] <= y && y <= r[3]);
+      // The li1 the via brings: its pad, and the li1 wire it ends when that wire can move with it.
+      const [bx0, by0, bx1, by1] = li1Stub ? [Math.min(li1Stub[0], x), Math.min(li1Stub[1], y), Math.max(li1Stub[2], x), Math.max(li1Stub[3], y)] : [x, y, x, y];
+      const inside = rects.some((r) => r[0] <= bx0 - h && bx1 + h <= r[2] && r[1] <= by0 - h && by1 + h <= r[3]);
+      if (!pin || inside) return undefined;
+      outside += 1;
+      const shift = (lo: number, hi: number, c0: number, c1: number) => (hi - lo < c1 - c0 + 2 * h ? NaN : c0 - h < lo ? lo - (c0 - h) : c1 + h > hi ? hi - (c1 + h) : 0);
+      const dx = shift(pin[0], pin[2], bx0, bx1);
+      const dy = shift(pin[1], pin[3], by0, by1);
+      if ((li1Wire && !li1Stub) || !Number.isFinite(dx) || !Number.isFinite(dy) || Math.abs(dx) > o.maxShiftDbu || Math.abs(dy) > o.maxShiftDbu) {
+        if (li1Wire) keptLi1Wire += 1;
+        else keptFar += 1;
+        return undefined;
+      }
+      if (o.met1 && crowding(net, x + dx, y + dy) > crowding(net, x, y)) {
+        keptCrowded += 1;
+        return undefined;
+      }
+      moved += 1;
+      return { dx, dy };
+    },
+    h,
+  );
+  return { text, outside, moved, keptLi1Wire, keptFar, keptCrowded };
 }
 
 export interface TapPairResult {
@@ -276,6 +420,6 @@ export function separateTapPairs(def: string, cells: ReadonlyMap<string, CellPin
       }
     }
   }
-  const text = editVias(def, cells, r.via, (s) => moves.get(key(s)));
+  const text = editVias(def, cells, r.via, (s) => moves.get(key(s)), r.li1Half[0]);
   return { text, pairs, moved: moves.size };
 }

@@ -1,4 +1,4 @@
-import { lefPinRects, netPinShapes, pullViasIntoPins, separateTapPairs } from './pinVias.ts';
+import { lefLayerRects, lefPinRects, netPinShapes, placedCellShapes, pullViasIntoPins, separateTapPairs } from './pinVias.ts';
 import { fillSameNetGaps, fillSmallHoles, lefRoutingLayers, patchStackMinArea, routedShapes } from './stackPatch.ts';
 import { lefVias } from './viaRepair.ts';
 
@@ -18,11 +18,17 @@ export function patchRoutedDef(routed: string, o: { techLef: string; cellLef: st
   // li1–met1 vias whose li1 pad sticks a few nanometres out of their pin are pulled inside it (li.3).
   const l1m1 = vias.get('L1M1_PR');
   const pinCells = lefPinRects(o.cellLef, 'li1');
+  const padOf = (layer: string) => l1m1?.pads.find((p) => p.layer === layer);
+  const half = (layer: string): [number, number] => [Math.round((padOf(layer)?.x1Um ?? 0) * o.dbuPerUm), Math.round((padOf(layer)?.y1Um ?? 0) * o.dbuPerUm)];
+  const met1Spacing = Math.round(routingLayers.get('met1')!.spacingUm * o.dbuPerUm);
   const pinVias = pullViasIntoPins(routed, pinCells, {
     via: 'L1M1_PR',
-    padHalfDbu: Math.round((l1m1?.pads.find((p) => p.layer === 'li1')?.x1Um ?? 0.085) * o.dbuPerUm),
-    maxShiftDbu: Math.round(0.03 * o.dbuPerUm),
+    padHalfDbu: half('li1')[0],
+    maxShiftDbu: Math.round(0.05 * o.dbuPerUm),
+    // Routes and the cells' own met1 (rails, other pins, obstructions) alike.
+    met1: { shapes: [...routedShapes(routed, vias, routingLayers, o.dbuPerUm).filter((s) => s.layer === 'met1'), ...placedCellShapes(routed, lefLayerRects(o.cellLef, 'met1'), 'met1')], half: half('met1'), spacing: met1Spacing },
   });
+  metrics['physical__route__pin_vias_kept_crowded__count'] = pinVias.keptCrowded;
   metrics['physical__route__pin_vias_outside__count'] = pinVias.outside;
   metrics['physical__route__pin_vias_moved__count'] = pinVias.moved;
   metrics['physical__route__pin_vias_kept_li1_wire__count'] = pinVias.keptLi1Wire;
@@ -30,8 +36,6 @@ export function patchRoutedDef(routed: string, o: { techLef: string; cellLef: st
   // Two li1–met1 vias one met1 track apart at one x: one moves the missing few nanometres along its pin.
   const cutLayer = /^LAYER mcon\s*\n([\s\S]*?)^END mcon/m.exec(o.techLef)?.[1] ?? '';
   const cutSpacingUm = Number(/^\s*SPACING\s+([\d.]+)/m.exec(cutLayer)?.[1] ?? '0.19');
-  const padOf = (layer: string) => l1m1?.pads.find((p) => p.layer === layer);
-  const half = (layer: string): [number, number] => [Math.round((padOf(layer)?.x1Um ?? 0) * o.dbuPerUm), Math.round((padOf(layer)?.y1Um ?? 0) * o.dbuPerUm)];
   const taps = separateTapPairs(pinVias.text, pinCells, routedShapes(pinVias.text, vias, routingLayers, o.dbuPerUm), {
     via: 'L1M1_PR',
     li1Half: half('li1'),
