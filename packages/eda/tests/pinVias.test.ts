@@ -66,11 +66,17 @@ describe('li1–met1 vias pulled inside their pins', () => {
     expect(pullViasIntoPins(r.text, cells, { via: 'L1M1_PR', padHalfDbu: 17, maxShiftDbu: 6 })).toMatchObject({ outside: 0, moved: 0 });
   });
 
-  it('keeps a via that is further out than the limit, or has an li1 wire of its own, and counts it', () => {
+  it('keeps a via that is further out than the limit, or ends an li1 wire tied to more of its net, and counts it', () => {
     const far = def('N', '  + ROUTED li1 ( 1110 1200 ) L1M1_PR'); // 7 units out
-    expect(pullViasIntoPins(far, cells, { via: 'L1M1_PR', padHalfDbu: 17, maxShiftDbu: 6 })).toEqual({ text: far, outside: 1, moved: 0, keptLi1Wire: 0, keptFar: 1 });
-    const wired = def('N', '  + ROUTED li1 ( 1120 1200 ) ( * 1250 ) L1M1_PR');
-    expect(pullViasIntoPins(wired, cells, { via: 'L1M1_PR', padHalfDbu: 17, maxShiftDbu: 6 })).toEqual({ text: wired, outside: 1, moved: 0, keptLi1Wire: 1, keptFar: 0 });
+    expect(pullViasIntoPins(far, cells, { via: 'L1M1_PR', padHalfDbu: 17, maxShiftDbu: 6 })).toEqual({ text: far, outside: 1, moved: 0, keptLi1Wire: 0, keptFar: 1, keptCrowded: 0 });
+    // The via ends an li1 wire whose other end touches nothing else: wire and via move together.
+    const wired = def('N', '  + ROUTED li1 ( 1120 1150 ) ( * 1200 ) L1M1_PR');
+    const pulled = pullViasIntoPins(wired, cells, { via: 'L1M1_PR', padHalfDbu: 17, maxShiftDbu: 6 });
+    expect({ moved: pulled.moved, keptLi1Wire: pulled.keptLi1Wire }).toEqual({ moved: 1, keptLi1Wire: 0 });
+    expect(pulled.text).toContain('  + ROUTED li1 ( 1121 1150 ) ( * 1200 ) L1M1_PR\n  NEW met1 ( 1120 1200 ) ( 1121 * )\n');
+    // Another li1 wire of the net starts where this one does: moving it would cut them apart.
+    const tied = def('N', '  + ROUTED li1 ( 1120 1150 ) ( * 1200 ) L1M1_PR\n  NEW li1 ( 1120 1150 ) ( 1300 * )');
+    expect(pullViasIntoPins(tied, cells, { via: 'L1M1_PR', padHalfDbu: 17, maxShiftDbu: 6 })).toEqual({ text: tied, outside: 1, moved: 0, keptLi1Wire: 1, keptFar: 0, keptCrowded: 0 });
   });
 
   it('separates two pin-tap vias one met1 track apart by moving one along its pin, unless that crowds another net', () => {

@@ -46,8 +46,18 @@ describe('minimum-area patches for via stacks', () => {
     expect(patchStackMinArea(r.text, vias, layers, 200)).toMatchObject({ small: 0, patched: 0, text: r.text });
   });
 
-  it('leaves a stack with neighbours on both sides alone and counts it; a wire through the point needs no patch', () => {
-    const crowded = defOf([['- a ( u1 A ) ( u2 Y )', ...stack(1000, 1000)], ['- b ( u3 A ) ( u4 Y )', '  + ROUTED met3 ( 1180 1000 ) ( 1600 * ) ;'], ['- c ( u5 A ) ( u6 Y )', '  + ROUTED met3 ( 400 1000 ) ( 820 * ) ;']]);
+  it('splits the stub between the two sides when neither has room for all of it; with too little room it counts the stack', () => {
+    // b's wire starts 0.9 µm to the right, c's ends 0.9 µm to the left: 0.3 µm free on each side, 0.5 µm needed.
+    const split = defOf([['- a ( u1 A ) ( u2 Y )', ...stack(1000, 1000)], ['- b ( u3 A ) ( u4 Y )', '  + ROUTED met3 ( 1180 1000 ) ( 1600 * ) ;'], ['- c ( u5 A ) ( u6 Y )', '  + ROUTED met3 ( 400 1000 ) ( 820 * ) ;']]);
+    const r = patchStackMinArea(split, vias, layers, 200);
+    expect({ small: r.small, patched: r.patched, blocked: r.blocked }).toEqual({ small: 1, patched: 1, blocked: 0 });
+    expect(r.text).toContain('NEW met4 ( 1000 1000 ) ( * 1400 )\n  NEW met3 ( 950 1000 ) ( 1050 1000 ) ;');
+    const after = routedShapes(r.text, vias, layers, 200);
+    const own = after.filter((s) => s.net === 'a' && s.layer === 'met3');
+    expect(rasterArea(own) / 200 ** 2).toBeGreaterThanOrEqual(0.24);
+    for (const other of after.filter((s) => s.net !== 'a' && s.layer === 'met3')) for (const s of own) expect(Math.max(other.x0 - s.x1, s.x0 - other.x1)).toBeGreaterThanOrEqual(0.3 * 200);
+    // c ending 0.65 µm to the left leaves no room there: 0.3 µm on the right alone is not enough.
+    const crowded = split.replace('( 400 1000 ) ( 820 * )', '( 400 1000 ) ( 870 * )');
     expect(patchStackMinArea(crowded, vias, layers, 200)).toEqual({ text: crowded, small: 1, patched: 0, blocked: 1 });
     const through = defOf([['- a ( u1 A ) ( u2 Y )', ...stack(1000, 1000).map((l) => l.replace(' ;', '')), '  NEW met3 ( 800 1000 ) ( 1200 * ) ;']]);
     expect(patchStackMinArea(through, vias, layers, 200)).toMatchObject({ small: 0, patched: 0 });

@@ -182,7 +182,7 @@ function editVias(def: string, cells: ReadonlyMap<string, CellPins>, via: string
         if (t[1] !== '*') x = Math.round(Number(t[1]));
         if (t[2] !== '*') y = Math.round(Number(t[2]));
       }
-      const li1Wire = m[2] === 'li1' ? points.length > 1 : new RegExp(`li1 \\( ${x} ${y} \\) \\(|li1 \\([^;]*\\) \\( (?:${x}|\\*) (?:${y}|\\*) \\)`).test(chunk);
+      const li1Wire = m[2] === 'li1' ? points.length > 1 : li1WireEnds(chunk).has(`${x} ${y}`);
       // Absolute points of an li1 wire in this statement; its start must appear in no other statement.
       let li1Stub: [number, number, number, number] | undefined;
       if (m[2] === 'li1' && points.length > 1) {
@@ -219,6 +219,25 @@ function editVias(def: string, cells: ReadonlyMap<string, CellPins>, via: string
   });
   const text = def.slice(0, section.start) + def.slice(section.start, section.start + def.slice(section.start).indexOf('\n') + 1) + chunks.join('') + def.slice(section.end - 'END NETS'.length);
   return li1HalfDbu > 0 ? shiftSpecialLi1(text, moved, li1HalfDbu) : text;
+}
+
+/** Points (`x y`) of one net's NETS chunk where an li1 wire (an li1 statement of two or more points) runs. */
+function li1WireEnds(chunk: string): Set<string> {
+  const out = new Set<string>();
+  for (const line of chunk.split('\n')) {
+    const m = /^\s*(?:\+ ROUTED|NEW) li1 (?:\d+ )?(\(.*\))/.exec(line);
+    if (!m) continue;
+    const points = [...m[1].matchAll(/\(\s*(\S+)\s+(\S+)(?:\s+\S+)?\s*\)/g)];
+    if (points.length < 2) continue;
+    let px = NaN;
+    let py = NaN;
+    for (const t of points) {
+      if (t[1] !== '*') px = Math.round(Number(t[1]));
+      if (t[2] !== '*') py = Math.round(Number(t[2]));
+      out.add(`${px} ${py}`);
+    }
+  }
+  return out;
 }
 
 /**
@@ -378,7 +397,7 @@ export function separateTapPairs(def: string, cells: ReadonlyMap<string, CellPin
       const oldPad = { x0: s.x - r.met1Half[0], y0: s.y - r.met1Half[1], x1: s.x + r.met1Half[0], y1: s.y + r.met1Half[1] };
       const kept = met1Shapes.filter((o) => o.net === s.net && gap(o, oldPad) === 0 && !(o.x0 === oldPad.x0 && o.y0 === oldPad.y0 && o.x1 === oldPad.x1 && o.y1 === oldPad.y1));
       const partner = met1Shapes.filter((o) => o.net === other.net && gap(o, { x0: other.x, y0: other.y, x1: other.x, y1: other.y }) === 0);
-      if (kept.some((k) => partner.some((p) => gap(k, p) < r.met1Spacing))) return false;
+      if (other.net !== s.net && kept.some((k) => partner.some((p) => gap(k, p) < r.met1Spacing))) return false;
     }
     for (const o of sites) {
       if (o === s || Math.abs(o.x - x) > 400 || Math.abs(o.y - y) > 400) continue;
@@ -390,13 +409,14 @@ export function separateTapPairs(def: string, cells: ReadonlyMap<string, CellPin
     return true;
   };
   // The smallest offset across the pair that clears both the met1 pads and the cuts corner to corner.
-  const acrossFor = (dy: number) => {
+  const acrossFor = (dy: number, sameNet: boolean) => {
     // Shapes `wide` along x and `tall` across, `dy` apart centre to centre: x offset that puts them `spacing` apart.
     const offset = (wide: number, tall: number, spacing: number) => {
       const g = dy - tall;
       return g >= spacing ? 0 : wide + Math.sqrt(spacing * spacing - Math.max(0, g) ** 2);
     };
-    return Math.ceil(Math.max(offset(2 * r.met1Half[0], 2 * r.met1Half[1], r.met1Spacing), offset(2 * r.cutHalf, 2 * r.cutHalf, r.cutSpacing)));
+    // Pads of one net only need their cuts apart: the slot between the pads is bridged afterwards.
+    return Math.ceil(Math.max(sameNet ? 0 : offset(2 * r.met1Half[0], 2 * r.met1Half[1], r.met1Spacing), offset(2 * r.cutHalf, 2 * r.cutHalf, r.cutSpacing)));
   };
   for (const x of [...byX.keys()].sort((a, b) => a - b)) {
     const column = byX.get(x)!.sort((a, b) => a.y - b.y);
@@ -413,7 +433,7 @@ export function separateTapPairs(def: string, cells: ReadonlyMap<string, CellPin
       else {
         // No room along the pins across the tracks: one via slides along its pin, far enough that the pads and
         // cuts are clear corner to corner (0.38 µm for vias one 0.34 µm track apart).
-        const across = acrossFor(dy);
+        const across = acrossFor(dy, a.net === b.net);
         const tries: [ViaSite, ViaSite, number][] = [[b, a, across], [b, a, -across], [a, b, across], [a, b, -across]];
         const hit = tries.find(([s, o, dx]) => fits(s, s.x + dx, s.y, o));
         if (hit) moves.set(key(hit[0]), { dx: hit[2], dy: 0 });
@@ -423,3 +443,77 @@ export function separateTapPairs(def: string, cells: ReadonlyMap<string, CellPin
   const text = editVias(def, cells, r.via, (s) => moves.get(key(s)), r.li1Half[0]);
   return { text, pairs, moved: moves.size };
 }
+
+export interface NudgeResult {
+  readonly text: string;
+  /** li1–met1 vias whose met1 pad was within spacing of another net's met1 (a route, a rail, a cell's met1). */
+  readonly crowded: number;
+  readonly moved: number;
+}
+
+type Rect = { x0: number; y0: number; x1: number; y1: number };
+const rectGap = (a: Rect, b: Rect) => Math.hypot(Math.max(0, b.x0 - a.x1, a.x0 - b.x1), Math.max(0, b.y0 - a.y1, a.y0 - b.y1));
+
+/**
+ * Nudge li1–met1 vias off other nets' met1 (pure). qrouter keeps its own pads apart on the track grid but
+ * drops a pin's via 0.095 µm from another net's met1–met2 pad one track over, or 0.125 µm from a cell's
+ * power rail. Each such via tries the shifts in `shiftsDbu` along x and y, first the smallest: it moves to the
+ * first place where its met1 pad is clear of every other net's met1 (`met1`: routes and cell shapes), its li1
+ * pad stays inside its pin and meets no more of other nets' li1 (`li1`) than before, and its cut keeps
+ * `cutSpacing` to every other cut. Vias that end an li1 wire stay.
+ */
+export function nudgeCrowdedVias(def: string, cells: ReadonlyMap<string, CellPins>, met1: readonly NetShape_[], li1: readonly NetShape_[], r: TapPairRules & { shiftsDbu: readonly number[] }): NudgeResult {
+  const sites: ViaSite[] = [];
+  editVias(def, cells, r.via, (site) => {
+    sites.push(site);
+    return undefined;
+  });
+  const pad = (x: number, y: number, half: readonly [number, number]): Rect => ({ x0: x - half[0], y0: y - half[1], x1: x + half[0], y1: y + half[1] });
+  // Shapes bucketed by 2 µm cells for the neighbourhood queries.
+  const bucket = (shapes: readonly NetShape_[]) => {
+    const grid = new Map<string, NetShape_[]>();
+    for (const s of shapes) {
+      for (let i = Math.floor(s.x0 / 400); i <= Math.floor(s.x1 / 400); i++) {
+        for (let j = Math.floor(s.y0 / 400); j <= Math.floor(s.y1 / 400); j++) {
+          const k = `${i},${j}`;
+          if (!grid.has(k)) grid.set(k, []);
+          grid.get(k)!.push(s);
+        }
+      }
+    }
+    return (r0: Rect) => {
+      const found = new Set<NetShape_>();
+      for (let i = Math.floor((r0.x0 - 100) / 400); i <= Math.floor((r0.x1 + 100) / 400); i++) for (let j = Math.floor((r0.y0 - 100) / 400); j <= Math.floor((r0.y1 + 100) / 400); j++) for (const s of grid.get(`${i},${j}`) ?? []) found.add(s);
+      return [...found];
+    };
+  };
+  const met1Near = bucket(met1);
+  const li1Near = bucket(li1);
+  const crowding = (near: (r0: Rect) => NetShape_[], net: string, box: Rect, spacing: number) => near(box).filter((s) => s.net !== net && rectGap(s, box) < spacing).length;
+  const cuts = sites.map((s) => ({ net: s.net, x: s.x, y: s.y }));
+  const moves = new Map<string, { dx: number; dy: number }>();
+  const key = (s: { net: string; x: number; y: number }) => `${s.net}\u0000${s.x}\u0000${s.y}`;
+  let crowded = 0;
+  const shifts = [...r.shiftsDbu].sort((a, b) => a - b).flatMap((d) => [[0, d], [0, -d], [d, 0], [-d, 0]] as const);
+  for (const s of sites) {
+    if (crowding(met1Near, s.net, pad(s.x, s.y, r.met1Half), r.met1Spacing) === 0) continue;
+    crowded += 1;
+    if (s.li1Wire) continue;
+    const li1Before = crowding(li1Near, s.net, pad(s.x, s.y, r.li1Half), r.li1Spacing);
+    const hit = shifts.find(([dx, dy]) => {
+      const x = s.x + dx;
+      const y = s.y + dy;
+      const li1Pad = pad(x, y, r.li1Half);
+      if (!s.rects.some((p) => p[0] <= li1Pad.x0 && li1Pad.x1 <= p[2] && p[1] <= li1Pad.y0 && li1Pad.y1 <= p[3])) return false;
+      if (crowding(met1Near, s.net, pad(x, y, r.met1Half), r.met1Spacing) > 0) return false;
+      if (crowding(li1Near, s.net, li1Pad, r.li1Spacing) > li1Before) return false;
+      const cut = pad(x, y, [r.cutHalf, r.cutHalf]);
+      return cuts.every((c) => (c.x === s.x && c.y === s.y) || rectGap(pad(c.x + (moves.get(key(c))?.dx ?? 0), c.y + (moves.get(key(c))?.dy ?? 0), [r.cutHalf, r.cutHalf]), cut) >= r.cutSpacing);
+    });
+    if (hit) moves.set(key(s), { dx: hit[0], dy: hit[1] });
+  }
+  const text = editVias(def, cells, r.via, (s) => moves.get(key(s)), r.li1Half[0]);
+  return { text, crowded, moved: moves.size };
+}
+
+type NetShape_ = { net: string; layer: string; x0: number; y0: number; x1: number; y1: number };

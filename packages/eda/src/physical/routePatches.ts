@@ -1,4 +1,4 @@
-import { lefLayerRects, lefPinRects, netPinShapes, placedCellShapes, pullViasIntoPins, separateTapPairs } from './pinVias.ts';
+import { lefLayerRects, lefPinRects, netPinShapes, nudgeCrowdedVias, placedCellShapes, pullViasIntoPins, separateTapPairs } from './pinVias.ts';
 import { fillSameNetGaps, fillSmallHoles, lefRoutingLayers, patchStackMinArea, routedShapes } from './stackPatch.ts';
 import { lefVias } from './viaRepair.ts';
 
@@ -21,12 +21,13 @@ export function patchRoutedDef(routed: string, o: { techLef: string; cellLef: st
   const padOf = (layer: string) => l1m1?.pads.find((p) => p.layer === layer);
   const half = (layer: string): [number, number] => [Math.round((padOf(layer)?.x1Um ?? 0) * o.dbuPerUm), Math.round((padOf(layer)?.y1Um ?? 0) * o.dbuPerUm)];
   const met1Spacing = Math.round(routingLayers.get('met1')!.spacingUm * o.dbuPerUm);
+  const cellMet1 = lefLayerRects(o.cellLef, 'met1');
   const pinVias = pullViasIntoPins(routed, pinCells, {
     via: 'L1M1_PR',
     padHalfDbu: half('li1')[0],
     maxShiftDbu: Math.round(0.05 * o.dbuPerUm),
     // Routes and the cells' own met1 (rails, other pins, obstructions) alike.
-    met1: { shapes: [...routedShapes(routed, vias, routingLayers, o.dbuPerUm).filter((s) => s.layer === 'met1'), ...placedCellShapes(routed, lefLayerRects(o.cellLef, 'met1'), 'met1')], half: half('met1'), spacing: met1Spacing },
+    met1: { shapes: [...routedShapes(routed, vias, routingLayers, o.dbuPerUm).filter((s) => s.layer === 'met1'), ...placedCellShapes(routed, cellMet1, 'met1')], half: half('met1'), spacing: met1Spacing },
   });
   metrics['physical__route__pin_vias_kept_crowded__count'] = pinVias.keptCrowded;
   metrics['physical__route__pin_vias_outside__count'] = pinVias.outside;
@@ -36,7 +37,7 @@ export function patchRoutedDef(routed: string, o: { techLef: string; cellLef: st
   // Two li1–met1 vias one met1 track apart at one x: one moves the missing few nanometres along its pin.
   const cutLayer = /^LAYER mcon\s*\n([\s\S]*?)^END mcon/m.exec(o.techLef)?.[1] ?? '';
   const cutSpacingUm = Number(/^\s*SPACING\s+([\d.]+)/m.exec(cutLayer)?.[1] ?? '0.19');
-  const taps = separateTapPairs(pinVias.text, pinCells, routedShapes(pinVias.text, vias, routingLayers, o.dbuPerUm), {
+  const tapRules = {
     via: 'L1M1_PR',
     li1Half: half('li1'),
     met1Half: half('met1'),
@@ -45,12 +46,27 @@ export function patchRoutedDef(routed: string, o: { techLef: string; cellLef: st
     met1Spacing: Math.round(routingLayers.get('met1')!.spacingUm * o.dbuPerUm),
     cutSpacing: Math.round(cutSpacingUm * o.dbuPerUm),
     met1Width: Math.round(routingLayers.get('met1')!.widthUm * o.dbuPerUm),
-  });
+  };
+  // Clearance checks see the cells' met1 too (rails, other pins, obstructions).
+  const taps = separateTapPairs(pinVias.text, pinCells, [...routedShapes(pinVias.text, vias, routingLayers, o.dbuPerUm), ...placedCellShapes(pinVias.text, cellMet1, 'met1')], tapRules);
   metrics['physical__route__tap_pairs__count'] = taps.pairs;
   metrics['physical__route__tap_pairs_separated__count'] = taps.moved;
+  // li1–met1 vias still within met1 spacing of another net (a met1–met2 pad one track over, a rail) are
+  // nudged 0.03 or 0.05 µm along their pin where that clears them.
+  const cellLi1 = lefLayerRects(o.cellLef, 'li1');
+  const nudgeShapes = routedShapes(taps.text, vias, routingLayers, o.dbuPerUm);
+  const nudged = nudgeCrowdedVias(
+    taps.text,
+    pinCells,
+    [...nudgeShapes.filter((s) => s.layer === 'met1'), ...placedCellShapes(taps.text, cellMet1, 'met1')],
+    [...nudgeShapes.filter((s) => s.layer === 'li1'), ...placedCellShapes(taps.text, cellLi1, 'li1')],
+    { ...tapRules, shiftsDbu: [0.03, 0.05].map((um) => Math.round(um * o.dbuPerUm)) },
+  );
+  metrics['physical__route__crowded_pin_vias__count'] = nudged.crowded;
+  metrics['physical__route__crowded_pin_vias_moved__count'] = nudged.moved;
   // Via stacks straight through a layer leave pads under its minimum area (met3 between met2 and met4):
   // each gets a wire stub of the layer's width, away from other nets.
-  const stacks = patchStackMinArea(taps.text, vias, routingLayers, o.dbuPerUm);
+  const stacks = patchStackMinArea(nudged.text, vias, routingLayers, o.dbuPerUm);
   // Slots narrower than spacing between two shapes of one net (a via pad and the net's next via one track
   // away, or a route and its own pin: the notch qrouter leaves beside dfrtp_1's met1 RESET_B pin) get a
   // bridge of the net's own metal.

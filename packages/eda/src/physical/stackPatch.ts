@@ -159,27 +159,48 @@ export function patchStackMinArea(def: string, vias: ReadonlyMap<string, ViaDef>
       const length = Math.ceil(needDbu2 / w - w); // centre-line length: the wire is w longer with its end extensions
       const horizontal = info.direction === 'HORIZONTAL';
       const spacing = info.spacingUm * dbuPerUm;
-      const others = (byLayer.get(layer) ?? []).filter((r) => r.net !== e.net);
-      const options = [1, -1].map((sign) => {
-        const tx = horizontal ? e.x + sign * length : e.x;
-        const ty = horizontal ? e.y : e.y + sign * length;
-        const wire = { x0: Math.min(e.x, tx) - w / 2, y0: Math.min(e.y, ty) - w / 2, x1: Math.max(e.x, tx) + w / 2, y1: Math.max(e.y, ty) + w / 2 };
+      const reach = length + w + spacing;
+      const others = (byLayer.get(layer) ?? []).filter((r) => r.net !== e.net && r.x1 >= e.x - reach && r.x0 <= e.x + reach && r.y1 >= e.y - reach && r.y0 <= e.y + reach);
+      // Gap to other nets of a wire of the layer's width from `a` before the point to `b` after it along the track.
+      const gapOf = (a: number, b: number) => {
+        const wire = horizontal ? { x0: e.x - a - w / 2, y0: e.y - w / 2, x1: e.x + b + w / 2, y1: e.y + w / 2 } : { x0: e.x - w / 2, y0: e.y - a - w / 2, x1: e.x + w / 2, y1: e.y + b + w / 2 };
         let gap = Infinity;
-        for (const r of others) {
-          const dx = Math.max(0, r.x0 - wire.x1, wire.x0 - r.x1);
-          const dy = Math.max(0, r.y0 - wire.y1, wire.y0 - r.y1);
-          gap = Math.min(gap, Math.hypot(dx, dy));
+        for (const r of others) gap = Math.min(gap, Math.hypot(Math.max(0, r.x0 - wire.x1, wire.x0 - r.x1), Math.max(0, r.y0 - wire.y1, wire.y0 - r.y1)));
+        return gap;
+      };
+      const options = [
+        { a: 0, b: length, gap: gapOf(0, length) },
+        { a: length, b: 0, gap: gapOf(length, 0) },
+      ];
+      let free = options.filter((o) => o.gap >= spacing).sort((p, q) => q.gap - p.gap)[0];
+      if (!free) {
+        // Neither side has room for the whole stub: split it between the two sides, each as far as it is free.
+        const room = (side: 'a' | 'b') => {
+          let lo = 0;
+          let hi = length;
+          while (lo < hi) {
+            const mid = Math.ceil((lo + hi) / 2);
+            if ((side === 'a' ? gapOf(mid, 0) : gapOf(0, mid)) >= spacing) lo = mid;
+            else hi = mid - 1;
+          }
+          return lo;
+        };
+        const [ra, rb] = [room('a'), room('b')];
+        if (ra + rb >= length) {
+          const a = Math.min(ra, Math.ceil(length / 2));
+          const b = length - a;
+          if (b <= rb && gapOf(a, b) >= spacing) free = { a, b, gap: gapOf(a, b) };
+          else if (gapOf(length - rb, rb) >= spacing) free = { a: length - rb, b: rb, gap: 0 };
         }
-        return { tx, ty, gap };
-      });
-      const free = options.filter((o) => o.gap >= spacing).sort((a, b) => b.gap - a.gap);
-      if (free.length === 0) {
+      }
+      if (!free) {
         blocked += 1;
         continue;
       }
       patched += 1;
       const list = patches.get(e.net) ?? [];
-      list.push(`  NEW ${layer} ( ${e.x} ${e.y} ) ( ${free[0].tx} ${free[0].ty} )`);
+      const [from, to] = horizontal ? [`( ${e.x - free.a} ${e.y} )`, `( ${e.x + free.b} ${e.y} )`] : [`( ${e.x} ${e.y - free.a} )`, `( ${e.x} ${e.y + free.b} )`];
+      list.push(free.a === 0 ? `  NEW ${layer} ( ${e.x} ${e.y} ) ${to}` : free.b === 0 ? `  NEW ${layer} ( ${e.x} ${e.y} ) ${from}` : `  NEW ${layer} ${from} ${to}`);
       patches.set(e.net, list);
     }
   }
