@@ -460,7 +460,8 @@ const rectGap = (a: Rect, b: Rect) => Math.hypot(Math.max(0, b.x0 - a.x1, a.x0 -
  * power rail. Each such via tries the shifts in `shiftsDbu` along x and y, first the smallest: it moves to the
  * first place where its met1 pad is clear of every other net's met1 (`met1`: routes and cell shapes), its li1
  * pad stays inside its pin and meets no more of other nets' li1 (`li1`) than before, and its cut keeps
- * `cutSpacing` to every other cut. Vias that end an li1 wire stay.
+ * `cutSpacing` to every other cut. A via that ends an li1 wire moves with it when the wire's other end is free
+ * (see `ViaSite.li1Stub`), else it stays.
  */
 export function nudgeCrowdedVias(def: string, cells: ReadonlyMap<string, CellPins>, met1: readonly NetShape_[], li1: readonly NetShape_[], r: TapPairRules & { shiftsDbu: readonly number[] }): NudgeResult {
   const sites: ViaSite[] = [];
@@ -498,12 +499,15 @@ export function nudgeCrowdedVias(def: string, cells: ReadonlyMap<string, CellPin
   for (const s of sites) {
     if (crowding(met1Near, s.net, pad(s.x, s.y, r.met1Half), r.met1Spacing) === 0) continue;
     crowded += 1;
-    if (s.li1Wire) continue;
-    const li1Before = crowding(li1Near, s.net, pad(s.x, s.y, r.li1Half), r.li1Spacing);
+    // A via ending an li1 wire moves only with that wire, and only when the wire's other end is free.
+    if (s.li1Wire && !s.li1Stub) continue;
+    const stub = s.li1Stub ?? [s.x, s.y, s.x, s.y];
+    const li1Box = (dx: number, dy: number): Rect => ({ x0: Math.min(stub[0], s.x) + dx - r.li1Half[0], y0: Math.min(stub[1], s.y) + dy - r.li1Half[1], x1: Math.max(stub[2], s.x) + dx + r.li1Half[0], y1: Math.max(stub[3], s.y) + dy + r.li1Half[1] });
+    const li1Before = crowding(li1Near, s.net, li1Box(0, 0), r.li1Spacing);
     const hit = shifts.find(([dx, dy]) => {
       const x = s.x + dx;
       const y = s.y + dy;
-      const li1Pad = pad(x, y, r.li1Half);
+      const li1Pad = li1Box(dx, dy);
       if (!s.rects.some((p) => p[0] <= li1Pad.x0 && li1Pad.x1 <= p[2] && p[1] <= li1Pad.y0 && li1Pad.y1 <= p[3])) return false;
       if (crowding(met1Near, s.net, pad(x, y, r.met1Half), r.met1Spacing) > 0) return false;
       if (crowding(li1Near, s.net, li1Pad, r.li1Spacing) > li1Before) return false;
