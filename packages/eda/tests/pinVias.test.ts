@@ -66,6 +66,18 @@ describe('li1–met1 vias pulled inside their pins', () => {
     expect(pullViasIntoPins(r.text, cells, { via: 'L1M1_PR', padHalfDbu: 17, maxShiftDbu: 6 })).toMatchObject({ outside: 0, moved: 0 });
   });
 
+  it('moves a via together with the free li1 wire it ends and qrouter\'s li1 patch over them', () => {
+    // Via at (1120, 1200), an li1 wire of its own statement down to a free end, a SPECIALNETS li1 patch over both.
+    const base = def('N', '  + ROUTED li1 ( 1120 1200 ) L1M1_PR\n  NEW li1 ( 1120 1200 ) ( * 1150 )');
+    const text = base.replace('NETS 2 ;', 'SPECIALNETS 1 ;\n- a\n+ ROUTED li1 34 ( 1120 1217 ) ( * 1133 ) ;\nEND SPECIALNETS\nNETS 2 ;');
+    const r = pullViasIntoPins(text, cells, { via: 'L1M1_PR', padHalfDbu: 17, maxShiftDbu: 6 });
+    expect({ moved: r.moved, keptLi1Wire: r.keptLi1Wire }).toEqual({ moved: 1, keptLi1Wire: 0 });
+    expect(r.text).toContain('  + ROUTED met1 ( 1120 1200 ) ( 1121 * ) L1M1_PR\n  NEW li1 ( 1121 1200 ) ( * 1150 )\n');
+    expect(r.text).toContain('+ ROUTED li1 34 ( 1121 1217 ) ( * 1133 ) ;');
+    // Nothing left sticking out: a second pass finds every pad inside its pin.
+    expect(pullViasIntoPins(r.text, cells, { via: 'L1M1_PR', padHalfDbu: 17, maxShiftDbu: 6 }).outside).toBe(0);
+  });
+
   it('keeps a via that is further out than the limit, or ends an li1 wire tied to more of its net, and counts it', () => {
     const far = def('N', '  + ROUTED li1 ( 1110 1200 ) L1M1_PR'); // 7 units out
     expect(pullViasIntoPins(far, cells, { via: 'L1M1_PR', padHalfDbu: 17, maxShiftDbu: 6 })).toEqual({ text: far, outside: 1, moved: 0, keptLi1Wire: 0, keptFar: 1, keptCrowded: 0 });

@@ -37,6 +37,8 @@ export interface PhysicalOptions {
   readonly routeCleanup: boolean;
   /** Re-routes with the sites of cross-net via spacing conflicts blocked (0: route once). */
   readonly routeRepairRounds: number;
+  /** graywolf's `TWSC*fast` divisor of annealing moves per cell and temperature (1: graywolf's own schedule). */
+  readonly placeFast: number;
 }
 
 export interface PhysicalTile {
@@ -139,7 +141,7 @@ export async function implementTile(
     const techDir = join(project, 'tech', QFLOW_TECH);
     for (const d of [techDir, join(project, 'source'), join(project, 'synthesis'), layoutDir]) mkdirSync(d, { recursive: true });
     writeFileSync(join(techDir, `${QFLOW_TECH}.sh`), qflowTechScript({ cellLef, techLef: kit.techLef, liberty: libertyPath, cdl: kit.cdl, gds: kit.gds, verilog: kit.verilogCells, magicDir: join(magicTech, '..') }));
-    writeFileSync(join(techDir, `${QFLOW_TECH}.par`), graywolfPar(o.seed));
+    writeFileSync(join(techDir, `${QFLOW_TECH}.par`), graywolfPar(o.seed, o.placeFast));
     writeFileSync(join(techDir, `${QFLOW_TECH}.magicrc`), qflowMagicrc(join(magicTech, '..')));
     writeFileSync(join(project, 'project_vars.sh'), qflowProjectVars({ density: o.density }));
     copyFileSync(tile.rtl, join(project, 'source', `${tile.top}.v`));

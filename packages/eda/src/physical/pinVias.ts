@@ -153,7 +153,7 @@ interface ViaSite {
  * met1 stub from its old point, so the met1 wiring stays connected.
  */
 function editVias(def: string, cells: ReadonlyMap<string, CellPins>, via: string, decide: (site: ViaSite) => { dx: number; dy: number } | undefined, li1HalfDbu = 0): string {
-  const moved: { net: string; x: number; y: number; dx: number; dy: number }[] = [];
+  const moved: { net: string; box: readonly [number, number, number, number]; dx: number; dy: number }[] = [];
   const d = parseDef(def);
   const at = new Map(d.components.map((c) => [c.name, c]));
   const section = sectionBody(def, 'NETS');
@@ -168,57 +168,71 @@ function editVias(def: string, cells: ReadonlyMap<string, CellPins>, via: string
       for (const r of cell?.pins.get(p[2]) ?? []) rects.push(placeRect(r, cell!, c!, d.dbuPerUm));
     }
     if (rects.length === 0) return chunk;
-    const out: string[] = [];
-    for (const line of chunk.split('\n')) {
+    const lines = chunk.split('\n');
+    const absPoints = (text: string) => {
+      let px = NaN;
+      let py = NaN;
+      return [...text.matchAll(/\(\s*(\S+)\s+(\S+)(?:\s+\S+)?\s*\)/g)].map((t) => {
+        if (t[1] !== '*') px = Math.round(Number(t[1]));
+        if (t[2] !== '*') py = Math.round(Number(t[2]));
+        return [px, py] as const;
+      });
+    };
+    const mentions = (i: number, x: number, y: number) => lines.some((l, j) => j !== i && new RegExp(`\\( ${x} ${y} \\)|\\( ${x} \\* \\)|\\( \\* ${y} \\)`).test(l));
+    // li1 wires of their own statement (no via): where they run, and whether their far end is free.
+    const wires = lines.flatMap((line, i) => {
+      const w = /^(\s*(?:\+ ROUTED|NEW)) li1 (\(.*\))(\s*;?)\s*$/.exec(line);
+      if (!w || new RegExp(`\\)\\s+${via}`).test(line)) return [];
+      const pts = absPoints(w[2]);
+      return pts.length > 1 ? [{ i, pts, head: w[1], tail: w[3] }] : [];
+    });
+    const edits = new Map<number, string[]>();
+    for (const [i, line] of lines.entries()) {
       const m = new RegExp(`^(\\s*(?:\\+ ROUTED|NEW)) (\\S+) (\\(.*\\))\\s+${via}(\\s*;?)\\s*$`).exec(line);
-      if (!m) {
-        out.push(line);
-        continue;
-      }
-      let x = NaN;
-      let y = NaN;
+      if (!m) continue;
       const points = [...m[3].matchAll(/\(\s*(\S+)\s+(\S+)(?:\s+\S+)?\s*\)/g)];
-      for (const t of points) {
-        if (t[1] !== '*') x = Math.round(Number(t[1]));
-        if (t[2] !== '*') y = Math.round(Number(t[2]));
-      }
-      const li1Wire = m[2] === 'li1' ? points.length > 1 : li1WireEnds(chunk).has(`${x} ${y}`);
-      // Absolute points of an li1 wire in this statement; its start must appear in no other statement.
+      const abs = absPoints(m[3]);
+      const [x, y] = abs[abs.length - 1];
+      const li1Wire = (m[2] === 'li1' && points.length > 1) || li1WireEnds(chunk).has(`${x} ${y}`);
+      // An li1 wire the via ends that may move with it: in the via's own statement, or in one statement of its
+      // own starting or ending at the via; either way its far end must touch nothing else of the net.
       let li1Stub: [number, number, number, number] | undefined;
+      let companion: (typeof wires)[number] | undefined;
+      const boxOf = (pts: readonly (readonly [number, number])[]): [number, number, number, number] => [Math.min(...pts.map((q) => q[0])), Math.min(...pts.map((q) => q[1])), Math.max(...pts.map((q) => q[0])), Math.max(...pts.map((q) => q[1]))];
       if (m[2] === 'li1' && points.length > 1) {
-        let px = NaN;
-        let py = NaN;
-        const abs = points.map((t) => {
-          if (t[1] !== '*') px = Math.round(Number(t[1]));
-          if (t[2] !== '*') py = Math.round(Number(t[2]));
-          return [px, py] as const;
-        });
-        const [sx, sy] = abs[0];
-        const elsewhere = chunk.split('\n').filter((l) => l !== line && new RegExp(`\\( ${sx} ${sy} \\)|\\( ${sx} \\* \\)|\\( \\* ${sy} \\)`).test(l)).length;
-        if (elsewhere === 0) li1Stub = [Math.min(...abs.map((a) => a[0])), Math.min(...abs.map((a) => a[1])), Math.max(...abs.map((a) => a[0])), Math.max(...abs.map((a) => a[1]))];
+        if (!mentions(i, abs[0][0], abs[0][1])) li1Stub = boxOf(abs);
+      } else if (li1Wire) {
+        const touching = wires.filter((w) => w.pts.some((q) => q[0] === x && q[1] === y));
+        const far = touching.length === 1 ? touching[0].pts.filter((q) => q[0] !== x || q[1] !== y) : [];
+        if (touching.length === 1 && far.length > 0 && far.every((q) => !mentions(touching[0].i, q[0], q[1]))) {
+          companion = touching[0];
+          li1Stub = boxOf(companion.pts);
+        }
       }
       const shift = decide({ net, x, y, rects, li1Wire, li1Stub });
-      if (!shift || (shift.dx === 0 && shift.dy === 0)) {
-        out.push(line);
-        continue;
-      }
+      if (!shift || (shift.dx === 0 && shift.dy === 0)) continue;
       const { dx, dy } = shift;
-      moved.push({ net, x, y, dx, dy });
+      // The li1 the via had: its pad, and the li1 wire moving with it.
+      const carried = li1Wire && li1Stub ? [Math.min(li1Stub[0], x), Math.min(li1Stub[1], y), Math.max(li1Stub[2], x), Math.max(li1Stub[3], y)] : [x, y, x, y];
+      moved.push({ net, box: [carried[0] - li1HalfDbu, carried[1] - li1HalfDbu, carried[2] + li1HalfDbu, carried[3] + li1HalfDbu], dx, dy });
       const stub = [`( ${x} ${y} )`, ...(dx !== 0 ? [`( ${x + dx} * )`] : []), ...(dy !== 0 ? [`( * ${y + dy} )`] : [])].join(' ');
-      if (m[2] === 'met1') {
-        out.push(`${m[1]} met1 ${m[3]}`);
-        out.push(`  NEW met1 ${stub} ${via}${m[4]}`);
-      } else if (li1Wire && li1Stub) {
+      if (companion) {
+        const c = companion;
+        const shifted = c.pts.map((q, k) => `( ${k > 0 && q[0] === c.pts[k - 1][0] ? '*' : q[0] + dx} ${k > 0 && q[1] === c.pts[k - 1][1] ? '*' : q[1] + dy} )`).join(' ');
+        edits.set(c.i, [`${c.head} li1 ${shifted}${c.tail}`]);
+      }
+      if (m[2] === 'met1') edits.set(i, [`${m[1]} met1 ${m[3]}`, `  NEW met1 ${stub} ${via}${m[4]}`]);
+      else if (li1Wire && li1Stub && !companion) {
         // The li1 wire moves with the via; met1 joins the old point to the new.
         const shifted = points.map((t) => `( ${t[1] === '*' ? '*' : Math.round(Number(t[1])) + dx} ${t[2] === '*' ? '*' : Math.round(Number(t[2])) + dy} )`).join(' ');
-        out.push(`${m[1]} li1 ${shifted} ${via}`);
-        out.push(`  NEW met1 ${stub}${m[4]}`);
-      } else out.push(`${m[1]} met1 ${stub} ${via}${m[4]}`);
+        edits.set(i, [`${m[1]} li1 ${shifted} ${via}`, `  NEW met1 ${stub}${m[4]}`]);
+      } else edits.set(i, [`${m[1]} met1 ${stub} ${via}${m[4]}`]);
     }
+    const out = lines.flatMap((line, i) => edits.get(i) ?? [line]);
     return out.join('\n');
   });
   const text = def.slice(0, section.start) + def.slice(section.start, section.start + def.slice(section.start).indexOf('\n') + 1) + chunks.join('') + def.slice(section.end - 'END NETS'.length);
-  return li1HalfDbu > 0 ? shiftSpecialLi1(text, moved, li1HalfDbu) : text;
+  return li1HalfDbu > 0 ? shiftSpecialLi1(text, moved) : text;
 }
 
 /** Points (`x y`) of one net's NETS chunk where an li1 wire (an li1 statement of two or more points) runs. */
@@ -242,10 +256,10 @@ function li1WireEnds(chunk: string): Set<string> {
 
 /**
  * qrouter writes an li1 patch into SPECIALNETS over part of some via pads (`li1 34 ( 11225 62832 ) ( 11207 * )`,
- * reaching the pad's edge): when the via moves, a patch lying inside its old li1 pad moves with it, or it
- * would stay sticking out of the pin where the pad used to.
+ * reaching the pad's edge, or along the li1 wire the via ends): when the via moves, a patch lying inside the li1
+ * it had (pad, and the wire moving with it) moves too, or it would stay sticking out of the pin where they were.
  */
-function shiftSpecialLi1(def: string, moved: readonly { net: string; x: number; y: number; dx: number; dy: number }[], h: number): string {
+function shiftSpecialLi1(def: string, moved: readonly { net: string; box: readonly [number, number, number, number]; dx: number; dy: number }[]): string {
   if (moved.length === 0 || !/^SPECIALNETS \d+ ;/m.test(def)) return def;
   const byNet = new Map<string, typeof moved>();
   for (const m of moved) byNet.set(m.net, [...(byNet.get(m.net) ?? []), m]);
@@ -266,7 +280,7 @@ function shiftSpecialLi1(def: string, moved: readonly { net: string; x: number; 
           if (t[2] !== '*') py = Math.round(Number(t[2]));
           return { raw: t, x: px, y: py };
         });
-        const v = list.find((o) => pts.every((p) => Math.abs(p.x - o.x) <= h && Math.abs(p.y - o.y) <= h));
+        const v = list.find((o) => pts.every((p) => o.box[0] <= p.x && p.x <= o.box[2] && o.box[1] <= p.y && p.y <= o.box[3]));
         if (!v) return line;
         const shifted = pts.map((p) => `( ${p.raw[1] === '*' ? '*' : p.x + v.dx} ${p.raw[2] === '*' ? '*' : p.y + v.dy} )`).join(' ');
         return `${m[1]}${shifted}${m[3]}`;

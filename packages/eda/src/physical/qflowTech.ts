@@ -53,7 +53,7 @@ set fill_ratios="0,70,10"
 }
 
 /** graywolf parameters: layer rules from the technology LEF in centimicrons, the unithd grid, a fixed seed. */
-export function graywolfPar(seed: number): string {
+export function graywolfPar(seed: number, fast = 1): string {
   return `# Hardwire: GrayWolf parameters for sky130_fd_sc_hd (centimicrons, generated)
 RULES
     layer li1  12.8 0.0369 vertical
@@ -93,7 +93,7 @@ ENDRULES
 *graphics.wait        : off
 *last_chance.wait     : off
 *random.seed          : ${seed}
-TWMC*chip.aspect.ratio : 1.0
+${fast > 1 ? `TWSC*fast             : ${fast}\n` : ''}TWMC*chip.aspect.ratio : 1.0
 TWSC*feedThruWidth    : 46 layer 1
 TWSC*do.global.route  : on
 TWSC*ignore_feeds     : true
