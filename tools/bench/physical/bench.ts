@@ -4,7 +4,7 @@
  * runs the physical test's tile (stories260K, 4x8 DA); any `flow:physical` option is passed on, e.g.
  *
  *   npx tsx tools/bench/physical/bench.ts
- *   npx tsx tools/bench/physical/bench.ts --model llama-8b --tile 8x16 --tile-archs da --place-fast 4
+ *   npx tsx tools/bench/physical/bench.ts --model llama-8b --tile 8x16 --tile-archs da
  *   npx tsx tools/bench/physical/bench.ts --from out/mj1     (print the figures of a finished run)
  */
 import { mkdtempSync, readFileSync } from 'node:fs';

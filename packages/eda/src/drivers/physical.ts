@@ -37,14 +37,6 @@ export interface PhysicalOptions {
   readonly routeCleanup: boolean;
   /** Re-routes with the sites of cross-net via spacing conflicts blocked (0: route once). */
   readonly routeRepairRounds: number;
-  /** graywolf's `TWSC*fast` divisor of annealing moves per cell and temperature (1: graywolf's own schedule). */
-  readonly placeFast: number;
-  /**
-   * graywolf's own global routing after placement (feed-through assignment and placement touch-ups for its
-   * channel router). qrouter routes over the cells on its own; on a 2,000-cell tile this pass is about 97 % of
-   * graywolf's time.
-   */
-  readonly placeGlobalRoute: boolean;
 }
 
 export interface PhysicalTile {
@@ -147,7 +139,7 @@ export async function implementTile(
     const techDir = join(project, 'tech', QFLOW_TECH);
     for (const d of [techDir, join(project, 'source'), join(project, 'synthesis'), layoutDir]) mkdirSync(d, { recursive: true });
     writeFileSync(join(techDir, `${QFLOW_TECH}.sh`), qflowTechScript({ cellLef, techLef: kit.techLef, liberty: libertyPath, cdl: kit.cdl, gds: kit.gds, verilog: kit.verilogCells, magicDir: join(magicTech, '..') }));
-    writeFileSync(join(techDir, `${QFLOW_TECH}.par`), graywolfPar(o.seed, o.placeFast, o.placeGlobalRoute));
+    writeFileSync(join(techDir, `${QFLOW_TECH}.par`), graywolfPar(o.seed));
     writeFileSync(join(techDir, `${QFLOW_TECH}.magicrc`), qflowMagicrc(join(magicTech, '..')));
     writeFileSync(join(project, 'project_vars.sh'), qflowProjectVars({ density: o.density }));
     copyFileSync(tile.rtl, join(project, 'source', `${tile.top}.v`));

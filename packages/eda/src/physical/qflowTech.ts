@@ -53,7 +53,7 @@ set fill_ratios="0,70,10"
 }
 
 /** graywolf parameters: layer rules from the technology LEF in centimicrons, the unithd grid, a fixed seed. */
-export function graywolfPar(seed: number, fast = 1, globalRoute = true): string {
+export function graywolfPar(seed: number): string {
   return `# Hardwire: GrayWolf parameters for sky130_fd_sc_hd (centimicrons, generated)
 RULES
     layer li1  12.8 0.0369 vertical
@@ -93,9 +93,9 @@ ENDRULES
 *graphics.wait        : off
 *last_chance.wait     : off
 *random.seed          : ${seed}
-${fast > 1 ? `TWSC*fast             : ${fast}\n` : ''}TWMC*chip.aspect.ratio : 1.0
+TWMC*chip.aspect.ratio : 1.0
 TWSC*feedThruWidth    : 46 layer 1
-TWSC*do.global.route  : ${globalRoute ? 'on' : 'off'}
+TWSC*do.global.route  : on
 TWSC*ignore_feeds     : true
 TWSC*call_row_evener  : true
 TWSC*even_rows_maximally : true

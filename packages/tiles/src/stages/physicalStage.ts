@@ -29,8 +29,6 @@ export const physicalStage = defineStage({
     strapPitchUm: num({ default: 50, min: 10, unit: 'µm', doc: 'Distance between power-strap pairs.' }),
     clockNs: num({ default: 10, min: 0.1, unit: 'ns', doc: 'Clock period for static timing.' }),
     placeSeed: int({ default: 12345, min: 0, doc: 'graywolf random seed.' }),
-    placeGlobalRoute: bool({ default: true, doc: "graywolf's global routing after placement (its feed-through and channel pass; qrouter routes over the cells on its own). Most of graywolf's time." }),
-    placeFast: int({ default: 1, min: 1, max: 20, doc: "graywolf's TWSC*fast: divides its annealing moves per cell and temperature (1: graywolf's own schedule; placement is most of a tile's time)." }),
     imagePx: int({ default: 1600, min: 200, max: 8000, unit: 'px', doc: 'Side of the tile layout PNG.' }),
     drcStyle: oneOf(['drc(full)', 'drc(fast)'] as const, { default: 'drc(full)', doc: "magic DRC style of the kit's tech file." }),
     routeLayers: int({ default: 5, min: 3, max: 6, doc: 'qrouter layers from li1 up (5: li1 to met4; 4 stops at met3, 6 adds met5).' }),
@@ -82,8 +80,6 @@ export const physicalStage = defineStage({
       routeLayers: c.routeLayers,
       routeCleanup: c.routeCleanup,
       routeRepairRounds: c.routeRepairRounds,
-      placeFast: c.placeFast,
-      placeGlobalRoute: c.placeGlobalRoute,
     };
     const summary: Record<string, unknown>[] = [];
     ctx.progress.start(ids.length, 'tiles', 'place, route, check');
