@@ -21,6 +21,19 @@ function rasterArea(shapes: readonly NetShape[]): number {
 const stack = (x: number, y: number) => [`  + ROUTED met2 ( ${x} ${y - 200} ) ( * ${y} ) M2M3_PR`, `  NEW met3 ( ${x} ${y} ) M3M4_PR`, `  NEW met4 ( ${x} ${y} ) ( * ${y + 400} ) ;`];
 const defOf = (nets: string[][]) => ['UNITS DISTANCE MICRONS 200 ;', `NETS ${nets.length} ;`, ...nets.flat(), 'END NETS', 'END DESIGN', ''].join('\n');
 
+// Net a's stack at (1000, 1000) gets exactly `stub`; a's met3 then reaches met3.6's 0.24 µm² (on the raster)
+// and stays met3's 0.3 µm clear of every other net's met3.
+function expectOneStub(def: string, stub: string) {
+  const r = patchStackMinArea(def, vias, layers, 200);
+  expect({ small: r.small, patched: r.patched, blocked: r.blocked }).toEqual({ small: 1, patched: 1, blocked: 0 });
+  expect(r.text).toContain(`NEW met4 ( 1000 1000 ) ( * 1400 )\n  ${stub} ;`);
+  const after = routedShapes(r.text, vias, layers, 200);
+  const own = after.filter((s) => s.net === 'a' && s.layer === 'met3');
+  expect(rasterArea(own) / 200 ** 2).toBeGreaterThanOrEqual(0.24);
+  for (const other of after.filter((s) => s.net !== 'a' && s.layer === 'met3')) for (const s of own) expect(Math.max(other.x0 - s.x1, s.x0 - other.x1)).toBeGreaterThanOrEqual(0.3 * 200);
+  return r;
+}
+
 describe('minimum-area patches for via stacks', () => {
   it('reads direction, width, spacing and minimum area of the kit\'s routing layers', () => {
     expect(layers.get('met3')).toEqual({ name: 'met3', direction: 'HORIZONTAL', widthUm: 0.3, spacingUm: 0.3, minAreaUm2: 0.24, minEnclosedAreaUm2: 0 });
@@ -33,15 +46,8 @@ describe('minimum-area patches for via stacks', () => {
     const def = defOf([['- a ( u1 A ) ( u2 Y )', ...stack(1000, 1000)], ['- b ( u3 A ) ( u4 Y )', '  + ROUTED met3 ( 1180 1000 ) ( 1600 * ) ;']]);
     const before = routedShapes(def, vias, layers, 200).filter((s) => s.net === 'a' && s.layer === 'met3');
     expect(rasterArea(before) / 200 ** 2).toBeLessThan(0.24); // 0.38 x 0.33 µm of pads
-    const r = patchStackMinArea(def, vias, layers, 200);
-    expect({ small: r.small, patched: r.patched, blocked: r.blocked }).toEqual({ small: 1, patched: 1, blocked: 0 });
-    expect(r.text).toContain('NEW met4 ( 1000 1000 ) ( * 1400 )\n  NEW met3 ( 1000 1000 ) ( 900 1000 ) ;');
-    const after = routedShapes(r.text, vias, layers, 200);
-    const own = after.filter((s) => s.net === 'a' && s.layer === 'met3');
-    expect(rasterArea(own) / 200 ** 2).toBeGreaterThanOrEqual(0.24);
-    // Still clear of net b by met3's spacing, and nothing else in the DEF changed.
-    const b = after.find((s) => s.net === 'b')!;
-    for (const s of own) expect(b.x0 - s.x1).toBeGreaterThanOrEqual(0.3 * 200);
+    const r = expectOneStub(def, 'NEW met3 ( 1000 1000 ) ( 900 1000 )');
+    // Nothing else in the DEF changed.
     expect(r.text.replace('\n  NEW met3 ( 1000 1000 ) ( 900 1000 )', '')).toBe(def);
     expect(patchStackMinArea(r.text, vias, layers, 200)).toMatchObject({ small: 0, patched: 0, text: r.text });
   });
@@ -49,13 +55,7 @@ describe('minimum-area patches for via stacks', () => {
   it('splits the stub between the two sides when neither has room for all of it; with too little room it counts the stack', () => {
     // b's wire starts 0.9 µm to the right, c's ends 0.9 µm to the left: 0.3 µm free on each side, 0.5 µm needed.
     const split = defOf([['- a ( u1 A ) ( u2 Y )', ...stack(1000, 1000)], ['- b ( u3 A ) ( u4 Y )', '  + ROUTED met3 ( 1180 1000 ) ( 1600 * ) ;'], ['- c ( u5 A ) ( u6 Y )', '  + ROUTED met3 ( 400 1000 ) ( 820 * ) ;']]);
-    const r = patchStackMinArea(split, vias, layers, 200);
-    expect({ small: r.small, patched: r.patched, blocked: r.blocked }).toEqual({ small: 1, patched: 1, blocked: 0 });
-    expect(r.text).toContain('NEW met4 ( 1000 1000 ) ( * 1400 )\n  NEW met3 ( 950 1000 ) ( 1050 1000 ) ;');
-    const after = routedShapes(r.text, vias, layers, 200);
-    const own = after.filter((s) => s.net === 'a' && s.layer === 'met3');
-    expect(rasterArea(own) / 200 ** 2).toBeGreaterThanOrEqual(0.24);
-    for (const other of after.filter((s) => s.net !== 'a' && s.layer === 'met3')) for (const s of own) expect(Math.max(other.x0 - s.x1, s.x0 - other.x1)).toBeGreaterThanOrEqual(0.3 * 200);
+    expectOneStub(split, 'NEW met3 ( 950 1000 ) ( 1050 1000 )');
     // c ending 0.65 µm to the left leaves no room there: 0.3 µm on the right alone is not enough.
     const crowded = split.replace('( 400 1000 ) ( 820 * )', '( 400 1000 ) ( 870 * )');
     expect(patchStackMinArea(crowded, vias, layers, 200)).toEqual({ text: crowded, small: 1, patched: 0, blocked: 1 });
