@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { fillSameNetGaps, fillSmallHoles, findKit, lefPinRects, lefRoutingLayers, lefVias, netPinShapes, patchStackMinArea, routedShapes, routingTechLef, type NetShape } from '../src/index.ts';
+import { collapseViaJogs, fillSameNetGaps, fillSmallHoles, findKit, lefPinRects, lefRoutingLayers, lefVias, netPinShapes, patchStackMinArea, routedShapes, routingTechLef, type NetShape } from '../src/index.ts';
 
 const tlef = routingTechLef(readFileSync(findKit().techLef, 'utf8')).text;
 const vias = lefVias(tlef, ['li1', 'met1', 'met2', 'met3', 'met4', 'met5']);
@@ -165,5 +165,30 @@ describe('slots against pins and small holes', () => {
     const own = [...routedShapes(g.text, vias, layers, 200), ...widePins].filter((s) => s.net === 'r');
     expect(rasterHoles(own)).toBe(152 * 56 - 2 * 2); // 0.76 x 0.28 µm = 0.21 µm² >= 0.14
     expect(fillSmallHoles(g.text, vias, layers, 200, widePins).filled).toBe(0);
+  });
+});
+
+describe('via jogs straightened', () => {
+  // Net a runs up met2, hops 0.34 µm on met3 (two met2–met3 vias) and carries on up met2; qrouter's met3 patch over the hop.
+  const jogDef = (other: string[] = []) =>
+    ['UNITS DISTANCE MICRONS 200 ;', 'SPECIALNETS 1 ;', '- a', '+ ROUTED met3 76 ( 1000 932 ) ( * 1000 ) ;', 'END SPECIALNETS', `NETS ${1 + other.length / 2} ;`,
+      '- a ( u1 A ) ( u2 Y )', '  + ROUTED met2 ( 1000 500 ) ( * 932 ) M2M3_PR', '  NEW met3 ( 1000 932 ) ( * 1000 ) M2M3_PR', '  NEW met2 ( 1000 1000 ) ( * 1400 ) ;', ...other, 'END NETS', 'END DESIGN', ''].join('\n');
+
+  it('turns a short up-over-down hop into a met2 wire and drops the hop\'s met3 patch', () => {
+    const r = collapseViaJogs(jogDef(), vias, layers, 200);
+    expect({ jogs: r.jogs, collapsed: r.collapsed }).toEqual({ jogs: 1, collapsed: 1 });
+    expect(r.text).toContain('  + ROUTED met2 ( 1000 500 ) ( * 932 )\n  NEW met2 ( 1000 932 ) ( * 1000 )\n  NEW met2 ( 1000 1000 ) ( * 1400 ) ;');
+    expect(r.text).toMatch(/^SPECIALNETS 0 ;\nEND SPECIALNETS/m);
+    // Independent check: a's met2 now covers every unit of the centre line from y 500 to 1400, with no met3 left.
+    const own = routedShapes(r.text, vias, layers, 200).filter((s) => s.net === 'a');
+    expect(own.some((s) => s.layer === 'met3')).toBe(false);
+    for (let y = 500; y <= 1400; y++) expect(own.some((s) => s.layer === 'met2' && s.x0 <= 1000 && 1000 <= s.x1 && s.y0 <= y && y <= s.y1), `y ${y}`).toBe(true);
+    expect(collapseViaJogs(r.text, vias, layers, 200).jogs).toBe(0);
+  });
+
+  it('keeps the hop where another net\'s met2 runs beside it', () => {
+    // b's met2 wire 0.2 µm to the right: a straight met2 wire would come within 0.06 µm of it.
+    const crowded = jogDef(['- b ( u3 A ) ( u4 Y )', '  + ROUTED met2 ( 1040 800 ) ( * 1100 ) ;']);
+    expect(collapseViaJogs(crowded, vias, layers, 200)).toEqual({ text: crowded, jogs: 1, collapsed: 0 });
   });
 });

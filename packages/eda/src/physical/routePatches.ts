@@ -1,5 +1,5 @@
 import { lefLayerRects, lefPinRects, netPinShapes, nudgeCrowdedVias, placedCellShapes, pullViasIntoPins, separateTapPairs } from './pinVias.ts';
-import { fillSameNetGaps, fillSmallHoles, lefRoutingLayers, patchStackMinArea, routedShapes } from './stackPatch.ts';
+import { collapseViaJogs, fillSameNetGaps, fillSmallHoles, lefRoutingLayers, patchStackMinArea, routedShapes } from './stackPatch.ts';
 import { lefVias } from './viaRepair.ts';
 
 /**
@@ -8,14 +8,20 @@ import { lefVias } from './viaRepair.ts';
  * count per patch (`physical__route__*` metrics). `techLef` is the routing technology LEF the DEF was routed
  * with, `cellLef` the cell LEF (pins on li1 and met1).
  */
-export function patchRoutedDef(routed: string, o: { techLef: string; cellLef: string; dbuPerUm: number }): { text: string; metrics: Record<string, number> } {
+export function patchRoutedDef(routedIn: string, o: { techLef: string; cellLef: string; dbuPerUm: number }): { text: string; metrics: Record<string, number> } {
   const metrics: Record<string, number> = {};
+  let routed = routedIn;
   const vias = lefVias(o.techLef, ['li1', 'met1', 'met2', 'met3', 'met4', 'met5']);
   const routingLayers = lefRoutingLayers(o.techLef);
   // Measured on the 8x16 DA tile: 1,225 magic DRC error tiles after the
   // repair rounds, 214 with the stack stubs, 160 with the slot bridges too, 128 with the pin vias pulled in,
   // 80 with the tap pairs separated (and the met4-met5 via gone).
   // li1–met1 vias whose li1 pad sticks a few nanometres out of their pin are pulled inside it (li.3).
+  // Short up-over-down via jogs (met2 -> met3 -> met2 over 0.34 µm) become a straight wire where it fits.
+  const jogs = collapseViaJogs(routed, vias, routingLayers, o.dbuPerUm);
+  metrics['physical__route__via_jogs__count'] = jogs.jogs;
+  metrics['physical__route__via_jogs_collapsed__count'] = jogs.collapsed;
+  routed = jogs.text;
   const l1m1 = vias.get('L1M1_PR');
   const pinCells = lefPinRects(o.cellLef, 'li1');
   const padOf = (layer: string) => l1m1?.pads.find((p) => p.layer === layer);
