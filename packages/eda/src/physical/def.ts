@@ -94,6 +94,17 @@ export function routingStatements(def: string, section: 'NETS' | 'SPECIALNETS'):
   return out;
 }
 
+/** The `( x y )` points of one routing statement's text, each `*` resolved to the point before (DEF units, rounded). */
+export function statementPoints(text: string): [number, number][] {
+  let x = NaN;
+  let y = NaN;
+  return [...text.matchAll(/\(\s*(\S+)\s+(\S+)(?:\s+\S+)?\s*\)/g)].map((t) => {
+    if (t[1] !== '*') x = Math.round(Number(t[1]));
+    if (t[2] !== '*') y = Math.round(Number(t[2]));
+    return [x, y];
+  });
+}
+
 /** The text between `NAME n ;` and `END NAME`, with its offsets. */
 export function sectionBody(text: string, name: string): { start: number; end: number; body: string } {
   const open = new RegExp(`^${name} (\\d+) ;\\n`, 'm').exec(text);

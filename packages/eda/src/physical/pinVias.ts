@@ -1,4 +1,4 @@
-import { parseDef, sectionBody } from './def.ts';
+import { parseDef, sectionBody, statementPoints } from './def.ts';
 
 /**
  * li1–met1 vias pulled inside the pin they land on (pure). qrouter drops the via on its track grid; where a
@@ -169,21 +169,12 @@ function editVias(def: string, cells: ReadonlyMap<string, CellPins>, via: string
     }
     if (rects.length === 0) return chunk;
     const lines = chunk.split('\n');
-    const absPoints = (text: string) => {
-      let px = NaN;
-      let py = NaN;
-      return [...text.matchAll(/\(\s*(\S+)\s+(\S+)(?:\s+\S+)?\s*\)/g)].map((t) => {
-        if (t[1] !== '*') px = Math.round(Number(t[1]));
-        if (t[2] !== '*') py = Math.round(Number(t[2]));
-        return [px, py] as const;
-      });
-    };
     const mentions = (i: number, x: number, y: number) => lines.some((l, j) => j !== i && new RegExp(`\\( ${x} ${y} \\)|\\( ${x} \\* \\)|\\( \\* ${y} \\)`).test(l));
     // li1 wires of their own statement (no via): where they run, and whether their far end is free.
     const wires = lines.flatMap((line, i) => {
       const w = /^(\s*(?:\+ ROUTED|NEW)) li1 (\(.*\))(\s*;?)\s*$/.exec(line);
       if (!w || new RegExp(`\\)\\s+${via}`).test(line)) return [];
-      const pts = absPoints(w[2]);
+      const pts = statementPoints(w[2]);
       return pts.length > 1 ? [{ i, pts, head: w[1], tail: w[3] }] : [];
     });
     const edits = new Map<number, string[]>();
@@ -191,7 +182,7 @@ function editVias(def: string, cells: ReadonlyMap<string, CellPins>, via: string
       const m = new RegExp(`^(\\s*(?:\\+ ROUTED|NEW)) (\\S+) (\\(.*\\))\\s+${via}(\\s*;?)\\s*$`).exec(line);
       if (!m) continue;
       const points = [...m[3].matchAll(/\(\s*(\S+)\s+(\S+)(?:\s+\S+)?\s*\)/g)];
-      const abs = absPoints(m[3]);
+      const abs = statementPoints(m[3]);
       const [x, y] = abs[abs.length - 1];
       const li1Wire = (m[2] === 'li1' && points.length > 1) || li1WireEnds(chunk).has(`${x} ${y}`);
       // An li1 wire the via ends that may move with it: in the via's own statement, or in one statement of its
@@ -241,15 +232,9 @@ function li1WireEnds(chunk: string): Set<string> {
   for (const line of chunk.split('\n')) {
     const m = /^\s*(?:\+ ROUTED|NEW) li1 (?:\d+ )?(\(.*\))/.exec(line);
     if (!m) continue;
-    const points = [...m[1].matchAll(/\(\s*(\S+)\s+(\S+)(?:\s+\S+)?\s*\)/g)];
+    const points = statementPoints(m[1]);
     if (points.length < 2) continue;
-    let px = NaN;
-    let py = NaN;
-    for (const t of points) {
-      if (t[1] !== '*') px = Math.round(Number(t[1]));
-      if (t[2] !== '*') py = Math.round(Number(t[2]));
-      out.add(`${px} ${py}`);
-    }
+    for (const [px, py] of points) out.add(`${px} ${py}`);
   }
   return out;
 }

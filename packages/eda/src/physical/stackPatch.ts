@@ -1,4 +1,4 @@
-import { routingStatements, sectionBody } from './def.ts';
+import { routingStatements, sectionBody, statementPoints } from './def.ts';
 import type { ViaDef } from './viaRepair.ts';
 
 /**
@@ -476,7 +476,6 @@ export function collapseViaJogs(def: string, vias: ReadonlyMap<string, ViaDef>, 
   let jogs = 0;
   let collapsed = 0;
   const dropSpecial = new Map<string, { layer: string; box: { x0: number; y0: number; x1: number; y1: number } }[]>();
-  const point = /\(\s*(-?\d+|\*)\s+(-?\d+|\*)(?:\s+\S+)?\s*\)/g;
   const chunks = section.body.split(/^(?=- )/m).map((chunk) => {
     if (!chunk.startsWith('- ')) return chunk;
     const net = chunk.slice(2, 2 + chunk.slice(2).search(/\s/));
@@ -484,13 +483,7 @@ export function collapseViaJogs(def: string, vias: ReadonlyMap<string, ViaDef>, 
     const parsed = lines.map((line) => {
       const m = /^(\s*(?:\+ ROUTED|NEW)) (\S+) ((?:\(.*?\)\s*)+?)(\S+)?(\s*;?)\s*$/.exec(line);
       if (!m) return undefined;
-      let px = NaN;
-      let py = NaN;
-      const pts = [...m[3].matchAll(point)].map((t) => {
-        if (t[1] !== '*') px = Number(t[1]);
-        if (t[2] !== '*') py = Number(t[2]);
-        return [px, py] as const;
-      });
+      const pts = statementPoints(m[3]);
       const via = m[4] && vias.has(m[4]) ? m[4] : undefined;
       return { head: m[1], layer: m[2], body: m[3].trim(), via, tail: m[5], pts };
     });
@@ -539,9 +532,7 @@ export function collapseViaJogs(def: string, vias: ReadonlyMap<string, ViaDef>, 
       const kept: string[] = [];
       for (const line of chunk.split('\n')) {
         const m = /^\s*(\+ ROUTED|NEW) (\S+) \d+ ((?:\(.*?\)\s*)+)\s*;?\s*$/.exec(line);
-        let px = NaN;
-        let py = NaN;
-        const pts = m ? [...m[3].matchAll(point)].map((t) => { if (t[1] !== '*') px = Number(t[1]); if (t[2] !== '*') py = Number(t[2]); return [px, py] as const; }) : [];
+        const pts = m ? statementPoints(m[3]) : [];
         if (m && drops.some((dr) => dr.layer === m[2] && pts.every(([x, y]) => dr.box.x0 <= x && x <= dr.box.x1 && dr.box.y0 <= y && y <= dr.box.y1))) continue;
         kept.push(line);
       }
