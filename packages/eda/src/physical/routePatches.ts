@@ -13,10 +13,9 @@ export function patchRoutedDef(routedIn: string, o: { techLef: string; cellLef: 
   let routed = routedIn;
   const vias = lefVias(o.techLef, ['li1', 'met1', 'met2', 'met3', 'met4', 'met5']);
   const routingLayers = lefRoutingLayers(o.techLef);
-  // Measured on the 8x16 DA tile: 1,225 magic DRC error tiles after the
-  // repair rounds, 214 with the stack stubs, 160 with the slot bridges too, 128 with the pin vias pulled in,
-  // 80 with the tap pairs separated (and the met4-met5 via gone).
-  // li1–met1 vias whose li1 pad sticks a few nanometres out of their pin are pulled inside it (li.3).
+  // Measured on the 8x16 DA tile: 1,225 magic DRC error tiles after the repair rounds, 214 with the stack
+  // stubs, 160 with the slot bridges too, 128 with the pin vias pulled in, 80 with the tap pairs separated
+  // (and the met4-met5 via gone); the README lists the later steps.
   // Short up-over-down via jogs (met2 -> met3 -> met2 over 0.34 µm) become a straight wire where it fits.
   const jogs = collapseViaJogs(routed, vias, routingLayers, o.dbuPerUm);
   metrics['physical__route__via_jogs__count'] = jogs.jogs;
@@ -28,6 +27,7 @@ export function patchRoutedDef(routedIn: string, o: { techLef: string; cellLef: 
   const half = (layer: string): [number, number] => [Math.round((padOf(layer)?.x1Um ?? 0) * o.dbuPerUm), Math.round((padOf(layer)?.y1Um ?? 0) * o.dbuPerUm)];
   const met1Spacing = Math.round(routingLayers.get('met1')!.spacingUm * o.dbuPerUm);
   const cellMet1 = lefLayerRects(o.cellLef, 'met1');
+  // li1–met1 vias whose li1 pad sticks a few nanometres out of their pin are pulled inside it (li.3).
   const pinVias = pullViasIntoPins(routed, pinCells, {
     via: 'L1M1_PR',
     padHalfDbu: half('li1')[0],
@@ -49,7 +49,7 @@ export function patchRoutedDef(routedIn: string, o: { techLef: string; cellLef: 
     met1Half: half('met1'),
     cutHalf: Math.round(Number(/^VIA L1M1_PR DEFAULT\s*\n\s*LAYER mcon ;\s*\n\s*RECT\s+\S+\s+\S+\s+(\S+)/m.exec(o.techLef)?.[1] ?? '0.085') * o.dbuPerUm),
     li1Spacing: Math.round(routingLayers.get('li1')!.spacingUm * o.dbuPerUm),
-    met1Spacing: Math.round(routingLayers.get('met1')!.spacingUm * o.dbuPerUm),
+    met1Spacing,
     cutSpacing: Math.round(cutSpacingUm * o.dbuPerUm),
     met1Width: Math.round(routingLayers.get('met1')!.widthUm * o.dbuPerUm),
   };
