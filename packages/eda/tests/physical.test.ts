@@ -15,6 +15,8 @@ import {
   parseStaOutput,
   powerGrid,
   qflowObstructions,
+  graywolfNetFile,
+  graywolfPar,
   refillRows,
   destackFlops,
   railObstructions,
@@ -328,6 +330,38 @@ describe('reports', () => {
   it('OpenSTA slack lines', () => {
     expect(parseStaOutput('...\nHW_WNS 4.3125\nHW_TNS 0\n')).toEqual({ worstSlackNs: 4.3125, totalNegativeSlackNs: 0 });
     expect(() => parseStaOutput('')).toThrow(/HW_WNS/);
+  });
+  it('graywolf net file from the .cel: nets contiguous in first-use order, feedthroughs and equiv left out', () => {
+    const cel = [
+      'cell 0 sky130_fd_sc_hd__nand2_1_1',
+      'left -69 right 69 bottom -136 top 136',
+      'pin name twfeed1 signal TW_PASS_THRU layer 1 0 -136',
+      '   equiv name twfeed1 layer 1 0 136',
+      'pin name A signal a layer 1 -20 0',
+      'pin name B signal b layer 1 20 0',
+      'pin name Y signal y layer 1 40 0',
+      'cell 1 sky130_fd_sc_hd__inv_1_1',
+      'pin name A signal y layer 1 0 0',
+      'pin name Y signal a layer 1 0 0',
+      'pad 1 name twpin_b',
+      'corners 4 -46 -34 -46 34 46 34 46 -34',
+      'pin name b signal b layer 1 0 0',
+    ].join('\n');
+    const nets = graywolfNetFile(cel);
+    expect(nets).toMatchObject({ nets: 3, pins: 6 });
+    expect(nets.text.trim().split('\n')).toEqual([
+      'a 1 sky130_fd_sc_hd__nand2_1_1 A 0 0 0 0 1',
+      'a 2 sky130_fd_sc_hd__inv_1_1 Y 0 0 0 0 1',
+      'b 1 sky130_fd_sc_hd__nand2_1_1 B 0 0 0 0 1',
+      'b 2 twpin_b b 0 0 0 0 1',
+      'y 1 sky130_fd_sc_hd__nand2_1_1 Y 0 0 0 0 1',
+      'y 2 sky130_fd_sc_hd__inv_1_1 A 0 0 0 0 1',
+    ]);
+    // place2def's line pattern: net, numeric subnet, instance, pin, then five more fields.
+    for (const line of nets.text.trim().split('\n')) expect(line).toMatch(/^\S+ \d+ \S+ \S+ \S+ \S+ \S+ \S+ \S+$/);
+    expect(() => graywolfNetFile('pin name A signal a layer 1 0 0')).toThrow(/before any cell/);
+    expect(graywolfPar(1, false)).toMatch(/do\.global\.route\s+: off/);
+    expect(graywolfPar(1)).toMatch(/do\.global\.route\s+: on/);
   });
   it('qflow obstruction lines', () => {
     expect(qflowObstructions('verbose 1\nobstruction 0 0 1 1 met1\n  obstruction 1 2 3 4 li1\nread_def x')).toEqual(['obstruction 0 0 1 1 met1', 'obstruction 1 2 3 4 li1']);

@@ -120,6 +120,7 @@ export const assembleStage = defineStage({
           routeLayers: 5,
           routeCleanup: false,
           routeRepairRounds: 7,
+          placeGlobalRoute: false,
         });
         const m = phys.metrics;
         for (const k of ['route__net__unrouted__count', 'drc__error__count', 'lvs__mismatch__count']) metrics[`assembly__harden__${k}__tile:${t.id}`] = m[k];

@@ -16,7 +16,7 @@ import { lefRoutingLayers } from '../physical/stackPatch.ts';
 import { conflictObstructions, lefVias, routedVias, viaSpacingConflicts } from '../physical/viaRepair.ts';
 import { type PinAccessRules, clipTracksToDie, componentLine, destackFlops, isPhysicalCell, lefMacros, netRouting, parseDef, powerGrid, powerPinsAsObstructions, refillRows, replaceSection, routingTechLef } from '../physical/def.ts';
 import { cdlAsDeviceCalls, cdlPinOrder, topSubcircuit, type YosysJsonModule } from '../physical/lvsSchematic.ts';
-import { QFLOW_TECH, graywolfPar, qflowMagicrc, qflowObstructions, qflowProjectVars, qflowTechScript } from '../physical/qflowTech.ts';
+import { QFLOW_TECH, graywolfNetFile, graywolfPar, qflowMagicrc, qflowObstructions, qflowProjectVars, qflowTechScript } from '../physical/qflowTech.ts';
 import { parseDrcReport, parseLvsReport, parseStaOutput } from '../physical/reports.ts';
 import { KLAYOUT_DEF_TO_GDS, KLAYOUT_RENDER, magicDrcScript, magicExtractScript, netgenSetup, openStaScript, qrouterScript } from '../physical/scripts.ts';
 import { runYosysScript, type YosysBackend } from './runYosys.ts';
@@ -37,6 +37,8 @@ export interface PhysicalOptions {
   readonly routeCleanup: boolean;
   /** Re-routes with the sites of cross-net via spacing conflicts blocked (0: route once). */
   readonly routeRepairRounds: number;
+  /** Let graywolf run its own global router (feedthroughs, channel routes: ~97% of its time, all thrown away). */
+  readonly placeGlobalRoute: boolean;
 }
 
 export interface PhysicalTile {
@@ -139,11 +141,24 @@ export async function implementTile(
     const techDir = join(project, 'tech', QFLOW_TECH);
     for (const d of [techDir, join(project, 'source'), join(project, 'synthesis'), layoutDir]) mkdirSync(d, { recursive: true });
     writeFileSync(join(techDir, `${QFLOW_TECH}.sh`), qflowTechScript({ cellLef, techLef: kit.techLef, liberty: libertyPath, cdl: kit.cdl, gds: kit.gds, verilog: kit.verilogCells, magicDir: join(magicTech, '..') }));
-    writeFileSync(join(techDir, `${QFLOW_TECH}.par`), graywolfPar(o.seed));
+    writeFileSync(join(techDir, `${QFLOW_TECH}.par`), graywolfPar(o.seed, o.placeGlobalRoute));
     writeFileSync(join(techDir, `${QFLOW_TECH}.magicrc`), qflowMagicrc(join(magicTech, '..')));
     writeFileSync(join(project, 'project_vars.sh'), qflowProjectVars({ density: o.density }));
     copyFileSync(tile.rtl, join(project, 'source', `${tile.top}.v`));
     copyFileSync(join(work, 'placed.blif'), join(project, 'synthesis', `${tile.top}.blif`));
+    if (!o.placeGlobalRoute) {
+      // graywolf without its global router writes no `<top>.pin`, the net file place2def reads its NETS from
+      // (qflow's placement script only checks that the file exists). Write it from the same .cel graywolf reads:
+      // qflow's blif2cel, found through the qflow_vars.sh that `qflow` writes for a project with no action.
+      await ctx.exec('qflow', ['-T', QFLOW_TECH, tile.top], { cwd: project, timeoutMs: 60_000 });
+      const scriptDir = /^set scriptdir=(.+)$/m.exec(readFileSync(join(project, 'qflow_vars.sh'), 'utf8'))?.[1]?.trim();
+      if (!scriptDir) throw new Error(`${join(project, 'qflow_vars.sh')} names no scriptdir`);
+      const cel = join(layoutDir, `${tile.top}.cel`);
+      await ctx.exec(join(scriptDir, 'blif2cel.tcl'), ['--blif', join(project, 'synthesis', `${tile.top}.blif`), '--lef', kit.techLef, '--lef', cellLef, '--cel', cel], { cwd: project, timeoutMs: 10 * 60_000 });
+      const nets = graywolfNetFile(readFileSync(cel, 'utf8'));
+      writeFileSync(join(layoutDir, `${tile.top}.pin`), nets.text);
+      metrics['physical__place__nets__count'] = nets.nets;
+    }
     await ctx.exec('qflow', ['-T', QFLOW_TECH, 'place', tile.top], { cwd: project, timeoutMs: 30 * 60_000 });
     if (!existsSync(join(layoutDir, `${tile.top}.def`))) throw new Error(`qflow place wrote no ${join(layoutDir, `${tile.top}.def`)} (see ${join(project, 'log', 'place.log')})`);
   });

@@ -148,11 +148,18 @@ interface ViaSite {
   readonly li1Stub?: readonly [number, number, number, number];
 }
 
+/** How a via moves: by (dx, dy) with a met1 stub from its old point; `join`: onto a via of its net already there (the old via goes, the stub stays, li1 stays put). */
+interface ViaShift {
+  readonly dx: number;
+  readonly dy: number;
+  readonly join?: boolean;
+}
+
 /**
  * Walk every `via` in the NETS section; `decide` returns the shift for a via (or nothing). A moved via keeps a
  * met1 stub from its old point, so the met1 wiring stays connected.
  */
-function editVias(def: string, cells: ReadonlyMap<string, CellPins>, via: string, decide: (site: ViaSite) => { dx: number; dy: number } | undefined, li1HalfDbu = 0): string {
+function editVias(def: string, cells: ReadonlyMap<string, CellPins>, via: string, decide: (site: ViaSite) => ViaShift | undefined, li1HalfDbu = 0): string {
   const moved: { net: string; box: readonly [number, number, number, number]; dx: number; dy: number }[] = [];
   const d = parseDef(def);
   const at = new Map(d.components.map((c) => [c.name, c]));
@@ -169,7 +176,12 @@ function editVias(def: string, cells: ReadonlyMap<string, CellPins>, via: string
     }
     if (rects.length === 0) return chunk;
     const lines = chunk.split('\n');
-    const mentions = (i: number, x: number, y: number) => lines.some((l, j) => j !== i && new RegExp(`\\( ${x} ${y} \\)|\\( ${x} \\* \\)|\\( \\* ${y} \\)`).test(l));
+    // Absolute points of every statement line (a `*` repeats the previous point's coordinate).
+    const linePoints = lines.map((l) => {
+      const m = /^\s*(?:\+ ROUTED|NEW) \S+ (?:\d+ )?((?:\(.*?\)\s*)+)/.exec(l);
+      return m ? statementPoints(m[1]) : [];
+    });
+    const mentions = (i: number, x: number, y: number) => linePoints.some((pts, j) => j !== i && pts.some((q) => q[0] === x && q[1] === y));
     // li1 wires of their own statement (no via): where they run, and whether their far end is free.
     const wires = lines.flatMap((line, i) => {
       const w = /^(\s*(?:\+ ROUTED|NEW)) li1 (\(.*\))(\s*;?)\s*$/.exec(line);
@@ -203,10 +215,15 @@ function editVias(def: string, cells: ReadonlyMap<string, CellPins>, via: string
       const shift = decide({ net, x, y, rects, li1Wire, li1Stub });
       if (!shift || (shift.dx === 0 && shift.dy === 0)) continue;
       const { dx, dy } = shift;
+      const stub = [`( ${x} ${y} )`, ...(dx !== 0 ? [`( ${x + dx} * )`] : []), ...(dy !== 0 ? [`( * ${y + dy} )`] : [])].join(' ');
+      if (shift.join) {
+        // The statement keeps its wire without the via (or becomes the stub if it was the via alone).
+        edits.set(i, points.length > 1 ? [`${m[1]} ${m[2]} ${m[3]}`, `  NEW met1 ${stub}${m[4]}`] : [`${m[1]} met1 ${stub}${m[4]}`]);
+        continue;
+      }
       // The li1 the via had: its pad, and the li1 wire moving with it.
       const carried = li1Wire && li1Stub ? [Math.min(li1Stub[0], x), Math.min(li1Stub[1], y), Math.max(li1Stub[2], x), Math.max(li1Stub[3], y)] : [x, y, x, y];
       moved.push({ net, box: [carried[0] - li1HalfDbu, carried[1] - li1HalfDbu, carried[2] + li1HalfDbu, carried[3] + li1HalfDbu], dx, dy });
-      const stub = [`( ${x} ${y} )`, ...(dx !== 0 ? [`( ${x + dx} * )`] : []), ...(dy !== 0 ? [`( * ${y + dy} )`] : [])].join(' ');
       if (companion) {
         const c = companion;
         const shifted = c.pts.map((q, k) => `( ${k > 0 && q[0] === c.pts[k - 1][0] ? '*' : q[0] + dx} ${k > 0 && q[1] === c.pts[k - 1][1] ? '*' : q[1] + dy} )`).join(' ');
@@ -337,6 +354,8 @@ export interface TapPairResult {
   /** Pairs of li1–met1 vias one met1 track apart at one x (their met1 pads or cuts too close). */
   readonly pairs: number;
   readonly moved: number;
+  /** Of the moved: same-net pairs on one pin where one via joined the other. */
+  readonly merged: number;
 }
 
 export interface TapPairRules {
@@ -376,14 +395,16 @@ export function separateTapPairs(def: string, cells: ReadonlyMap<string, CellPin
   const near = (layer: string) => shapes.filter((s) => s.layer === layer);
   const li1Shapes = near('li1');
   const met1Shapes = near('met1');
-  const moves = new Map<string, { dx: number; dy: number }>();
+  const moves = new Map<string, ViaShift>();
   const key = (s: ViaSite) => `${s.net}\u0000${s.x}\u0000${s.y}`;
   let pairs = 0;
+  let merged = 0;
   const met1HalfWidth = Math.round(r.met1Width / 2);
-  const fits = (s: ViaSite, x: number, y: number, other: ViaSite) => {
-    if (s.li1Wire) return false;
+  const fits = (s: ViaSite, x: number, y: number, other: ViaSite, merging = false) => {
+    // Joining the partner's via on one pin rectangle: whatever li1 the net has at the old point touches the pin.
+    if (s.li1Wire && !merging) return false;
     const li1 = { x0: x - r.li1Half[0], y0: y - r.li1Half[1], x1: x + r.li1Half[0], y1: y + r.li1Half[1] };
-    if (!s.rects.some((p) => p[0] <= li1.x0 && li1.x1 <= p[2] && p[1] <= li1.y0 && li1.y1 <= p[3])) return false;
+    if (!merging && !s.rects.some((p) => p[0] <= li1.x0 && li1.x1 <= p[2] && p[1] <= li1.y0 && li1.y1 <= p[3])) return false;
     const met1 = { x0: x - r.met1Half[0], y0: y - r.met1Half[1], x1: x + r.met1Half[0], y1: y + r.met1Half[1] };
     const cut = { x0: x - r.cutHalf, y0: y - r.cutHalf, x1: x + r.cutHalf, y1: y + r.cutHalf };
     if (li1Shapes.some((o) => o.net !== s.net && gap(o, li1) < r.li1Spacing)) return false;
@@ -399,7 +420,7 @@ export function separateTapPairs(def: string, cells: ReadonlyMap<string, CellPin
       if (other.net !== s.net && kept.some((k) => partner.some((p) => gap(k, p) < r.met1Spacing))) return false;
     }
     for (const o of sites) {
-      if (o === s || Math.abs(o.x - x) > 400 || Math.abs(o.y - y) > 400) continue;
+      if (o === s || (merging && o.net === s.net && o.x === x && o.y === y) || Math.abs(o.x - x) > 400 || Math.abs(o.y - y) > 400) continue;
       const m = o === other ? undefined : moves.get(key(o));
       const ox = o.x + (m?.dx ?? 0);
       const oy = o.y + (m?.dy ?? 0);
@@ -436,11 +457,19 @@ export function separateTapPairs(def: string, cells: ReadonlyMap<string, CellPin
         const tries: [ViaSite, ViaSite, number][] = [[b, a, across], [b, a, -across], [a, b, across], [a, b, -across]];
         const hit = tries.find(([s, o, dx]) => fits(s, s.x + dx, s.y, o));
         if (hit) moves.set(key(hit[0]), { dx: hit[2], dy: 0 });
+        else if (a.net === b.net && [...a.rects, ...li1Shapes.filter((o) => o.net === a.net).map((o) => [o.x0, o.y0, o.x1, o.y1])].some((p) => p[0] <= x && x <= p[2] && p[1] <= a.y && b.y <= p[3])) {
+          // Two vias of one net on one li1 rectangle (a pin, or an li1 wire of the net) with no room to part:
+          // one joins the other (a met1 wire from its old point to the other's via, which the slot bridge then
+          // widens); the li1 rectangle joins them below, and whatever li1 the net has at the old point touches it.
+          if (fits(b, a.x, a.y, a, true)) moves.set(key(b), { dx: 0, dy: -dy, join: true });
+          else if (fits(a, b.x, b.y, b, true)) moves.set(key(a), { dx: 0, dy, join: true });
+          if (moves.has(key(a)) || moves.has(key(b))) merged += 1;
+        }
       }
     }
   }
   const text = editVias(def, cells, r.via, (s) => moves.get(key(s)), r.li1Half[0]);
-  return { text, pairs, moved: moves.size };
+  return { text, pairs, moved: moves.size, merged };
 }
 
 export interface NudgeResult {

@@ -52,8 +52,13 @@ set fill_ratios="0,70,10"
 `;
 }
 
-/** graywolf parameters: layer rules from the technology LEF in centimicrons, the unithd grid, a fixed seed. */
-export function graywolfPar(seed: number): string {
+/**
+ * graywolf parameters: layer rules from the technology LEF in centimicrons, the unithd grid, a fixed seed.
+ * `globalRoute` switches TimberWolf's own global router (feedthrough insertion and channel routing) on or
+ * off; with it off graywolf places only, and the flow writes the net file the global router would have
+ * written (graywolfNetFile).
+ */
+export function graywolfPar(seed: number, globalRoute = true): string {
   return `# Hardwire: GrayWolf parameters for sky130_fd_sc_hd (centimicrons, generated)
 RULES
     layer li1  12.8 0.0369 vertical
@@ -95,7 +100,7 @@ ENDRULES
 *random.seed          : ${seed}
 TWMC*chip.aspect.ratio : 1.0
 TWSC*feedThruWidth    : 46 layer 1
-TWSC*do.global.route  : on
+TWSC*do.global.route  : ${globalRoute ? 'on' : 'off'}
 TWSC*ignore_feeds     : true
 TWSC*call_row_evener  : true
 TWSC*even_rows_maximally : true
@@ -121,4 +126,38 @@ set addspacers_options = ""
 /** The die-edge obstruction lines of qflow's `<design>.cfg` (qrouter syntax), kept for our own route script. */
 export function qflowObstructions(cfg: string): string[] {
   return cfg.split('\n').filter((l) => /^obstruction\s/.test(l.trim())).map((l) => l.trim());
+}
+
+/**
+ * The `<design>.pin` net file qflow's place2def reads its NETS from, written from graywolf's `.cel` input
+ * instead of by graywolf's global router (which is nearly all of graywolf's time and whose routes and
+ * feedthroughs the flow throws away: qrouter routes over the cells on five metals). One line per pin,
+ * `<net> <subnet> <instance> <pin> <x> <y> <row> <orient> <layer>`, nets contiguous in order of first use;
+ * place2def reads only net, instance and pin, so positions are 0. Feedthrough pins (TW_PASS_THRU) and
+ * `equiv` locations are left out; pads become `twpin_<name>` instances as graywolf names them.
+ */
+export function graywolfNetFile(cel: string): { text: string; nets: number; pins: number } {
+  const byNet = new Map<string, string[]>();
+  let instance: string | undefined;
+  for (const raw of cel.split('\n')) {
+    const line = raw.trim();
+    const cell = /^(?:cell|hardcell)\s+\d+\s+(?:name\s+)?(\S+)/.exec(line);
+    if (cell) {
+      instance = cell[1];
+      continue;
+    }
+    const pad = /^pad\s+\d+\s+name\s+(\S+)/.exec(line);
+    if (pad) {
+      instance = pad[1];
+      continue;
+    }
+    const pin = /^pin\s+name\s+(\S+)\s+signal\s+(\S+)/.exec(line);
+    if (!pin || pin[2] === 'TW_PASS_THRU') continue;
+    if (!instance) throw new Error(`graywolf .cel: pin ${pin[1]} before any cell or pad`);
+    const entries = byNet.get(pin[2]) ?? [];
+    entries.push(`${pin[2]} ${entries.length + 1} ${instance} ${pin[1]} 0 0 0 0 1`);
+    byNet.set(pin[2], entries);
+  }
+  const lines = [...byNet.values()].flat();
+  return { text: lines.length ? `${lines.join('\n')}\n` : '', nets: byNet.size, pins: lines.length };
 }

@@ -1,5 +1,5 @@
 import { lefLayerRects, lefPinRects, netPinShapes, nudgeCrowdedVias, placedCellShapes, pullViasIntoPins, separateTapPairs } from './pinVias.ts';
-import { collapseViaJogs, fillSameNetGaps, fillSmallHoles, lefRoutingLayers, patchStackMinArea, routedShapes } from './stackPatch.ts';
+import { alignOffsetVias, collapseViaJogs, nudgeCrowdedUpperVias, fillSameNetGaps, fillSmallHoles, lefRoutingLayers, patchStackMinArea, routedShapes } from './stackPatch.ts';
 import { lefVias } from './viaRepair.ts';
 
 /**
@@ -21,6 +21,11 @@ export function patchRoutedDef(routedIn: string, o: { techLef: string; cellLef: 
   metrics['physical__route__via_jogs__count'] = jogs.jogs;
   metrics['physical__route__via_jogs_collapsed__count'] = jogs.collapsed;
   routed = jogs.text;
+  // Vias qrouter left at a wire's few-nanometre pin offset while the wire above starts on the track go to the track.
+  const offsets = alignOffsetVias(routed, vias, routingLayers, o.dbuPerUm);
+  metrics['physical__route__offset_vias__count'] = offsets.offset;
+  metrics['physical__route__offset_vias_aligned__count'] = offsets.aligned;
+  routed = offsets.text;
   const l1m1 = vias.get('L1M1_PR');
   const pinCells = lefPinRects(o.cellLef, 'li1');
   const padOf = (layer: string) => l1m1?.pads.find((p) => p.layer === layer);
@@ -31,7 +36,7 @@ export function patchRoutedDef(routedIn: string, o: { techLef: string; cellLef: 
   const pinVias = pullViasIntoPins(routed, pinCells, {
     via: 'L1M1_PR',
     padHalfDbu: half('li1')[0],
-    maxShiftDbu: Math.round(0.05 * o.dbuPerUm),
+    maxShiftDbu: Math.round(0.08 * o.dbuPerUm),
     // Routes and the cells' own met1 (rails, other pins, obstructions) alike.
     met1: { shapes: [...routedShapes(routed, vias, routingLayers, o.dbuPerUm).filter((s) => s.layer === 'met1'), ...placedCellShapes(routed, cellMet1, 'met1')], half: half('met1'), spacing: met1Spacing },
   });
@@ -57,6 +62,7 @@ export function patchRoutedDef(routedIn: string, o: { techLef: string; cellLef: 
   const taps = separateTapPairs(pinVias.text, pinCells, [...routedShapes(pinVias.text, vias, routingLayers, o.dbuPerUm), ...placedCellShapes(pinVias.text, cellMet1, 'met1')], tapRules);
   metrics['physical__route__tap_pairs__count'] = taps.pairs;
   metrics['physical__route__tap_pairs_separated__count'] = taps.moved;
+  metrics['physical__route__tap_pairs_merged__count'] = taps.merged;
   // li1–met1 vias still within met1 spacing of another net (a met1–met2 pad one track over, a rail) are
   // nudged 0.03 or 0.05 µm along their pin where that clears them.
   const cellLi1 = lefLayerRects(o.cellLef, 'li1');
@@ -70,9 +76,20 @@ export function patchRoutedDef(routedIn: string, o: { techLef: string; cellLef: 
   );
   metrics['physical__route__crowded_pin_vias__count'] = nudged.crowded;
   metrics['physical__route__crowded_pin_vias_moved__count'] = nudged.moved;
+  // met1–met2 vias still crowding another net's met1 (mostly an li1–met1 pad one track over that could not
+  // move) slide 0.03–0.05 µm along their met2 column, away from it.
+  const viaCut = /^LAYER via\s*\n([\s\S]*?)^END via/m.exec(o.techLef)?.[1] ?? '';
+  const upper = nudgeCrowdedUpperVias(nudged.text, 'M1M2_PR', vias, routingLayers, o.dbuPerUm, {
+    cellShapes: placedCellShapes(nudged.text, cellMet1, 'met1'),
+    cutHalfDbu: Math.round((Number(/^\s*WIDTH\s+([\d.]+)/m.exec(viaCut)?.[1] ?? '0.15') / 2) * o.dbuPerUm),
+    cutSpacingDbu: Math.round(Number(/^\s*SPACING\s+([\d.]+)/m.exec(viaCut)?.[1] ?? '0.17') * o.dbuPerUm),
+    shiftsDbu: [0.03, 0.05].map((um) => Math.round(um * o.dbuPerUm)),
+  });
+  metrics['physical__route__crowded_upper_vias__count'] = upper.crowded;
+  metrics['physical__route__crowded_upper_vias_moved__count'] = upper.moved;
   // Via stacks straight through a layer leave pads under its minimum area (met3 between met2 and met4):
   // each gets a wire stub of the layer's width, away from other nets.
-  const stacks = patchStackMinArea(nudged.text, vias, routingLayers, o.dbuPerUm);
+  const stacks = patchStackMinArea(upper.text, vias, routingLayers, o.dbuPerUm);
   // Slots narrower than spacing between two shapes of one net (a via pad and the net's next via one track
   // away, or a route and its own pin: the notch qrouter leaves beside dfrtp_1's met1 RESET_B pin) get a
   // bridge of the net's own metal.

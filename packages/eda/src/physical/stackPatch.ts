@@ -67,7 +67,8 @@ export function routedShapes(def: string, vias: ReadonlyMap<string, ViaDef>, lay
     }
     for (const p of s.points) {
       for (const pad of (p.via && vias.get(p.via)?.pads) || []) {
-        out.push({ net: s.net, layer: pad.layer, x0: p.x + pad.x0Um * dbuPerUm, y0: p.y + pad.y0Um * dbuPerUm, x1: p.x + pad.x1Um * dbuPerUm, y1: p.y + pad.y1Um * dbuPerUm });
+        // LEF pads sit on the 0.005 µm grid: whole DEF units (no 25.999… edges in the spacing checks).
+        out.push({ net: s.net, layer: pad.layer, x0: p.x + Math.round(pad.x0Um * dbuPerUm), y0: p.y + Math.round(pad.y0Um * dbuPerUm), x1: p.x + Math.round(pad.x1Um * dbuPerUm), y1: p.y + Math.round(pad.y1Um * dbuPerUm) });
       }
     }
   }
@@ -549,4 +550,157 @@ export function collapseViaJogs(def: string, vias: ReadonlyMap<string, ViaDef>, 
     text = text.slice(0, sp.start) + head + body.join('') + text.slice(sp.end - 'END SPECIALNETS'.length);
   }
   return { text, jogs, collapsed };
+}
+
+export interface OffsetViaResult {
+  readonly text: string;
+  /** Vias ending a wire a few nanometres off the point where the next layer's wire starts. */
+  readonly offset: number;
+  /** Of those, moved onto the upper wire's start (a stub of the lower layer joins the old point). */
+  readonly aligned: number;
+}
+
+/**
+ * Put off-track vias back on the track (pure). Where qrouter offsets a met1 wire a few nanometres to reach a pin
+ * (0.015 to 0.05 µm), the met1–met2 via at its other end sits at the offset too while the met2 wire above
+ * starts on the track (`met1 ( a y' ) ( x * ) M1M2_PR` then `NEW met2 ( x y )`); its pad then crowds the next
+ * track's met1 by the offset. The via moves to where the upper wire starts and a stub of the lower layer joins
+ * the old point, unless that brings its lower pad nearer other nets' shapes or another wire of the net starts
+ * on the upper layer at the old point.
+ */
+export function alignOffsetVias(def: string, vias: ReadonlyMap<string, ViaDef>, layers: ReadonlyMap<string, RoutingLayer>, dbuPerUm: number, maxOffsetUm = 0.05): OffsetViaResult {
+  const shapes = routedShapes(def, vias, layers, dbuPerUm);
+  const byLayer = groupBy(shapes, (s) => s.layer);
+  const section = sectionBody(def, 'NETS');
+  let offset = 0;
+  let aligned = 0;
+  const gap = (a: { x0: number; y0: number; x1: number; y1: number }, b: { x0: number; y0: number; x1: number; y1: number }) => Math.hypot(Math.max(0, b.x0 - a.x1, a.x0 - b.x1), Math.max(0, b.y0 - a.y1, a.y0 - b.y1));
+  const chunks = section.body.split(/^(?=- )/m).map((chunk) => {
+    if (!chunk.startsWith('- ')) return chunk;
+    const net = chunk.slice(2, 2 + chunk.slice(2).search(/\s/));
+    const lines = chunk.split('\n');
+    const parsed = lines.map((line) => {
+      const m = /^(\s*(?:\+ ROUTED|NEW)) (\S+) ((?:\(.*?\)\s*)+?)(\S+)?(\s*;?)\s*$/.exec(line);
+      if (!m) return undefined;
+      const via = m[4] && vias.has(m[4]) ? m[4] : undefined;
+      return { head: m[1], layer: m[2], body: m[3].trim(), via, tail: m[5], pts: statementPoints(m[3]) };
+    });
+    const edits = new Map<number, string[]>();
+    for (let i = 0; i + 1 < lines.length; i++) {
+      const a = parsed[i];
+      const b = parsed[i + 1];
+      if (!a?.via || !b || a.tail.includes(';')) continue;
+      const d = vias.get(a.via)!;
+      if (a.layer !== d.lower || b.layer !== d.upper) continue;
+      const [px, py] = a.pts[a.pts.length - 1];
+      const [qx, qy] = b.pts[0];
+      if (qx !== px || qy === py || Math.abs(qy - py) > maxOffsetUm * dbuPerUm) continue;
+      offset += 1;
+      if (parsed.some((p, k) => p && k !== i && p.layer === d.upper && p.pts.some((q) => q[0] === px && q[1] === py))) continue;
+      const spacing = Math.round((layers.get(d.lower)?.spacingUm ?? 0) * dbuPerUm);
+      const pad = d.pads.find((p) => p.layer === d.lower);
+      if (!pad) continue;
+      const padAt = (y: number) => ({ x0: px + Math.round(pad.x0Um * dbuPerUm), y0: y + Math.round(pad.y0Um * dbuPerUm), x1: px + Math.round(pad.x1Um * dbuPerUm), y1: y + Math.round(pad.y1Um * dbuPerUm) });
+      const crowding = (y: number) => (byLayer.get(d.lower) ?? []).filter((s) => s.net !== net && gap(s, padAt(y)) < spacing).length;
+      if (crowding(qy) > crowding(py)) continue;
+      aligned += 1;
+      edits.set(i, [`${a.head} ${a.layer} ${a.body}`, `  NEW ${d.lower} ( ${px} ${py} ) ( * ${qy} ) ${a.via}${a.tail}`]);
+    }
+    return lines.flatMap((line, i) => edits.get(i) ?? [line]).join('\n');
+  });
+  const text = def.slice(0, section.start) + def.slice(section.start, section.start + def.slice(section.start).indexOf('\n') + 1) + chunks.join('') + def.slice(section.end - 'END NETS'.length);
+  return { text, offset, aligned };
+}
+
+export interface UpperViaNudgeResult {
+  readonly text: string;
+  /** `via`s whose lower pad is within spacing of another net's shape on the lower layer. */
+  readonly crowded: number;
+  /** Of those, moved along the upper layer's track until clear. */
+  readonly moved: number;
+}
+
+/**
+ * Nudge crowded met1–met2 vias along their met2 column (pure). Where qrouter drops a met1–met2 via one met1
+ * track from another net's li1–met1 via, the two pads stand 0.095 µm apart (0.14 needed); the li1–met1 via
+ * usually cannot move (short pin, li1 wire), but the met1–met2 via can slide the missing few nanometres up
+ * or down its met2 column, away from the other pad: the via goes to the new point and short stubs of both
+ * layers join the old point, where the net's wires end. Only vias at the end of their wires (not stacked,
+ * not in the middle of a wire) move, and only where the moved pads keep spacing to every other net on both
+ * layers (routes and `cellShapes`: the cells' rails, pins and obstructions) and the cut to every other cut.
+ */
+export function nudgeCrowdedUpperVias(
+  def: string,
+  viaName: string,
+  vias: ReadonlyMap<string, ViaDef>,
+  layers: ReadonlyMap<string, RoutingLayer>,
+  dbuPerUm: number,
+  o: { cellShapes: readonly NetShape[]; cutHalfDbu: number; cutSpacingDbu: number; shiftsDbu: readonly number[] },
+): UpperViaNudgeResult {
+  const d = vias.get(viaName);
+  if (!d) return { text: def, crowded: 0, moved: 0 };
+  const shapes = [...routedShapes(def, vias, layers, dbuPerUm), ...o.cellShapes];
+  const byLayer = groupBy(shapes, (s) => s.layer);
+  const spacing = (layer: string) => Math.round((layers.get(layer)?.spacingUm ?? 0) * dbuPerUm);
+  const padOf = (layer: string) => d.pads.find((p) => p.layer === layer);
+  const gap = (a: { x0: number; y0: number; x1: number; y1: number }, b: { x0: number; y0: number; x1: number; y1: number }) => Math.hypot(Math.max(0, b.x0 - a.x1, a.x0 - b.x1), Math.max(0, b.y0 - a.y1, a.y0 - b.y1));
+  const padAt = (layer: string, x: number, y: number) => {
+    const p = padOf(layer)!;
+    return { x0: x + Math.round(p.x0Um * dbuPerUm), y0: y + Math.round(p.y0Um * dbuPerUm), x1: x + Math.round(p.x1Um * dbuPerUm), y1: y + Math.round(p.y1Um * dbuPerUm) };
+  };
+  const crowding = (net: string, layer: string, x: number, y: number) => (byLayer.get(layer) ?? []).filter((s) => s.net !== net && gap(s, padAt(layer, x, y)) < spacing(layer));
+  const cuts = routingStatements(def, 'NETS').flatMap((s) => s.points.filter((p) => p.via === viaName).map((p) => ({ net: s.net, x: p.x, y: p.y })));
+  const section = sectionBody(def, 'NETS');
+  let crowded = 0;
+  let moved = 0;
+  const chunks = section.body.split(/^(?=- )/m).map((chunk) => {
+    if (!chunk.startsWith('- ')) return chunk;
+    const net = chunk.slice(2, 2 + chunk.slice(2).search(/\s/));
+    const lines = chunk.split('\n');
+    const parsed = lines.map((line) => {
+      const m = /^(\s*(?:\+ ROUTED|NEW)) (\S+) ((?:\(.*?\)\s*)+?)(\S+)?(\s*;?)\s*$/.exec(line);
+      if (!m) return undefined;
+      const via = m[4] && vias.has(m[4]) ? m[4] : undefined;
+      return { head: m[1], layer: m[2], body: m[3].trim(), via, tail: m[5], pts: statementPoints(m[3]) };
+    });
+    const edits = new Map<number, string[]>();
+    for (const [i, a] of parsed.entries()) {
+      if (!a || a.via !== viaName || (a.layer !== d.lower && a.layer !== d.upper)) continue;
+      const [px, py] = a.pts[a.pts.length - 1];
+      const lowerCrowd = crowding(net, d.lower, px, py);
+      if (lowerCrowd.length === 0) continue;
+      crowded += 1;
+      // Everything else of the net at P must be a wire ending there on one of the via's two layers.
+      const ok = parsed.every((p, k) => {
+        if (!p || k === i) return true;
+        const touches = p.pts.some((q, n) => n > 0 && n < p.pts.length - 1 && q[0] === px && q[1] === py);
+        const ends = [p.pts[0], p.pts[p.pts.length - 1]].some((q) => q[0] === px && q[1] === py);
+        if (touches) return false;
+        if (!ends) return true;
+        if (p.via && p.pts[p.pts.length - 1][0] === px && p.pts[p.pts.length - 1][1] === py) return false;
+        return p.layer === d.lower || p.layer === d.upper;
+      });
+      if (!ok) continue;
+      // Away from the crowding shapes first.
+      const below = lowerCrowd.some((s) => (s.y0 + s.y1) / 2 < py);
+      const above = lowerCrowd.some((s) => (s.y0 + s.y1) / 2 > py);
+      if (below && above) continue;
+      const dir = below ? 1 : -1;
+      const dy = o.shiftsDbu.map((v) => v * dir).find((shift) => {
+        const y = py + shift;
+        if (crowding(net, d.lower, px, y).length > 0 || crowding(net, d.upper, px, y).length > 0) return false;
+        const cut = { x0: px - o.cutHalfDbu, y0: y - o.cutHalfDbu, x1: px + o.cutHalfDbu, y1: y + o.cutHalfDbu };
+        return cuts.every((c) => (c.net === net && c.x === px && c.y === py) || gap({ x0: c.x - o.cutHalfDbu, y0: c.y - o.cutHalfDbu, x1: c.x + o.cutHalfDbu, y1: c.y + o.cutHalfDbu }, cut) >= o.cutSpacingDbu);
+      });
+      if (dy === undefined) continue;
+      moved += 1;
+      const other = a.layer === d.lower ? d.upper : d.lower;
+      const stubs = [`${a.layer} ( ${px} ${py} ) ( * ${py + dy} ) ${viaName}`, `  NEW ${other} ( ${px} ${py + dy} ) ( * ${py} )${a.tail}`];
+      // A via-only statement becomes the stubs; a wire keeps its points without the via.
+      edits.set(i, a.pts.length > 1 ? [`${a.head} ${a.layer} ${a.body}`, `  NEW ${stubs[0]}`, stubs[1]] : [`${a.head} ${stubs[0]}`, stubs[1]]);
+    }
+    return lines.flatMap((line, i) => edits.get(i) ?? [line]).join('\n');
+  });
+  const text = def.slice(0, section.start) + def.slice(section.start, section.start + def.slice(section.start).indexOf('\n') + 1) + chunks.join('') + def.slice(section.end - 'END NETS'.length);
+  return { text, crowded, moved };
 }
