@@ -136,4 +136,26 @@ describe('li1–met1 vias pulled inside their pins', () => {
     const stacked = separateTapPairs(text, pins, [...pads, { net: 'b', layer: 'met1', x0: 1068, y0: 1222, x1: 1132, y1: 1274 }], rules);
     expect({ pairs: stacked.pairs, moved: stacked.moved }).toEqual({ pairs: 1, moved: 0 });
   });
+
+  it('joins two vias of one net on one narrow pin (no room to part): one via goes, a met1 wire reaches the other', () => {
+    // Like maj3_1's A: one li1 strip 0.17 µm wide, the net's vias one met1 track apart, an li1 wire of the net
+    // between them, and another net's met1 wires on the tracks just outside: neither via can move.
+    const lef = ['MACRO cellw', '  SIZE 1.38 BY 2.72 ;', '  PIN A', '    PORT', '      LAYER li1 ;', '        RECT 0.415 0.30 0.585 2.40 ;', '    END', '  END A', 'END cellw', ''].join('\n');
+    const pins = lefPinRects(lef, 'li1');
+    const rules = { via: 'L1M1_PR', li1Half: [17, 17] as const, met1Half: [29, 23] as const, cutHalf: 17, li1Spacing: 34, met1Spacing: 28, cutSpacing: 38, met1Width: 28 };
+    const text = ['DESIGN t ;', 'UNITS DISTANCE MICRONS 200 ;', 'DIEAREA ( 0 0 ) ( 4000 4000 ) ;', 'COMPONENTS 1 ;', '- u1 cellw + PLACED ( 1000 1000 ) N ;', 'END COMPONENTS', 'NETS 1 ;',
+      '- a ( u1 A ) ( u9 Y ) ( u8 Z )', '  + ROUTED li1 ( 1100 1248 ) L1M1_PR', '  NEW met1 ( 1100 1248 ) ( 600 * ) M1M2_PR', '  NEW li1 ( 1100 1180 ) ( * 1248 )', '  NEW met1 ( 1600 1180 ) ( 1100 * ) L1M1_PR ;', 'END NETS', 'END DESIGN', ''].join('\n');
+    const shapes = [
+      { net: 'a', layer: 'met1', x0: 1071, y0: 1157, x1: 1129, y1: 1203 }, { net: 'a', layer: 'met1', x0: 1071, y0: 1225, x1: 1129, y1: 1271 },
+      { net: 'c', layer: 'met1', x0: 900, y0: 1302, x1: 1300, y1: 1330 }, { net: 'c', layer: 'met1', x0: 900, y0: 1098, x1: 1300, y1: 1126 },
+    ];
+    const joined = separateTapPairs(text, pins, shapes, rules);
+    expect({ pairs: joined.pairs, moved: joined.moved, merged: joined.merged }).toEqual({ pairs: 1, moved: 1, merged: 1 });
+    // The upper via's statement becomes a met1 wire down to the lower via; the li1 wire and the rest stay.
+    expect(joined.text).toContain('- a ( u1 A ) ( u9 Y ) ( u8 Z )\n  + ROUTED met1 ( 1100 1248 ) ( * 1180 )\n  NEW met1 ( 1100 1248 ) ( 600 * ) M1M2_PR\n  NEW li1 ( 1100 1180 ) ( * 1248 )\n');
+    expect(joined.text.match(/L1M1_PR/g)).toHaveLength(1);
+    // A pair of two nets in the same squeeze is not joined (and not moved).
+    const twoNets = separateTapPairs(text.replace('NETS 1 ;', 'NETS 2 ;').replace("  NEW li1 ( 1100 1180 ) ( * 1248 )\n  NEW met1 ( 1600 1180 ) ( 1100 * ) L1M1_PR ;", "  NEW li1 ( 1100 1248 ) ( * 1260 ) ;\n- b ( u1 B ) ( u7 Y )\n  + ROUTED met1 ( 1600 1180 ) ( 1100 * ) L1M1_PR ;"), pins, shapes, rules);
+    expect({ moved: twoNets.moved, merged: twoNets.merged }).toEqual({ moved: 0, merged: 0 });
+  });
 });

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { collapseViaJogs, fillSameNetGaps, fillSmallHoles, findKit, lefPinRects, lefRoutingLayers, lefVias, netPinShapes, patchStackMinArea, routedShapes, routingTechLef, type NetShape } from '../src/index.ts';
+import { alignOffsetVias, collapseViaJogs, nudgeCrowdedUpperVias, fillSameNetGaps, fillSmallHoles, findKit, lefPinRects, lefRoutingLayers, lefVias, netPinShapes, patchStackMinArea, routedShapes, routingTechLef, type NetShape } from '../src/index.ts';
 
 const tlef = routingTechLef(readFileSync(findKit().techLef, 'utf8')).text;
 const vias = lefVias(tlef, ['li1', 'met1', 'met2', 'met3', 'met4', 'met5']);
@@ -190,5 +190,47 @@ describe('via jogs straightened', () => {
     // b's met2 wire 0.2 µm to the right: a straight met2 wire would come within 0.06 µm of it.
     const crowded = jogDef(['- b ( u3 A ) ( u4 Y )', '  + ROUTED met2 ( 1040 800 ) ( * 1100 ) ;']);
     expect(collapseViaJogs(crowded, vias, layers, 200)).toEqual({ text: crowded, jogs: 1, collapsed: 0 });
+  });
+});
+
+describe('met1–met2 vias put back on track and nudged off crowded pads', () => {
+  const nets = (lines: string[][]) => ['UNITS DISTANCE MICRONS 200 ;', `NETS ${lines.length} ;`, ...lines.flat(), 'END NETS', 'END DESIGN', ''].join('\n');
+  // Net a: an li1–met1 via at (1000, 997) (a pin offset of 3 units), met1 over to a met1–met2 via, met2 up from the track at 1000.
+  const offsetNet = ['- a ( u1 A ) ( u2 Y )', '  + ROUTED li1 ( 1000 997 ) L1M1_PR', '  NEW met1 ( 1000 997 ) ( 1184 * ) M1M2_PR', '  NEW met2 ( 1184 1000 ) ( * 1600 ) ;'];
+
+  it('moves a via left at the wire offset to where the met2 wire above starts, with a met1 stub', () => {
+    // b's met1 wire one track (0.34 µm) below: a's pad at 997 is 0.125 µm from it, at 1000 0.14.
+    const def = nets([offsetNet, ['- b ( u3 A ) ( u4 Y )', '  + ROUTED met1 ( 900 932 ) ( 1400 * ) ;']]);
+    const r = alignOffsetVias(def, vias, layers, 200);
+    expect({ offset: r.offset, aligned: r.aligned }).toEqual({ offset: 1, aligned: 1 });
+    expect(r.text).toContain('  NEW met1 ( 1000 997 ) ( 1184 * )\n  NEW met1 ( 1184 997 ) ( * 1000 ) M1M2_PR\n  NEW met2 ( 1184 1000 ) ( * 1600 ) ;');
+    // Independent check: a's met1 now keeps met1 spacing to b's wire everywhere.
+    const shapes = routedShapes(r.text, vias, layers, 200).filter((s) => s.layer === 'met1');
+    const bWire = shapes.find((s) => s.net === 'b')!;
+    for (const s of shapes.filter((t) => t.net === 'a')) expect(s.y0 - bWire.y1).toBeGreaterThanOrEqual(28);
+    expect(alignOffsetVias(r.text, vias, layers, 200).offset).toBe(0);
+  });
+
+  it('leaves the via where the track point is more crowded than the offset one', () => {
+    // c's met1 wire 0.33 µm above the track point: a's pad there would be 0.13 µm from it, at the offset 0.145.
+    const def = nets([offsetNet, ['- c ( u3 A ) ( u4 Y )', '  + ROUTED met1 ( 900 1066 ) ( 1400 * ) ;']]);
+    expect(alignOffsetVias(def, vias, layers, 200)).toEqual({ text: def, offset: 1, aligned: 0 });
+  });
+
+  it('slides a met1–met2 via one track from another net\'s li1–met1 pad up its met2 column until the pads clear', () => {
+    // b's li1–met1 via at (1000, 932), one met1 track below a's met1–met2 via at (1000, 1000): pads 0.095 µm apart.
+    const a = ['- a ( u1 A ) ( u2 Y )', '  + ROUTED met1 ( 600 1000 ) ( 1000 * ) M1M2_PR', '  NEW met2 ( 1000 1000 ) ( * 1600 ) ;'];
+    const b = ['- b ( u3 A ) ( u4 Y )', '  + ROUTED li1 ( 1000 932 ) L1M1_PR', '  NEW met1 ( 1000 932 ) ( 1400 * ) ;'];
+    const o = { cellShapes: [], cutHalfDbu: 15, cutSpacingDbu: 34, shiftsDbu: [6, 10] };
+    const r = nudgeCrowdedUpperVias(nets([a, b]), 'M1M2_PR', vias, layers, 200, o);
+    expect({ crowded: r.crowded, moved: r.moved }).toEqual({ crowded: 1, moved: 1 });
+    expect(r.text).toContain('  + ROUTED met1 ( 600 1000 ) ( 1000 * )\n  NEW met1 ( 1000 1000 ) ( * 1010 ) M1M2_PR\n  NEW met2 ( 1000 1010 ) ( * 1000 )\n  NEW met2 ( 1000 1000 ) ( * 1600 ) ;');
+    // Independent check: every met1 shape of a now clears every met1 shape of b.
+    const shapes = routedShapes(r.text, vias, layers, 200).filter((s) => s.layer === 'met1');
+    const gap = (p: NetShape, q: NetShape) => Math.hypot(Math.max(0, q.x0 - p.x1, p.x0 - q.x1), Math.max(0, q.y0 - p.y1, p.y0 - q.y1));
+    for (const s of shapes.filter((t) => t.net === 'a')) for (const t of shapes.filter((u) => u.net === 'b')) expect(gap(s, t)).toBeGreaterThanOrEqual(28);
+    // With another net's met1 wire one track above as well, no shift clears both: the via stays.
+    const boxed = nets([a, b, ['- c ( u5 A ) ( u6 Y )', '  + ROUTED met1 ( 900 1068 ) ( 1400 * ) ;']]);
+    expect(nudgeCrowdedUpperVias(boxed, 'M1M2_PR', vias, layers, 200, o)).toEqual({ text: boxed, crowded: 1, moved: 0 });
   });
 });
