@@ -75,6 +75,28 @@ export function routedShapes(def: string, vias: ReadonlyMap<string, ViaDef>, lay
   return out;
 }
 
+/** Shapes bucketed on a square grid (DEF units) for neighbourhood queries: every shape within `reach` of a box. */
+export function shapeGrid<T extends { x0: number; y0: number; x1: number; y1: number }>(shapes: readonly T[], cell = 400): (box: { x0: number; y0: number; x1: number; y1: number }, reach: number) => T[] {
+  const buckets = new Map<string, T[]>();
+  for (const s of shapes) {
+    for (let i = Math.floor(s.x0 / cell); i <= Math.floor(s.x1 / cell); i++) {
+      for (let j = Math.floor(s.y0 / cell); j <= Math.floor(s.y1 / cell); j++) {
+        const k = `${i},${j}`;
+        const b = buckets.get(k);
+        if (b) b.push(s);
+        else buckets.set(k, [s]);
+      }
+    }
+  }
+  return (box, reach) => {
+    const out = new Set<T>();
+    for (let i = Math.floor((box.x0 - reach) / cell); i <= Math.floor((box.x1 + reach) / cell); i++) {
+      for (let j = Math.floor((box.y0 - reach) / cell); j <= Math.floor((box.y1 + reach) / cell); j++) for (const s of buckets.get(`${i},${j}`) ?? []) out.add(s);
+    }
+    return [...out];
+  };
+}
+
 /** Shapes grouped by a key, in their order. */
 function groupBy(shapes: readonly NetShape[], key: (s: NetShape) => string): Map<string, NetShape[]> {
   const out = new Map<string, NetShape[]>();
@@ -628,6 +650,7 @@ export interface UpperViaNudgeResult {
  * layers join the old point, where the net's wires end. Only vias at the end of their wires (not stacked,
  * not in the middle of a wire) move, and only where the moved pads keep spacing to every other net on both
  * layers (routes and `cellShapes`: the cells' rails, pins and obstructions) and the cut to every other cut.
+ * A via from below at the same point (an li1–met1 via under it) stays where it is, joined by the met1 stub.
  */
 export function nudgeCrowdedUpperVias(
   def: string,
@@ -648,8 +671,13 @@ export function nudgeCrowdedUpperVias(
     const p = padOf(layer)!;
     return { x0: x + Math.round(p.x0Um * dbuPerUm), y0: y + Math.round(p.y0Um * dbuPerUm), x1: x + Math.round(p.x1Um * dbuPerUm), y1: y + Math.round(p.y1Um * dbuPerUm) };
   };
-  const crowding = (net: string, layer: string, x: number, y: number) => (byLayer.get(layer) ?? []).filter((s) => s.net !== net && gap(s, padAt(layer, x, y)) < spacing(layer));
-  const cuts = routingStatements(def, 'NETS').flatMap((s) => s.points.filter((p) => p.via === viaName).map((p) => ({ net: s.net, x: p.x, y: p.y })));
+  const near = new Map([...byLayer].map(([layer, list]) => [layer, shapeGrid(list)]));
+  const crowding = (net: string, layer: string, x: number, y: number) => {
+    const pad = padAt(layer, x, y);
+    return (near.get(layer)?.(pad, spacing(layer)) ?? []).filter((s) => s.net !== net && gap(s, pad) < spacing(layer));
+  };
+  const cutList = routingStatements(def, 'NETS').flatMap((s) => s.points.filter((p) => p.via === viaName).map((p) => ({ net: s.net, x: p.x, y: p.y, x0: p.x, y0: p.y, x1: p.x, y1: p.y })));
+  const cutsNear = shapeGrid(cutList);
   const section = sectionBody(def, 'NETS');
   let crowded = 0;
   let moved = 0;
@@ -677,10 +705,18 @@ export function nudgeCrowdedUpperVias(
         const ends = [p.pts[0], p.pts[p.pts.length - 1]].some((q) => q[0] === px && q[1] === py);
         if (touches) return false;
         if (!ends) return true;
-        if (p.via && p.pts[p.pts.length - 1][0] === px && p.pts[p.pts.length - 1][1] === py) return false;
+        // Another via ending there may only be one from below (an li1–met1 via under a met1–met2 via): it stays.
+        if (p.via && p.pts[p.pts.length - 1][0] === px && p.pts[p.pts.length - 1][1] === py) return vias.get(p.via)?.upper === d.lower;
         return p.layer === d.lower || p.layer === d.upper;
       });
       if (!ok) continue;
+      // The pad of a via from below that stays at P must clear other nets by itself.
+      const below0 = parsed.find((p, k) => p && k !== i && p.via && p.pts[p.pts.length - 1][0] === px && p.pts[p.pts.length - 1][1] === py);
+      const stayPad = below0?.via ? vias.get(below0.via)!.pads.find((p) => p.layer === d.lower) : undefined;
+      if (stayPad) {
+        const box = { x0: px + Math.round(stayPad.x0Um * dbuPerUm), y0: py + Math.round(stayPad.y0Um * dbuPerUm), x1: px + Math.round(stayPad.x1Um * dbuPerUm), y1: py + Math.round(stayPad.y1Um * dbuPerUm) };
+        if ((near.get(d.lower)?.(box, spacing(d.lower)) ?? []).some((s) => s.net !== net && gap(s, box) < spacing(d.lower))) continue;
+      }
       // Away from the crowding shapes first.
       const below = lowerCrowd.some((s) => (s.y0 + s.y1) / 2 < py);
       const above = lowerCrowd.some((s) => (s.y0 + s.y1) / 2 > py);
@@ -690,7 +726,7 @@ export function nudgeCrowdedUpperVias(
         const y = py + shift;
         if (crowding(net, d.lower, px, y).length > 0 || crowding(net, d.upper, px, y).length > 0) return false;
         const cut = { x0: px - o.cutHalfDbu, y0: y - o.cutHalfDbu, x1: px + o.cutHalfDbu, y1: y + o.cutHalfDbu };
-        return cuts.every((c) => (c.net === net && c.x === px && c.y === py) || gap({ x0: c.x - o.cutHalfDbu, y0: c.y - o.cutHalfDbu, x1: c.x + o.cutHalfDbu, y1: c.y + o.cutHalfDbu }, cut) >= o.cutSpacingDbu);
+        return cutsNear(cut, o.cutSpacingDbu + 2 * o.cutHalfDbu).every((c) => (c.net === net && c.x === px && c.y === py) || gap({ x0: c.x - o.cutHalfDbu, y0: c.y - o.cutHalfDbu, x1: c.x + o.cutHalfDbu, y1: c.y + o.cutHalfDbu }, cut) >= o.cutSpacingDbu);
       });
       if (dy === undefined) continue;
       moved += 1;
