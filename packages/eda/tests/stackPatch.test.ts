@@ -128,6 +128,31 @@ function rasterHoles(shapes: readonly NetShape[]): number {
   return full.filter((v) => v === 0).length;
 }
 
+describe('corner-to-corner gaps of one net', () => {
+  // Net a: met2–met3 vias at (1000, 1000) and (1092, 1068): their met3 pads (0.33 µm squares) are 0.13 µm apart
+  // in x and 0.01 in y, corner to corner, where met3 asks for 0.3 µm.
+  const pads = ['- a ( u1 A ) ( u2 Y )', '  + ROUTED met2 ( 1000 600 ) ( * 1000 ) M2M3_PR', '  NEW met2 ( 1092 1500 ) ( * 1068 ) M2M3_PR ;'];
+
+  it('fills the bounding box of the two pads, a plain rectangle, and counts it', () => {
+    const r = fillSameNetGaps(defOf([pads]), vias, layers, 200);
+    expect({ diagonal: r.diagonal, diagonalFilled: r.diagonalFilled }).toEqual({ diagonal: 1, diagonalFilled: 1 });
+    // Independent check: a's met3 now covers every point of the two pads' bounding box.
+    const own = routedShapes(r.text, vias, layers, 200).filter((s) => s.net === 'a' && s.layer === 'met3');
+    const x0 = Math.min(...own.map((s) => s.x0));
+    const y0 = Math.min(...own.map((s) => s.y0));
+    const x1 = Math.max(...own.map((s) => s.x1));
+    const y1 = Math.max(...own.map((s) => s.y1));
+    for (let x = x0 + 0.5; x < x1; x += 4) for (let y = y0 + 0.5; y < y1; y += 4) expect(own.some((s) => s.x0 <= x && x <= s.x1 && s.y0 <= y && y <= s.y1), `${x} ${y}`).toBe(true);
+  });
+
+  it('leaves the gap where another net comes within spacing of the box', () => {
+    // b's met3 wire 0.295 µm above the box (its lower edge at 1160, the box's top at 1101): 0.3 µm needed.
+    const other = ['- b ( u3 A ) ( u4 Y )', '  + ROUTED met3 ( 700 1190 ) ( 1030 * ) ;'];
+    const r = fillSameNetGaps(defOf([pads, other]), vias, layers, 200);
+    expect({ diagonal: r.diagonal, diagonalFilled: r.diagonalFilled }).toEqual({ diagonal: 1, diagonalFilled: 0 });
+  });
+});
+
 describe('slots against pins and small holes', () => {
   const pins = () => netPinShapes(pinDef(), new Map([['met1', lefPinRects(PIN_LEF, 'met1')]]));
 

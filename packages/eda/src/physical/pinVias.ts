@@ -181,7 +181,14 @@ function editVias(def: string, cells: ReadonlyMap<string, CellPins>, via: string
       const m = /^\s*(?:\+ ROUTED|NEW) \S+ (?:\d+ )?((?:\(.*?\)\s*)+)/.exec(l);
       return m ? statementPoints(m[1]) : [];
     });
-    const mentions = (i: number, x: number, y: number) => linePoints.some((pts, j) => j !== i && pts.some((q) => q[0] === x && q[1] === y));
+    // qrouter's one-point li1 statements (no via: a dot where a route starts) ride along with whatever moves
+    // there and tie nothing else down.
+    const dots = new Map<number, { head: string; x: number; y: number; tail: string }>();
+    for (const [j, l] of lines.entries()) {
+      const d = /^(\s*(?:\+ ROUTED|NEW)) li1 \(\s*(-?\d+)\s+(-?\d+)\s*\)(\s*;?)\s*$/.exec(l);
+      if (d) dots.set(j, { head: d[1], x: Number(d[2]), y: Number(d[3]), tail: d[4] });
+    }
+    const mentions = (i: number, x: number, y: number) => linePoints.some((pts, j) => j !== i && !dots.has(j) && pts.some((q) => q[0] === x && q[1] === y));
     // li1 wires of their own statement (no via): where they run, and whether their far end is free.
     const wires = lines.flatMap((line, i) => {
       const w = /^(\s*(?:\+ ROUTED|NEW)) li1 (\(.*\))(\s*;?)\s*$/.exec(line);
@@ -224,6 +231,9 @@ function editVias(def: string, cells: ReadonlyMap<string, CellPins>, via: string
       // The li1 the via had: its pad, and the li1 wire moving with it.
       const carried = li1Wire && li1Stub ? [Math.min(li1Stub[0], x), Math.min(li1Stub[1], y), Math.max(li1Stub[2], x), Math.max(li1Stub[3], y)] : [x, y, x, y];
       moved.push({ net, box: [carried[0] - li1HalfDbu, carried[1] - li1HalfDbu, carried[2] + li1HalfDbu, carried[3] + li1HalfDbu], dx, dy });
+      for (const [j, dot] of dots) {
+        if (carried[0] <= dot.x && dot.x <= carried[2] && carried[1] <= dot.y && dot.y <= carried[3]) edits.set(j, [`${dot.head} li1 ( ${dot.x + dx} ${dot.y + dy} )${dot.tail}`]);
+      }
       if (companion) {
         const c = companion;
         const shifted = c.pts.map((q, k) => `( ${k > 0 && q[0] === c.pts[k - 1][0] ? '*' : q[0] + dx} ${k > 0 && q[1] === c.pts[k - 1][1] ? '*' : q[1] + dy} )`).join(' ');

@@ -101,6 +101,7 @@ export function patchRoutedDef(routedIn: string, o: { techLef: string; cellLef: 
   const holes = fillSmallHoles(gaps.text, vias, routingLayers, o.dbuPerUm, met1Pins);
   metrics['physical__route__same_net_slots_filled__count'] = gaps.filled;
   metrics['physical__route__same_net_slots_diagonal__count'] = gaps.diagonal;
+  metrics['physical__route__same_net_slots_diagonal_filled__count'] = gaps.diagonalFilled;
   metrics['physical__route__small_holes_filled__count'] = holes.filled;
   metrics['physical__route__small_holes_blocked__count'] = holes.blocked;
   metrics['physical__route__stack_min_area__count'] = stacks.small;

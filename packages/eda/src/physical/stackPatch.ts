@@ -221,6 +221,9 @@ export function patchStackMinArea(def: string, vias: ReadonlyMap<string, ViaDef>
         continue;
       }
       patched += 1;
+      // Later stacks must keep clear of this stub too (two stacks one column apart used to stub towards each other).
+      const stub = horizontal ? { x0: e.x - free.a - w / 2, y0: e.y - w / 2, x1: e.x + free.b + w / 2, y1: e.y + w / 2 } : { x0: e.x - w / 2, y0: e.y - free.a - w / 2, x1: e.x + w / 2, y1: e.y + free.b + w / 2 };
+      byLayer.get(layer)?.push({ net: e.net, layer, ...stub });
       const list = patches.get(e.net) ?? [];
       const [from, to] = horizontal ? [`( ${e.x - free.a} ${e.y} )`, `( ${e.x + free.b} ${e.y} )`] : [`( ${e.x} ${e.y - free.a} )`, `( ${e.x} ${e.y + free.b} )`];
       list.push(free.a === 0 ? `  NEW ${layer} ( ${e.x} ${e.y} ) ${to}` : free.b === 0 ? `  NEW ${layer} ( ${e.x} ${e.y} ) ${from}` : `  NEW ${layer} ${from} ${to}`);
@@ -262,8 +265,10 @@ export interface GapFillResult {
   readonly text: string;
   /** Same-net shape pairs closer than spacing, side by side (their projections overlap), now bridged. */
   readonly filled: number;
-  /** Same-net pairs closer than spacing only corner to corner, left as they are. */
+  /** Same-net pairs closer than spacing only corner to corner. */
   readonly diagonal: number;
+  /** Of those, joined by a square of the layer's width over the corner gap (counted in `filled` too). */
+  readonly diagonalFilled: number;
 }
 
 /**
@@ -273,7 +278,7 @@ export interface GapFillResult {
  * but the slot between the pads is a met1.2 violation. The bridge is a SPECIALNETS wire of the net (flush
  * ends, so exactly the rectangle drawn) across the slot, as wide as the two shapes' common extent.
  */
-export function fillSameNetGaps(def: string, vias: ReadonlyMap<string, ViaDef>, layers: ReadonlyMap<string, RoutingLayer>, dbuPerUm: number, pinShapes: readonly NetShape[] = []): GapFillResult {
+export function fillSameNetGaps(def: string, vias: ReadonlyMap<string, ViaDef>, layers: ReadonlyMap<string, RoutingLayer>, dbuPerUm: number, pinShapes: readonly NetShape[] = [], maxCornerHullUm2 = 1): GapFillResult {
   const routed = routedShapes(def, vias, layers, dbuPerUm);
   const own = groupBy([...routed, ...pinShapes], netLayerKey);
   // Pin rectangles count as the net's shapes, so a slot between a route and its own pin is bridged too; two
@@ -284,6 +289,8 @@ export function fillSameNetGaps(def: string, vias: ReadonlyMap<string, ViaDef>, 
   const seen = new Set<string>();
   let filled = 0;
   let diagonal = 0;
+  let diagonalFilled = 0;
+  const corners: NetShape[] = [];
   for (const [name, info] of [...layers].sort(([p], [q]) => p.localeCompare(q))) {
     const need = info.spacingUm * dbuPerUm - 1e-6;
     const list = shapes.filter((s) => s.layer === name).sort((a, b) => a.x0 - b.x0 || a.y0 - b.y0 || a.net.localeCompare(b.net));
@@ -297,7 +304,13 @@ export function fillSameNetGaps(def: string, vias: ReadonlyMap<string, ViaDef>, 
         if (dx === 0 && dy === 0) continue;
         if (Math.hypot(dx, dy) >= need) continue;
         if (dx > 0 && dy > 0) {
+          // Corner to corner (two via pads one track and one column apart): the two shapes' bounding box, a
+          // plain rectangle with no new steps, where it is small (pads, not wires) and, below, clears every other
+          // net by spacing and leaves no new slot against the net's own metal.
           diagonal += 1;
+          const hull = { net: a.net, layer: name, x0: Math.min(a.x0, b.x0), y0: Math.min(a.y0, b.y0), x1: Math.max(a.x1, b.x1), y1: Math.max(a.y1, b.y1) };
+          if ((hull.x1 - hull.x0) * (hull.y1 - hull.y0) > maxCornerHullUm2 * dbuPerUm * dbuPerUm) continue;
+          corners.push(hull);
           continue;
         }
         // A slot in y (dy > 0, x extents overlap) or in x (dx > 0, y extents overlap).
@@ -340,8 +353,38 @@ export function fillSameNetGaps(def: string, vias: ReadonlyMap<string, ViaDef>, 
         patches.get(a.net)!.push(line);
       }
     }
+    // Corner squares of one net that overlap become their bounding box (a ragged union of squares a few units
+    // apart breaks the width rule), kept where it clears every other net by spacing and leaves no new slot
+    // against the net's own metal that its metal does not already fill.
+    const spacing = Math.round(info.spacingUm * dbuPerUm);
+    const byNet = groupBy(corners.splice(0), (q) => q.net);
+    const groups = [...byNet.values()].flatMap((c) => touchingGroups(c)).map((g) => ({ net: g[0].net, layer: name, x0: Math.min(...g.map((q) => q.x0)), y0: Math.min(...g.map((q) => q.y0)), x1: Math.max(...g.map((q) => q.x1)), y1: Math.max(...g.map((q) => q.y1)) }));
+    for (const box of groups) {
+      const gapTo = (q: NetShape) => Math.hypot(Math.max(0, q.x0 - box.x1, box.x0 - q.x1), Math.max(0, q.y0 - box.y1, box.y0 - q.y1));
+      const ownShapes = own.get(netLayerKey(box)) ?? [];
+      const clear = list.every((q) => {
+        if (q.x1 < box.x0 - spacing || q.x0 > box.x1 + spacing || q.y1 < box.y0 - spacing || q.y0 > box.y1 + spacing) return true;
+        const g = gapTo(q);
+        if (q.net !== box.net) return g >= spacing;
+        if (g === 0 || g >= spacing) return true;
+        const slot = q.x1 > box.x0 && q.x0 < box.x1
+          ? { x0: Math.max(q.x0, box.x0), x1: Math.min(q.x1, box.x1), y0: Math.min(q.y1, box.y1), y1: Math.max(q.y0, box.y0) }
+          : q.y1 > box.y0 && q.y0 < box.y1
+            ? { x0: Math.min(q.x1, box.x1), x1: Math.max(q.x0, box.x0), y0: Math.max(q.y0, box.y0), y1: Math.min(q.y1, box.y1) }
+            : undefined;
+        return slot !== undefined && covered(slot, ownShapes);
+      });
+      if (!clear) continue;
+      const h = 2 * Math.ceil((box.y1 - box.y0) / 2);
+      const cy = box.y0 + h / 2;
+      const line = `${name} ${h} ( ${box.x0} ${cy} ) ( ${box.x1} ${cy} )`;
+      filled += 1;
+      diagonalFilled += 1;
+      if (!patches.has(box.net)) patches.set(box.net, []);
+      patches.get(box.net)!.push(line);
+    }
   }
-  return { text: appendSpecial(def, patches), filled, diagonal };
+  return { text: appendSpecial(def, patches), filled, diagonal, diagonalFilled };
 }
 
 export interface HoleFillResult {
