@@ -44,6 +44,13 @@ export class ToolError extends HardwireError {
   }
 }
 
+/** A tool run the caller itself canceled (ExecOptions.signal): not a failure of the tool. */
+export class CanceledError extends HardwireError {
+  constructor(readonly command: string) {
+    super(`canceled: \`${command}\``, 1);
+  }
+}
+
 /** A stage failed for a reason of the design or the code, not of the user. Exit 1. */
 export class StageError extends HardwireError {
   constructor(readonly stageId: string, message: string, options?: { cause?: unknown }) {

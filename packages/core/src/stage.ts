@@ -47,6 +47,8 @@ export interface ExecOptions {
   input?: string;
   /** Exit codes that are not failures (default [0]). */
   okExitCodes?: number[];
+  /** Aborting it kills the tool; the call then rejects with a CanceledError. */
+  signal?: AbortSignal;
 }
 
 export interface ExecResult {

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { checkRules, createProgress, hashPath, stableStringify, writeFileAtomic, writeJsonAtomic } from '../src/index.ts';
+import { CanceledError, checkRules, createProgress, execLogged, hashPath, stableStringify, writeFileAtomic, writeJsonAtomic } from '../src/index.ts';
 
 describe('atomic writes', () => {
   it('leaves only the final file, and no temp file when the rename fails', async () => {
@@ -81,5 +81,23 @@ describe('checkRules', () => {
       'gatesim__mismatch__count__arch:parallel = 2, expected == 0',
       'run__model__id = x, expected > 0',
     ]);
+  });
+});
+
+describe('tool runs', () => {
+  it('a run the caller cancels is killed and rejects with CanceledError, logged as canceled', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hw-exec-'));
+    const targets = { commandsFile: join(dir, 'COMMANDS'), logFile: join(dir, 'tool.log') };
+    const abort = new AbortController();
+    const t0 = performance.now();
+    const run = execLogged(process.execPath, ['-e', 'setTimeout(() => {}, 30000)'], targets, { signal: abort.signal });
+    setTimeout(() => abort.abort(), 200);
+    await expect(run).rejects.toBeInstanceOf(CanceledError);
+    expect(performance.now() - t0).toBeLessThan(20_000);
+    expect(readFileSync(targets.logFile, 'utf8')).toContain('(canceled: ');
+    // Without a signal the same kind of run completes normally.
+    const ok = await execLogged(process.execPath, ['-e', 'console.log("done")'], targets);
+    expect(ok.exitCode).toBe(0);
+    expect(ok.output).toContain('done');
   });
 });

@@ -4,7 +4,7 @@
  */
 import { appendFileSync } from 'node:fs';
 import { execa } from 'execa';
-import { ToolError, ToolNotFoundError } from '../errors.ts';
+import { CanceledError, ToolError, ToolNotFoundError } from '../errors.ts';
 import type { ExecOptions, ExecResult } from '../stage.ts';
 
 /** Quote one argument for display in COMMANDS (the command is never run through a shell). */
@@ -38,9 +38,14 @@ export async function execLogged(exe: string, argv: readonly string[], targets: 
     all: true,
     stripFinalNewline: false,
     maxBuffer: 512 * 1024 * 1024,
+    cancelSignal: options.signal,
   });
   const output = result.all ?? '';
   appendFileSync(targets.logFile, output.endsWith('\n') || output === '' ? output : output + '\n');
+  if (result.isCanceled) {
+    appendFileSync(targets.logFile, `(canceled: ${line})\n`);
+    throw new CanceledError(line);
+  }
   const durationMs = performance.now() - started;
   if ((result as { code?: string }).code === 'ENOENT') throw new ToolNotFoundError(exe, 'install it, see the README set-up');
   const ok = options.okExitCodes ?? [0];

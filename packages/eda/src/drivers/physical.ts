@@ -6,7 +6,7 @@
 import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { rename } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { StageContext } from '@hardwire/core';
+import { CanceledError, type StageContext } from '@hardwire/core';
 import type { StdCellKit } from '../io/findKit.ts';
 import { cellArea, type CellSpec } from '../liberty/cellLibrary.ts';
 import { parseYosysStat } from '../yosys/synthScript.ts';
@@ -232,36 +232,59 @@ export async function implementTile(
     const blocks = new Set<string>();
     let best: { round: number; unrouted: number; left: number; conflicts: number; metrics: Record<string, number> } | undefined;
     const cellLefText = readFileSync(cellLef, 'utf8');
-    for (let round = 0; round <= o.routeRepairRounds; round++) {
+    // qrouter for round k+1 needs only the blocks so far, so it starts while round k is patched and ranked
+    // (the other core); if round k's patches end the rounds, that run is canceled.
+    interface RoundRun {
+      round: number;
+      out: string;
+      done: Promise<unknown>;
+      abort: AbortController;
+    }
+    const startRound = (round: number): RoundRun => {
       const script = round === 0 ? 'route.tcl' : `route-repair${round}.tcl`;
       const out = round === 0 ? 'routed-round0.def' : `routed-repair${round}.def`;
       writeFileSync(join(layoutDir, script), qrouterScript({ techLef: 'route.tlef', cellLef: routeCellLef, def: 'placed.def', out, obstructions: [...obstructions, ...[...blocks].sort()], layers: o.routeLayers, cleanup: o.routeCleanup, powerNets: false }));
-      await ctx.exec('qrouter', ['-nog', '-noc', '-s', script], { cwd: layoutDir, timeoutMs: o.routeTimeoutS * 1000 });
+      const abort = new AbortController();
+      const done = ctx.exec('qrouter', ['-nog', '-noc', '-s', script], { cwd: layoutDir, timeoutMs: o.routeTimeoutS * 1000, signal: abort.signal });
+      done.catch(() => undefined); // awaited below; this only keeps a failure during the patching from going unhandled
+      return { round, out, done, abort };
+    };
+    let pending: RoundRun | undefined = startRound(0);
+    while (pending) {
+      const { round, out }: RoundRun = pending;
+      await pending.done;
       if (!existsSync(join(layoutDir, out))) throw new Error(`qrouter wrote no ${join(layoutDir, out)}`);
       const text = readFileSync(join(layoutDir, out), 'utf8');
       const unrouted = netRouting(text).unrouted.length;
       const conflicts = viaSpacingConflicts(routedVias(text, new Set(vias.keys())), vias, spacings, def.dbuPerUm);
       metrics[`physical__route__via_conflicts__count__round:${round}`] = conflicts.length;
       metrics[`physical__route__unrouted__count__round:${round}`] = unrouted;
+      const repair = conflictObstructions(conflicts, vias, metals, def.dbuPerUm);
+      metrics[`physical__route__via_conflicts_pin_taps__count__round:${round}`] = repair.pinTapPairs;
+      const before = blocks.size;
+      for (const line of repair.lines) blocks.add(line);
+      // Nothing new to block: another round would route the same.
+      const next: RoundRun | undefined = blocks.size > before && round < o.routeRepairRounds ? startRound(round + 1) : undefined;
       // Each round is patched (routePatches.ts, a few seconds) and judged by what the patches leave: the round
       // with the fewest unrouted nets, then the fewest via conflicts after patching, then before, is kept.
       const patched = patchRoutedDef(text, { techLef: techLef.text, cellLef: cellLefText, dbuPerUm: def.dbuPerUm });
       const left = viaSpacingConflicts(routedVias(patched.text, new Set(vias.keys())), vias, spacings, def.dbuPerUm).length;
       metrics[`physical__route__via_conflicts_patched__count__round:${round}`] = left;
-      ctx.log(`${tile.id}: route round ${round}: ${unrouted} unrouted, ${conflicts.length} via spacing conflicts, ${left} after the patches${round > 0 ? ` (${blocks.size} sites blocked)` : ''}`);
+      ctx.log(`${tile.id}: route round ${round}: ${unrouted} unrouted, ${conflicts.length} via spacing conflicts, ${left} after the patches${round > 0 ? ` (${before} sites blocked)` : ''}`);
       const order = best ? unrouted - best.unrouted || left - best.left || conflicts.length - best.conflicts : -1;
       if (order < 0) {
         best = { round, unrouted, left, conflicts: conflicts.length, metrics: patched.metrics };
         writeFileSync(join(layoutDir, 'routed.partial.def'), patched.text);
       }
-      const repair = conflictObstructions(conflicts, vias, metals, def.dbuPerUm);
-      metrics[`physical__route__via_conflicts_pin_taps__count__round:${round}`] = repair.pinTapPairs;
-      const before = blocks.size;
-      for (const line of repair.lines) blocks.add(line);
-      if (blocks.size === before) break; // nothing new to block: another round would route the same
       // The rounds only chase via conflicts: stop once the patches leave none on a fully routed tile, or after
       // two rounds in a row that did not beat the best.
-      if ((best!.unrouted === 0 && best!.left === 0) || round - best!.round >= 2) break;
+      if (next && ((best!.unrouted === 0 && best!.left === 0) || round - best!.round >= 2)) {
+        next.abort.abort();
+        await next.done.catch((e: unknown) => {
+          if (!(e instanceof CanceledError)) throw e;
+        });
+        pending = undefined;
+      } else pending = next;
     }
     Object.assign(metrics, best!.metrics);
     await renameInto(join(layoutDir, 'routed.partial.def'), routedDef);
