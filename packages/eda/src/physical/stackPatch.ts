@@ -518,6 +518,38 @@ function holesOf(rects: readonly NetShape[]): { x0: number; y0: number; x1: numb
   return holes;
 }
 
+/** One routing statement of a NETS chunk: `+ ROUTED`/`NEW`, layer, points, optional via, and the `;` if it ends the net. */
+interface NetStatement {
+  readonly head: string;
+  readonly layer: string;
+  readonly body: string;
+  readonly via?: string;
+  readonly tail: string;
+  readonly pts: [number, number][];
+}
+
+/**
+ * Rewrite the NETS section net by net (pure): `edit` gets each net's name, its lines and their parsed
+ * statements, and returns replacement lines by line index (lines it leaves out stay as they are).
+ */
+function rewriteNets(def: string, vias: ReadonlyMap<string, ViaDef>, edit: (net: string, lines: readonly string[], parsed: readonly (NetStatement | undefined)[]) => ReadonlyMap<number, readonly string[]>): string {
+  const section = sectionBody(def, 'NETS');
+  const chunks = section.body.split(/^(?=- )/m).map((chunk) => {
+    if (!chunk.startsWith('- ')) return chunk;
+    const net = chunk.slice(2, 2 + chunk.slice(2).search(/\s/));
+    const lines = chunk.split('\n');
+    const parsed = lines.map((line): NetStatement | undefined => {
+      const m = /^(\s*(?:\+ ROUTED|NEW)) (\S+) ((?:\(.*?\)\s*)+?)(\S+)?(\s*;?)\s*$/.exec(line);
+      if (!m) return undefined;
+      const via = m[4] && vias.has(m[4]) ? m[4] : undefined;
+      return { head: m[1], layer: m[2], body: m[3].trim(), via, tail: m[5], pts: statementPoints(m[3]) };
+    });
+    const edits = edit(net, lines, parsed);
+    return lines.flatMap((line, i) => edits.get(i) ?? [line]).join('\n');
+  });
+  return def.slice(0, section.start) + def.slice(section.start, section.start + def.slice(section.start).indexOf('\n') + 1) + chunks.join('') + def.slice(section.end - 'END NETS'.length);
+}
+
 export interface JogResult {
   readonly text: string;
   /** Up-over-down via jogs (a wire leaves a layer by a via, runs a short way one layer up, comes back down by the same via kind). */
@@ -538,21 +570,11 @@ export interface JogResult {
 export function collapseViaJogs(def: string, vias: ReadonlyMap<string, ViaDef>, layers: ReadonlyMap<string, RoutingLayer>, dbuPerUm: number, maxLengthUm = 0.7): JogResult {
   const shapes = routedShapes(def, vias, layers, dbuPerUm);
   const byLayer = groupBy(shapes, (s) => s.layer);
-  const section = sectionBody(def, 'NETS');
   let jogs = 0;
   let collapsed = 0;
   const dropSpecial = new Map<string, { layer: string; box: { x0: number; y0: number; x1: number; y1: number } }[]>();
-  const chunks = section.body.split(/^(?=- )/m).map((chunk) => {
-    if (!chunk.startsWith('- ')) return chunk;
-    const net = chunk.slice(2, 2 + chunk.slice(2).search(/\s/));
-    const lines = chunk.split('\n');
-    const parsed = lines.map((line) => {
-      const m = /^(\s*(?:\+ ROUTED|NEW)) (\S+) ((?:\(.*?\)\s*)+?)(\S+)?(\s*;?)\s*$/.exec(line);
-      if (!m) return undefined;
-      const pts = statementPoints(m[3]);
-      const via = m[4] && vias.has(m[4]) ? m[4] : undefined;
-      return { head: m[1], layer: m[2], body: m[3].trim(), via, tail: m[5], pts };
-    });
+  let text = rewriteNets(def, vias, (net, lines, parsed) => {
+    const edits = new Map<number, string[]>();
     const mentions = (x: number, y: number, except: readonly number[]) =>
       parsed.some((p, k) => p && !except.includes(k) && p.pts.some((q) => q[0] === x && q[1] === y));
     for (let i = 0; i + 1 < lines.length; i++) {
@@ -579,16 +601,15 @@ export function collapseViaJogs(def: string, vias: ReadonlyMap<string, ViaDef>, 
       const clear = (byLayer.get(d.lower) ?? []).every((s) => s.net === net || Math.hypot(Math.max(0, s.x0 - wire.x1, wire.x0 - s.x1), Math.max(0, s.y0 - wire.y1, wire.y0 - s.y1)) >= spacing);
       if (!clear) continue;
       collapsed += 1;
-      lines[i] = `${a.head} ${a.layer} ${a.body}${a.tail}`;
-      lines[i + 1] = `${b.head} ${d.lower} ( ${px} ${py} ) ( ${qx === px ? '*' : qx} ${qy === py ? '*' : qy} )${b.tail}`;
+      edits.set(i, [`${a.head} ${a.layer} ${a.body}${a.tail}`]);
+      edits.set(i + 1, [`${b.head} ${d.lower} ( ${px} ${py} ) ( ${qx === px ? '*' : qx} ${qy === py ? '*' : qy} )${b.tail}`]);
       const pad = Math.max(...d.pads.map((p) => Math.max(Math.abs(p.x0Um), Math.abs(p.x1Um), Math.abs(p.y0Um), Math.abs(p.y1Um)))) * dbuPerUm;
       if (!dropSpecial.has(net)) dropSpecial.set(net, []);
       dropSpecial.get(net)!.push({ layer: d.upper, box: { x0: Math.min(px, qx) - pad, y0: Math.min(py, qy) - pad, x1: Math.max(px, qx) + pad, y1: Math.max(py, qy) + pad } });
       i += 1;
     }
-    return lines.join('\n');
+    return edits;
   });
-  let text = def.slice(0, section.start) + def.slice(section.start, section.start + def.slice(section.start).indexOf('\n') + 1) + chunks.join('') + def.slice(section.end - 'END NETS'.length);
   if (dropSpecial.size > 0 && /^SPECIALNETS \d+ ;/m.test(text)) {
     const sp = sectionBody(text, 'SPECIALNETS');
     const body = sp.body.split(/^(?=- )/m).map((chunk) => {
@@ -636,20 +657,10 @@ export interface OffsetViaResult {
 export function alignOffsetVias(def: string, vias: ReadonlyMap<string, ViaDef>, layers: ReadonlyMap<string, RoutingLayer>, dbuPerUm: number, maxOffsetUm = 0.05): OffsetViaResult {
   const shapes = routedShapes(def, vias, layers, dbuPerUm);
   const byLayer = groupBy(shapes, (s) => s.layer);
-  const section = sectionBody(def, 'NETS');
   let offset = 0;
   let aligned = 0;
   const gap = (a: { x0: number; y0: number; x1: number; y1: number }, b: { x0: number; y0: number; x1: number; y1: number }) => Math.hypot(Math.max(0, b.x0 - a.x1, a.x0 - b.x1), Math.max(0, b.y0 - a.y1, a.y0 - b.y1));
-  const chunks = section.body.split(/^(?=- )/m).map((chunk) => {
-    if (!chunk.startsWith('- ')) return chunk;
-    const net = chunk.slice(2, 2 + chunk.slice(2).search(/\s/));
-    const lines = chunk.split('\n');
-    const parsed = lines.map((line) => {
-      const m = /^(\s*(?:\+ ROUTED|NEW)) (\S+) ((?:\(.*?\)\s*)+?)(\S+)?(\s*;?)\s*$/.exec(line);
-      if (!m) return undefined;
-      const via = m[4] && vias.has(m[4]) ? m[4] : undefined;
-      return { head: m[1], layer: m[2], body: m[3].trim(), via, tail: m[5], pts: statementPoints(m[3]) };
-    });
+  const text = rewriteNets(def, vias, (net, lines, parsed) => {
     const edits = new Map<number, string[]>();
     for (let i = 0; i + 1 < lines.length; i++) {
       const a = parsed[i];
@@ -671,9 +682,8 @@ export function alignOffsetVias(def: string, vias: ReadonlyMap<string, ViaDef>, 
       aligned += 1;
       edits.set(i, [`${a.head} ${a.layer} ${a.body}`, `  NEW ${d.lower} ( ${px} ${py} ) ( * ${qy} ) ${a.via}${a.tail}`]);
     }
-    return lines.flatMap((line, i) => edits.get(i) ?? [line]).join('\n');
+    return edits;
   });
-  const text = def.slice(0, section.start) + def.slice(section.start, section.start + def.slice(section.start).indexOf('\n') + 1) + chunks.join('') + def.slice(section.end - 'END NETS'.length);
   return { text, offset, aligned };
 }
 
@@ -721,19 +731,9 @@ export function nudgeCrowdedUpperVias(
   };
   const cutList = routingStatements(def, 'NETS').flatMap((s) => s.points.filter((p) => p.via === viaName).map((p) => ({ net: s.net, x: p.x, y: p.y, x0: p.x, y0: p.y, x1: p.x, y1: p.y })));
   const cutsNear = shapeGrid(cutList);
-  const section = sectionBody(def, 'NETS');
   let crowded = 0;
   let moved = 0;
-  const chunks = section.body.split(/^(?=- )/m).map((chunk) => {
-    if (!chunk.startsWith('- ')) return chunk;
-    const net = chunk.slice(2, 2 + chunk.slice(2).search(/\s/));
-    const lines = chunk.split('\n');
-    const parsed = lines.map((line) => {
-      const m = /^(\s*(?:\+ ROUTED|NEW)) (\S+) ((?:\(.*?\)\s*)+?)(\S+)?(\s*;?)\s*$/.exec(line);
-      if (!m) return undefined;
-      const via = m[4] && vias.has(m[4]) ? m[4] : undefined;
-      return { head: m[1], layer: m[2], body: m[3].trim(), via, tail: m[5], pts: statementPoints(m[3]) };
-    });
+  const text = rewriteNets(def, vias, (net, lines, parsed) => {
     const edits = new Map<number, string[]>();
     for (const [i, a] of parsed.entries()) {
       if (!a || a.via !== viaName || (a.layer !== d.lower && a.layer !== d.upper)) continue;
@@ -778,8 +778,7 @@ export function nudgeCrowdedUpperVias(
       // A via-only statement becomes the stubs; a wire keeps its points without the via.
       edits.set(i, a.pts.length > 1 ? [`${a.head} ${a.layer} ${a.body}`, `  NEW ${stubs[0]}`, stubs[1]] : [`${a.head} ${stubs[0]}`, stubs[1]]);
     }
-    return lines.flatMap((line, i) => edits.get(i) ?? [line]).join('\n');
+    return edits;
   });
-  const text = def.slice(0, section.start) + def.slice(section.start, section.start + def.slice(section.start).indexOf('\n') + 1) + chunks.join('') + def.slice(section.end - 'END NETS'.length);
   return { text, crowded, moved };
 }
