@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { alignOffsetVias, collapseViaJogs, nudgeCrowdedUpperVias, fillSameNetGaps, fillSmallHoles, findKit, lefPinRects, lefRoutingLayers, lefVias, netPinShapes, patchStackMinArea, routedShapes, routingTechLef, type NetShape } from '../src/index.ts';
+import { alignOffsetVias, collapseViaJogs, crossNetOverlaps, nudgeCrowdedUpperVias, fillSameNetGaps, fillSmallHoles, findKit, lefPinRects, lefRoutingLayers, lefVias, netPinShapes, patchStackMinArea, routedShapes, routingTechLef, type NetShape } from '../src/index.ts';
 
 const tlef = routingTechLef(readFileSync(findKit().techLef, 'utf8')).text;
 const vias = lefVias(tlef, ['li1', 'met1', 'met2', 'met3', 'met4', 'met5']);
@@ -257,5 +257,19 @@ describe('met1–met2 vias put back on track and nudged off crowded pads', () =>
     // With another net's met1 wire one track above as well, no shift clears both: the via stays.
     const boxed = nets([a, b, ['- c ( u5 A ) ( u6 Y )', '  + ROUTED met1 ( 900 1068 ) ( 1400 * ) ;']]);
     expect(nudgeCrowdedUpperVias(boxed, 'M1M2_PR', vias, layers, 200, o)).toEqual({ text: boxed, crowded: 1, moved: 0 });
+  });
+});
+
+describe('shorts between nets', () => {
+  it('finds a wire of one net run through another net\'s via pad, and nothing between shapes of one net or apart', () => {
+    const nets = (lines: string[][]) => ['UNITS DISTANCE MICRONS 200 ;', `NETS ${lines.length} ;`, ...lines.flat(), 'END NETS', 'END DESIGN', ''].join('\n');
+    // b's met1 wire offset 9 units below the track at 1000 runs through a's met1–met2 pad there (as qrouter left one).
+    const a = ['- a ( u1 A ) ( u2 Y )', '  + ROUTED met2 ( 1000 1000 ) ( * 1400 ) M1M2_PR', '  NEW met1 ( 1000 1000 ) ( 600 * ) ;'];
+    const b = ['- b ( u3 A ) ( u4 Y )', '  + ROUTED met1 ( 500 991 ) ( 1600 * ) ;'];
+    const shorts = crossNetOverlaps(nets([a, b]), vias, layers, 200);
+    expect(shorts.length).toBeGreaterThan(0);
+    expect(new Set(shorts.map((x) => `${x.layer} ${x.a.net} ${x.b.net}`))).toEqual(new Set(['met1 a b']));
+    // Two tracks (0.68 µm) apart: none.
+    expect(crossNetOverlaps(nets([a, ['- b ( u3 A ) ( u4 Y )', '  + ROUTED met1 ( 500 1136 ) ( 1600 * ) ;']]), vias, layers, 200)).toEqual([]);
   });
 });

@@ -12,7 +12,7 @@ import { cellArea, type CellSpec } from '../liberty/cellLibrary.ts';
 import { parseYosysStat } from '../yosys/synthScript.ts';
 import { bufferFanout } from '../physical/bufferFanout.ts';
 import { patchRoutedDef } from '../physical/routePatches.ts';
-import { lefRoutingLayers } from '../physical/stackPatch.ts';
+import { crossNetOverlaps, lefRoutingLayers } from '../physical/stackPatch.ts';
 import { conflictObstructions, lefVias, routedVias, viaSpacingConflicts } from '../physical/viaRepair.ts';
 import { type PinAccessRules, clipTracksToDie, componentLine, destackFlops, isPhysicalCell, lefMacros, netRouting, parseDef, powerGrid, powerPinsAsObstructions, refillRows, replaceSection, routingTechLef } from '../physical/def.ts';
 import { cdlAsDeviceCalls, cdlPinOrder, topSubcircuit, type YosysJsonModule } from '../physical/lvsSchematic.ts';
@@ -213,8 +213,8 @@ export async function implementTile(
 
   // 4. Routing, then repair rounds: every cross-net via spacing conflict in the routed DEF gets its upper via's
   // site blocked and the tile is routed again with all blocks so far. Every round is patched (routePatches.ts);
-  // the best patched round (fewest unrouted nets, then fewest conflicts left after the patches, then before)
-  // is kept as routed.def.
+  // the best patched round (fewest unrouted nets, then shorts, then conflicts left after the patches, then
+  // before) is kept as routed.def.
   const routedDef = join(layoutDir, 'routed.def');
   await timed('route', async () => {
     const obstructions = qflowObstructions(readFileSync(join(layoutDir, `${tile.top}.cfg`), 'utf8'));
@@ -230,7 +230,7 @@ export async function implementTile(
     const routingLayers = lefRoutingLayers(techLef.text);
     const spacings = new Map([...routingLayers].map(([name, l]) => [name, l.spacingUm]));
     const blocks = new Set<string>();
-    let best: { round: number; unrouted: number; left: number; conflicts: number; metrics: Record<string, number> } | undefined;
+    let best: { round: number; unrouted: number; shorts: number; left: number; conflicts: number; metrics: Record<string, number> } | undefined;
     const cellLefText = readFileSync(cellLef, 'utf8');
     // qrouter for round k+1 needs only the blocks so far, so it starts while round k is patched and ranked
     // (the other core); if round k's patches end the rounds, that run is canceled.
@@ -266,19 +266,22 @@ export async function implementTile(
       // Nothing new to block: another round would route the same.
       const next: RoundRun | undefined = blocks.size > before && round < o.routeRepairRounds ? startRound(round + 1) : undefined;
       // Each round is patched (routePatches.ts, a few seconds) and judged by what the patches leave: the round
-      // with the fewest unrouted nets, then the fewest via conflicts after patching, then before, is kept.
+      // with the fewest unrouted nets, then shorts, then via conflicts after patching, then before, is kept.
       const patched = patchRoutedDef(text, { techLef: techLef.text, cellLef: cellLefText, dbuPerUm: def.dbuPerUm });
       const left = viaSpacingConflicts(routedVias(patched.text, new Set(vias.keys())), vias, spacings, def.dbuPerUm).length;
+      // Shapes of two nets overlapping (qrouter has run an offset wire through another net's via pad).
+      const shorts = crossNetOverlaps(patched.text, vias, routingLayers, def.dbuPerUm).length;
       metrics[`physical__route__via_conflicts_patched__count__round:${round}`] = left;
-      ctx.log(`${tile.id}: route round ${round}: ${unrouted} unrouted, ${conflicts.length} via spacing conflicts, ${left} after the patches${round > 0 ? ` (${before} sites blocked)` : ''}`);
-      const order = best ? unrouted - best.unrouted || left - best.left || conflicts.length - best.conflicts : -1;
+      metrics[`physical__route__shorts__count__round:${round}`] = shorts;
+      ctx.log(`${tile.id}: route round ${round}: ${unrouted} unrouted, ${shorts} shorts, ${conflicts.length} via spacing conflicts, ${left} after the patches${round > 0 ? ` (${before} sites blocked)` : ''}`);
+      const order = best ? unrouted - best.unrouted || shorts - best.shorts || left - best.left || conflicts.length - best.conflicts : -1;
       if (order < 0) {
-        best = { round, unrouted, left, conflicts: conflicts.length, metrics: patched.metrics };
+        best = { round, unrouted, shorts, left, conflicts: conflicts.length, metrics: patched.metrics };
         writeFileSync(join(layoutDir, 'routed.partial.def'), patched.text);
       }
       // The rounds only chase via conflicts: stop once the patches leave none on a fully routed tile, or after
       // two rounds in a row that did not beat the best.
-      if (next && ((best!.unrouted === 0 && best!.left === 0) || round - best!.round >= 2)) {
+      if (next && ((best!.unrouted === 0 && best!.shorts === 0 && best!.left === 0) || round - best!.round >= 2)) {
         next.abort.abort();
         await next.done.catch((e: unknown) => {
           if (!(e instanceof CanceledError)) throw e;
@@ -291,6 +294,7 @@ export async function implementTile(
     metrics['physical__route__repair__best_round'] = best!.round;
     metrics['physical__route__via_conflicts__count'] = best!.conflicts;
     metrics['physical__route__via_conflicts_patched__count'] = best!.left;
+    metrics['physical__route__shorts__count'] = best!.shorts;
     metrics['physical__route__repair__blocked_sites__count'] = blocks.size;
   });
   const routing = netRouting(readFileSync(routedDef, 'utf8'));

@@ -782,3 +782,22 @@ export function nudgeCrowdedUpperVias(
   });
   return { text, crowded, moved };
 }
+
+/**
+ * Shorts in a routed DEF (pure): pairs of shapes of two different nets on one layer that overlap with positive
+ * area (routes, via pads and SPECIALNETS wires, as KLayout draws them). qrouter can leave one: a wire it offsets
+ * a few nanometres off its track to reach a pin runs on along the offset through another net's via pad.
+ */
+export function crossNetOverlaps(def: string, vias: ReadonlyMap<string, ViaDef>, layers: ReadonlyMap<string, RoutingLayer>, dbuPerUm: number): { layer: string; a: NetShape; b: NetShape }[] {
+  const out: { layer: string; a: NetShape; b: NetShape }[] = [];
+  for (const [layer, list] of groupBy(routedShapes(def, vias, layers, dbuPerUm), (s) => s.layer)) {
+    const near = shapeGrid(list);
+    for (const a of list) {
+      for (const b of near(a, 0)) {
+        if (b.net <= a.net) continue; // each pair once, and never a net with itself
+        if (a.x0 < b.x1 && b.x0 < a.x1 && a.y0 < b.y1 && b.y0 < a.y1) out.push({ layer, a, b });
+      }
+    }
+  }
+  return out;
+}
