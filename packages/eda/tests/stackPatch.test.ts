@@ -128,6 +128,23 @@ function rasterHoles(shapes: readonly NetShape[]): number {
   return full.filter((v) => v === 0).length;
 }
 
+describe('slot bridges beside pads of different extents', () => {
+  it('spans both pads where one reaches 0.035–0.1 µm further, so no notch is left under the shorter one', () => {
+    // Net a: an li1–met1 pad (0.29 x 0.23 µm) at (1000, 1000) and its met1–met2 pad (0.32 x 0.26 µm) 0.125 µm to
+    // the right, 0.035 µm higher: their y extents are 977..1023 and 984..1036.
+    const def = defOf([['- a ( u1 A ) ( u2 Y )', '  + ROUTED li1 ( 1000 1000 ) L1M1_PR', '  NEW met1 ( 1000 1010 ) ( 1086 * ) M1M2_PR', '  NEW met2 ( 1086 1010 ) ( * 1400 ) ;']]);
+    const r = fillSameNetGaps(def, vias, layers, 200);
+    expect(r.filled).toBeGreaterThan(0);
+    // Independent check: the slot between the pads (x 1029..1054) is met1 of a over both pads' whole y extent.
+    const own = routedShapes(r.text, vias, layers, 200).filter((s) => s.net === 'a' && s.layer === 'met1');
+    for (let x = 1030; x <= 1053; x += 1) for (let y = 978; y <= 1035; y += 1) expect(own.some((s) => s.x0 <= x && x <= s.x1 && s.y0 <= y && y <= s.y1), `${x} ${y}`).toBe(true);
+    // Another net's met1 wire 0.12 µm under the pads: the bridge stays on the common extent.
+    const crowded = defOf([['- a ( u1 A ) ( u2 Y )', '  + ROUTED li1 ( 1000 1000 ) L1M1_PR', '  NEW met1 ( 1000 1010 ) ( 1086 * ) M1M2_PR', '  NEW met2 ( 1086 1010 ) ( * 1400 ) ;'], ['- b ( u3 A ) ( u4 Y )', '  + ROUTED met1 ( 900 939 ) ( 1200 * ) ;']]);
+    const kept = routedShapes(fillSameNetGaps(crowded, vias, layers, 200).text, vias, layers, 200).filter((s) => s.net === 'a' && s.layer === 'met1');
+    expect(kept.some((s) => s.x0 <= 1040 && 1040 <= s.x1 && s.y0 <= 980 && 980 <= s.y1)).toBe(false);
+  });
+});
+
 describe('corner-to-corner gaps of one net', () => {
   // Net a: met2–met3 vias at (1000, 1000) and (1092, 1068): their met3 pads (0.33 µm squares) are 0.13 µm apart
   // in x and 0.01 in y, corner to corner, where met3 asks for 0.3 µm.

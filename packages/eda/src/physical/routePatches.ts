@@ -96,7 +96,7 @@ export function patchRoutedDef(routedIn: string, o: { techLef: string; cellLef: 
   // Only met1 pins take part: li1 pins sit closer than li1 spacing to other pins of their cell, and a
   // bridge to one would come near those (measured: li.3 14 -> 1,036 boxes on the DA tile).
   const met1Pins = netPinShapes(stacks.text, new Map([['met1', lefPinRects(o.cellLef, 'met1')]]));
-  const gaps = fillSameNetGaps(stacks.text, vias, routingLayers, o.dbuPerUm, met1Pins);
+  const gaps = fillSameNetGaps(stacks.text, vias, routingLayers, o.dbuPerUm, met1Pins, 1, placedCellShapes(stacks.text, cellMet1, 'met1'));
   // A bridge (or a route beside its own pin) can close a ring round a hole under MINENCLOSEDAREA (met1.7).
   const holes = fillSmallHoles(gaps.text, vias, routingLayers, o.dbuPerUm, met1Pins);
   metrics['physical__route__same_net_slots_filled__count'] = gaps.filled;

@@ -278,7 +278,8 @@ export interface GapFillResult {
  * but the slot between the pads is a met1.2 violation. The bridge is a SPECIALNETS wire of the net (flush
  * ends, so exactly the rectangle drawn) across the slot, as wide as the two shapes' common extent.
  */
-export function fillSameNetGaps(def: string, vias: ReadonlyMap<string, ViaDef>, layers: ReadonlyMap<string, RoutingLayer>, dbuPerUm: number, pinShapes: readonly NetShape[] = [], maxCornerHullUm2 = 1): GapFillResult {
+export function fillSameNetGaps(def: string, vias: ReadonlyMap<string, ViaDef>, layers: ReadonlyMap<string, RoutingLayer>, dbuPerUm: number, pinShapes: readonly NetShape[] = [], maxCornerHullUm2 = 1, obstacles: readonly NetShape[] = []): GapFillResult {
+  const nearObstacles = new Map([...groupBy(obstacles, (q) => q.layer)].map(([layer, list]) => [layer, shapeGrid(list)]));
   const routed = routedShapes(def, vias, layers, dbuPerUm);
   const own = groupBy([...routed, ...pinShapes], netLayerKey);
   // Pin rectangles count as the net's shapes, so a slot between a route and its own pin is bridged too; two
@@ -344,7 +345,27 @@ export function fillSameNetGaps(def: string, vias: ReadonlyMap<string, ViaDef>, 
         const into = inside ? Math.min(depth, 6) : 0;
         const from = Math.floor(g0 - into);
         const to = Math.ceil(g1 + into);
-        const line = vertical ? `${name} ${w} ( ${mid} ${from} ) ( ${mid} ${to} )` : `${name} ${w} ( ${from} ${mid} ) ( ${to} ${mid} )`;
+        let line = vertical ? `${name} ${w} ( ${mid} ${from} ) ( ${mid} ${to} )` : `${name} ${w} ( ${from} ${mid} ) ( ${to} ${mid} )`;
+        // Where the two shapes' extents differ, a bridge over the common part leaves a notch as narrow as the
+        // slot beside the longer one (a pulled via's pad beside its own met1–met2 pad): the bridge then spans
+        // both shapes' whole extent, drawn along the slot with flush ends, where that clears every other net's
+        // routes and the cells' own metal (`obstacles`: rails, other pins, obstructions).
+        const hull0 = vertical ? Math.min(a.x0, b.x0) : Math.min(a.y0, b.y0);
+        const hull1 = vertical ? Math.max(a.x1, b.x1) : Math.max(a.y1, b.y1);
+        // Only notches magic flags (0.035 µm and deeper were; 0.015 µm beside a 0.29 µm pad on a 0.32 µm one was
+        // not, and widening there leaves a ledge that is), and only beside a pad, never along a wire.
+        const notchMin = Math.round(0.02 * dbuPerUm);
+        const notchMax = Math.round(0.1 * dbuPerUm);
+        const depths = [c0 - hull0, hull1 - c1];
+        if (depths.some((d) => d > 0) && depths.every((d) => d === 0 || (d > notchMin && d <= notchMax))) {
+          const across = g1 - g0 + ((g1 - g0) % 2);
+          const centre = g0 + across / 2;
+          const full = vertical ? { x0: hull0, x1: hull1, y0: g0, y1: g0 + across } : { x0: g0, x1: g0 + across, y0: hull0, y1: hull1 };
+          const spacingDbu = Math.round(info.spacingUm * dbuPerUm);
+          const gapToFull = (q: NetShape) => Math.hypot(Math.max(0, q.x0 - full.x1, full.x0 - q.x1), Math.max(0, q.y0 - full.y1, full.y0 - q.y1));
+          const clear = [...(nearObstacles.get(name)?.(full, spacingDbu) ?? []), ...list.filter((q) => q.x1 >= full.x0 - spacingDbu && q.x0 <= full.x1 + spacingDbu && q.y1 >= full.y0 - spacingDbu && q.y0 <= full.y1 + spacingDbu)].every((q) => q.net === a.net || gapToFull(q) >= spacingDbu);
+          if (clear) line = vertical ? `${name} ${across} ( ${hull0} ${centre} ) ( ${hull1} ${centre} )` : `${name} ${across} ( ${centre} ${hull0} ) ( ${centre} ${hull1} )`;
+        }
         const key = `${a.net}\u0000${line}`;
         if (seen.has(key)) continue;
         seen.add(key);
