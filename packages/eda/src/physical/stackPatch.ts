@@ -75,6 +75,11 @@ export function routedShapes(def: string, vias: ReadonlyMap<string, ViaDef>, lay
   return out;
 }
 
+/** Euclidean distance between two boxes (0 where they touch or overlap). */
+function boxGap(a: { x0: number; y0: number; x1: number; y1: number }, b: { x0: number; y0: number; x1: number; y1: number }): number {
+  return Math.hypot(Math.max(0, b.x0 - a.x1, a.x0 - b.x1), Math.max(0, b.y0 - a.y1, a.y0 - b.y1));
+}
+
 /** Shapes bucketed on a square grid (DEF units) for neighbourhood queries: every shape within `reach` of a box. */
 export function shapeGrid<T extends { x0: number; y0: number; x1: number; y1: number }>(shapes: readonly T[], cell = 400): (box: { x0: number; y0: number; x1: number; y1: number }, reach: number) => T[] {
   const buckets = new Map<string, T[]>();
@@ -188,7 +193,7 @@ export function patchStackMinArea(def: string, vias: ReadonlyMap<string, ViaDef>
       const gapOf = (a: number, b: number) => {
         const wire = horizontal ? { x0: e.x - a - w / 2, y0: e.y - w / 2, x1: e.x + b + w / 2, y1: e.y + w / 2 } : { x0: e.x - w / 2, y0: e.y - a - w / 2, x1: e.x + w / 2, y1: e.y + b + w / 2 };
         let gap = Infinity;
-        for (const r of others) gap = Math.min(gap, Math.hypot(Math.max(0, r.x0 - wire.x1, wire.x0 - r.x1), Math.max(0, r.y0 - wire.y1, wire.y0 - r.y1)));
+        for (const r of others) gap = Math.min(gap, boxGap(r, wire));
         return gap;
       };
       const options = [
@@ -267,7 +272,7 @@ export interface GapFillResult {
   readonly filled: number;
   /** Same-net pairs closer than spacing only corner to corner. */
   readonly diagonal: number;
-  /** Of those, joined by a square of the layer's width over the corner gap (counted in `filled` too). */
+  /** Of those, joined by a fill of the pair's bounding box (counted in `filled` too). */
   readonly diagonalFilled: number;
 }
 
@@ -362,8 +367,7 @@ export function fillSameNetGaps(def: string, vias: ReadonlyMap<string, ViaDef>, 
           const centre = g0 + across / 2;
           const full = vertical ? { x0: hull0, x1: hull1, y0: g0, y1: g0 + across } : { x0: g0, x1: g0 + across, y0: hull0, y1: hull1 };
           const spacingDbu = Math.round(info.spacingUm * dbuPerUm);
-          const gapToFull = (q: NetShape) => Math.hypot(Math.max(0, q.x0 - full.x1, full.x0 - q.x1), Math.max(0, q.y0 - full.y1, full.y0 - q.y1));
-          const clear = [...(nearObstacles.get(name)?.(full, spacingDbu) ?? []), ...list.filter((q) => q.x1 >= full.x0 - spacingDbu && q.x0 <= full.x1 + spacingDbu && q.y1 >= full.y0 - spacingDbu && q.y0 <= full.y1 + spacingDbu)].every((q) => q.net === a.net || gapToFull(q) >= spacingDbu);
+          const clear = [...(nearObstacles.get(name)?.(full, spacingDbu) ?? []), ...list.filter((q) => q.x1 >= full.x0 - spacingDbu && q.x0 <= full.x1 + spacingDbu && q.y1 >= full.y0 - spacingDbu && q.y0 <= full.y1 + spacingDbu)].every((q) => q.net === a.net || boxGap(q, full) >= spacingDbu);
           if (clear) line = vertical ? `${name} ${across} ( ${hull0} ${centre} ) ( ${hull1} ${centre} )` : `${name} ${across} ( ${centre} ${hull0} ) ( ${centre} ${hull1} )`;
         }
         const key = `${a.net}\u0000${line}`;
@@ -381,11 +385,10 @@ export function fillSameNetGaps(def: string, vias: ReadonlyMap<string, ViaDef>, 
     const byNet = groupBy(corners.splice(0), (q) => q.net);
     const groups = [...byNet.values()].flatMap((c) => touchingGroups(c)).map((g) => ({ net: g[0].net, layer: name, x0: Math.min(...g.map((q) => q.x0)), y0: Math.min(...g.map((q) => q.y0)), x1: Math.max(...g.map((q) => q.x1)), y1: Math.max(...g.map((q) => q.y1)) }));
     for (const box of groups) {
-      const gapTo = (q: NetShape) => Math.hypot(Math.max(0, q.x0 - box.x1, box.x0 - q.x1), Math.max(0, q.y0 - box.y1, box.y0 - q.y1));
       const ownShapes = own.get(netLayerKey(box)) ?? [];
       const clear = list.every((q) => {
         if (q.x1 < box.x0 - spacing || q.x0 > box.x1 + spacing || q.y1 < box.y0 - spacing || q.y0 > box.y1 + spacing) return true;
-        const g = gapTo(q);
+        const g = boxGap(q, box);
         if (q.net !== box.net) return g >= spacing;
         if (g === 0 || g >= spacing) return true;
         const slot = q.x1 > box.x0 && q.x0 < box.x1
@@ -619,7 +622,7 @@ export function collapseViaJogs(def: string, vias: ReadonlyMap<string, ViaDef>, 
       const half = (info.widthUm * dbuPerUm) / 2;
       const wire = { x0: Math.min(px, qx) - half, y0: Math.min(py, qy) - half, x1: Math.max(px, qx) + half, y1: Math.max(py, qy) + half };
       const spacing = info.spacingUm * dbuPerUm;
-      const clear = (byLayer.get(d.lower) ?? []).every((s) => s.net === net || Math.hypot(Math.max(0, s.x0 - wire.x1, wire.x0 - s.x1), Math.max(0, s.y0 - wire.y1, wire.y0 - s.y1)) >= spacing);
+      const clear = (byLayer.get(d.lower) ?? []).every((s) => s.net === net || boxGap(s, wire) >= spacing);
       if (!clear) continue;
       collapsed += 1;
       edits.set(i, [`${a.head} ${a.layer} ${a.body}${a.tail}`]);
@@ -680,7 +683,7 @@ export function alignOffsetVias(def: string, vias: ReadonlyMap<string, ViaDef>, 
   const byLayer = groupBy(shapes, (s) => s.layer);
   let offset = 0;
   let aligned = 0;
-  const gap = (a: { x0: number; y0: number; x1: number; y1: number }, b: { x0: number; y0: number; x1: number; y1: number }) => Math.hypot(Math.max(0, b.x0 - a.x1, a.x0 - b.x1), Math.max(0, b.y0 - a.y1, a.y0 - b.y1));
+  const gap = boxGap;
   const text = rewriteNets(def, vias, (net, lines, parsed) => {
     const edits = new Map<number, string[]>();
     for (let i = 0; i + 1 < lines.length; i++) {
@@ -740,7 +743,7 @@ export function nudgeCrowdedUpperVias(
   const byLayer = groupBy(shapes, (s) => s.layer);
   const spacing = (layer: string) => Math.round((layers.get(layer)?.spacingUm ?? 0) * dbuPerUm);
   const padOf = (layer: string) => d.pads.find((p) => p.layer === layer);
-  const gap = (a: { x0: number; y0: number; x1: number; y1: number }, b: { x0: number; y0: number; x1: number; y1: number }) => Math.hypot(Math.max(0, b.x0 - a.x1, a.x0 - b.x1), Math.max(0, b.y0 - a.y1, a.y0 - b.y1));
+  const gap = boxGap;
   const padAt = (layer: string, x: number, y: number) => {
     const p = padOf(layer)!;
     return { x0: x + Math.round(p.x0Um * dbuPerUm), y0: y + Math.round(p.y0Um * dbuPerUm), x1: x + Math.round(p.x1Um * dbuPerUm), y1: y + Math.round(p.y1Um * dbuPerUm) };
