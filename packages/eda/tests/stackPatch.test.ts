@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { alignOffsetVias, collapseViaJogs, crossNetOverlaps, nudgeCrowdedUpperVias, fillSameNetGaps, fillSmallHoles, findKit, lefPinRects, lefRoutingLayers, lefVias, netPinShapes, patchStackMinArea, routedShapes, routingTechLef, type NetShape } from '../src/index.ts';
+import { alignOffsetVias, collapseViaJogs, crossNetOverlaps, lefViaCuts, slideCrowdedViaSegments, nudgeCrowdedUpperVias, fillSameNetGaps, fillSmallHoles, findKit, lefPinRects, lefRoutingLayers, lefVias, netPinShapes, patchStackMinArea, routedShapes, routingTechLef, type NetShape } from '../src/index.ts';
 
 const tlef = routingTechLef(readFileSync(findKit().techLef, 'utf8')).text;
 const vias = lefVias(tlef, ['li1', 'met1', 'met2', 'met3', 'met4', 'met5']);
@@ -56,11 +56,33 @@ describe('minimum-area patches for via stacks', () => {
     // b's wire starts 0.9 µm to the right, c's ends 0.9 µm to the left: 0.3 µm free on each side, 0.5 µm needed.
     const split = defOf([['- a ( u1 A ) ( u2 Y )', ...stack(1000, 1000)], ['- b ( u3 A ) ( u4 Y )', '  + ROUTED met3 ( 1180 1000 ) ( 1600 * ) ;'], ['- c ( u5 A ) ( u6 Y )', '  + ROUTED met3 ( 400 1000 ) ( 820 * ) ;']]);
     expectOneStub(split, 'NEW met3 ( 950 1000 ) ( 1050 1000 )');
-    // c ending 0.65 µm to the left leaves no room there: 0.3 µm on the right alone is not enough.
+    // c ending 0.65 µm to the left leaves no room there: 0.3 µm on the right alone is not enough for a stub,
+    // so the pads grow into a rectangle, across the track as well (below).
     const crowded = split.replace('( 400 1000 ) ( 820 * )', '( 400 1000 ) ( 870 * )');
-    expect(patchStackMinArea(crowded, vias, layers, 200)).toEqual({ text: crowded, small: 1, patched: 0, blocked: 1 });
+    expect(patchStackMinArea(crowded, vias, layers, 200)).toMatchObject({ small: 1, patched: 1, blocked: 0 });
+    // With b starting 0.75 µm to the right and other nets' met3 one track (0.68 µm) above and below, at most
+    // 0.5 x 0.46 µm fits: the stack is counted.
+    const boxed = defOf([...[['- a ( u1 A ) ( u2 Y )', ...stack(1000, 1000)], ['- b ( u3 A ) ( u4 Y )', '  + ROUTED met3 ( 1150 1000 ) ( 1600 * ) ;'], ['- c ( u5 A ) ( u6 Y )', '  + ROUTED met3 ( 400 1000 ) ( 870 * ) ;']], ['- d ( u7 A ) ( u8 Y )', '  + ROUTED met3 ( 400 1136 ) ( 1600 * ) ;'], ['- e ( u9 A ) ( u10 Y )', '  + ROUTED met3 ( 400 864 ) ( 1600 * ) ;']]);
+    expect(patchStackMinArea(boxed, vias, layers, 200)).toEqual({ text: boxed, small: 1, patched: 0, blocked: 1 });
     const through = defOf([['- a ( u1 A ) ( u2 Y )', ...stack(1000, 1000).map((l) => l.replace(' ;', '')), '  NEW met3 ( 800 1000 ) ( 1200 * ) ;']]);
     expect(patchStackMinArea(through, vias, layers, 200)).toMatchObject({ small: 0, patched: 0 });
+  });
+
+  it('grows the pads of a stack boxed in along its track into a rectangle across it, just over the minimum area', () => {
+    // b's met3 starts 0.9 µm to the right, c's ends 0.65 µm to the left: no stub fits; nothing above or below.
+    const def = defOf([['- a ( u1 A ) ( u2 Y )', ...stack(1000, 1000)], ['- b ( u3 A ) ( u4 Y )', '  + ROUTED met3 ( 1180 1000 ) ( 1600 * ) ;'], ['- c ( u5 A ) ( u6 Y )', '  + ROUTED met3 ( 400 1000 ) ( 870 * ) ;']]);
+    const r = patchStackMinArea(def, vias, layers, 200);
+    expect(r).toMatchObject({ small: 1, patched: 1, blocked: 0 });
+    // Independent check on the raster: a's met3 now has the area, every shape of it clears b's and c's by 0.3 µm
+    // (Euclidean), and the rectangle is a special wire of a (connected: it overlaps the pads).
+    const after = routedShapes(r.text, vias, layers, 200).filter((s) => s.layer === 'met3');
+    const own = after.filter((s) => s.net === 'a');
+    expect(rasterArea(own) / 200 ** 2).toBeGreaterThanOrEqual(0.24);
+    expect(rasterArea(own) / 200 ** 2).toBeLessThan(0.26);
+    const gap = (p: NetShape, q: NetShape) => Math.hypot(Math.max(0, q.x0 - p.x1, p.x0 - q.x1), Math.max(0, q.y0 - p.y1, p.y0 - q.y1));
+    for (const o of after.filter((s) => s.net !== 'a')) for (const s of own) expect(gap(o, s)).toBeGreaterThanOrEqual(60);
+    expect(r.text).toMatch(/^SPECIALNETS 1 ;\n- a\n\+ ROUTED met3 \d+ \( \d+ \d+ \) \( \d+ \d+ \) ;$/m);
+    expect(patchStackMinArea(r.text, vias, layers, 200)).toMatchObject({ small: 0, patched: 0 });
   });
 
   it('bridges the slot between two vias of one net on adjacent met1 tracks with a flush special wire, never between nets', () => {
@@ -253,6 +275,21 @@ describe('met1–met2 vias put back on track and nudged off crowded pads', () =>
     expect(alignOffsetVias(r.text, vias, layers, 200).offset).toBe(0);
   });
 
+  it('moves a met1–met2 via left off the met2 track over its pin back onto the track, with a met1 stub', () => {
+    // a's via 12 units (0.06 µm) right of where its met2 starts; b's met2 strap 0.08 µm from its met2 pad there, 0.14 on the track.
+    const a = ['- a ( u1 A ) ( u2 Y )', '  + ROUTED li1 ( 1012 1400 ) L1M1_PR', '  NEW met1 ( 1012 1400 ) ( * 1000 ) M1M2_PR', '  NEW met2 ( 1000 1000 ) ( * 600 ) ;'];
+    const b = ['- b ( u3 A ) ( u4 Y )', '  + ROUTED met2 ( 1068 500 ) ( * 1500 ) ;'];
+    const r = alignOffsetVias(nets([a, b]), vias, layers, 200);
+    expect({ offset: r.offset, aligned: r.aligned }).toEqual({ offset: 1, aligned: 1 });
+    expect(r.text).toContain('  NEW met1 ( 1012 1400 ) ( * 1000 )\n  NEW met1 ( 1012 1000 ) ( 1000 * ) M1M2_PR\n  NEW met2 ( 1000 1000 ) ( * 600 ) ;');
+    const met2 = routedShapes(r.text, vias, layers, 200).filter((s) => s.layer === 'met2');
+    const strap = met2.find((s) => s.net === 'b')!;
+    for (const s of met2.filter((t) => t.net === 'a')) expect(strap.x0 - s.x1).toBeGreaterThanOrEqual(28);
+    // An li1–met1 via off track along x stays on its pin (its li1 pad would leave it).
+    const pinVia = nets([['- a ( u1 A ) ( u2 Y )', '  + ROUTED li1 ( 1012 1000 ) L1M1_PR', '  NEW met1 ( 1000 1000 ) ( 1400 * ) ;']]);
+    expect(alignOffsetVias(pinVia, vias, layers, 200)).toEqual({ text: pinVia, offset: 1, aligned: 0 });
+  });
+
   it('leaves the via where the track point is more crowded than the offset one', () => {
     // c's met1 wire 0.33 µm above the track point: a's pad there would be 0.13 µm from it, at the offset 0.145.
     const def = nets([offsetNet, ['- c ( u3 A ) ( u4 Y )', '  + ROUTED met1 ( 900 1066 ) ( 1400 * ) ;']]);
@@ -274,6 +311,38 @@ describe('met1–met2 vias put back on track and nudged off crowded pads', () =>
     // With another net's met1 wire one track above as well, no shift clears both: the via stays.
     const boxed = nets([a, b, ['- c ( u5 A ) ( u6 Y )', '  + ROUTED met1 ( 900 1068 ) ( 1400 * ) ;']]);
     expect(nudgeCrowdedUpperVias(boxed, 'M1M2_PR', vias, layers, 200, o)).toEqual({ text: boxed, crowded: 1, moved: 0 });
+  });
+});
+
+describe('crowded vias moved with their segment to the next track', () => {
+  const nets = (lines: string[][]) => ['UNITS DISTANCE MICRONS 200 ;', `NETS ${lines.length} ;`, ...lines.flat(), 'END NETS', 'END DESIGN', ''].join('\n');
+  // a: met1 from the left to a met1–met2 via at (1000, 1000), met2 down to a met2–met3 via, met3 to the right.
+  const a = ['- a ( u1 A ) ( u2 Y )', '  + ROUTED met1 ( 600 1000 ) ( 1000 * ) M1M2_PR', '  NEW met2 ( 1000 1000 ) ( * 728 ) M2M3_PR', '  NEW met3 ( 1000 728 ) ( 1400 * ) ;'];
+  // b's li1–met1 via one met1 track above (pads 0.095 µm apart); c's met2 one track to the left.
+  const b = ['- b ( u3 A ) ( u4 Y )', '  + ROUTED li1 ( 1000 1068 ) L1M1_PR', '  NEW met1 ( 1000 1068 ) ( 1400 * ) ;'];
+  const c = ['- c ( u5 A ) ( u6 Y )', '  + ROUTED met2 ( 908 500 ) ( * 1500 ) ;'];
+  const o = { cellShapes: [], pitchDbu: new Map([['li1', 92], ['met1', 68], ['met2', 92], ['met3', 136]]), cuts: lefViaCuts(tlef, 200), nudgesDbu: [6, 10] };
+  const gap = (p: NetShape, q: NetShape) => Math.hypot(Math.max(0, q.x0 - p.x1, p.x0 - q.x1), Math.max(0, q.y0 - p.y1, p.y0 - q.y1));
+
+  it('reads each via\'s cut size and cut spacing from the technology LEF', () => {
+    expect(lefViaCuts(tlef, 200).get('M1M2_PR')).toEqual({ cutLayer: 'via', halfDbu: 15, spacingDbu: 34 });
+    expect(lefViaCuts(tlef, 200).get('M2M3_PR')).toEqual({ cutLayer: 'via2', halfDbu: 20, spacingDbu: 40 });
+  });
+
+  it('slides the met2 segment and both its vias one track right, the met1 and met3 wires following', () => {
+    const r = slideCrowdedViaSegments(nets([a, b, c]), vias, layers, 200, o);
+    expect({ crowded: r.crowded, slid: r.slid }).toEqual({ crowded: 1, slid: 1 });
+    expect(r.text).toContain('  + ROUTED met1 ( 600 1000 ) ( 1092 1000 ) M1M2_PR\n  NEW met2 ( 1092 1000 ) ( 1092 728 ) M2M3_PR\n  NEW met3 ( 1092 728 ) ( 1400 728 ) ;');
+    // Independent check: every shape of a clears every shape of b and c on its layer, and the route is one chain.
+    const shapes = routedShapes(r.text, vias, layers, 200);
+    for (const s of shapes.filter((t) => t.net === 'a')) for (const t of shapes.filter((u) => u.net !== 'a' && u.layer === s.layer)) expect(gap(s, t)).toBeGreaterThanOrEqual(layers.get(s.layer)!.spacingUm * 200 - 1e-9);
+    expect(crossNetOverlaps(r.text, vias, layers, 200)).toEqual([]);
+    expect(slideCrowdedViaSegments(r.text, vias, layers, 200, o)).toMatchObject({ crowded: 0, slid: 0 });
+  });
+
+  it('leaves the segment where every track it could take is taken', () => {
+    const boxed = nets([a, b, c, ['- d ( u7 A ) ( u8 Y )', '  + ROUTED met2 ( 1092 500 ) ( * 1500 ) ;'], ['- e ( u9 A ) ( u10 Y )', '  + ROUTED met2 ( 1184 500 ) ( * 1500 ) ;'], ['- f ( u11 A ) ( u12 Y )', '  + ROUTED met2 ( 816 500 ) ( * 1500 ) ;']]);
+    expect(slideCrowdedViaSegments(boxed, vias, layers, 200, o)).toEqual({ text: boxed, crowded: 1, slid: 0 });
   });
 });
 

@@ -1,6 +1,6 @@
 import { lefLayerRects, lefPinRects, netPinShapes, nudgeCrowdedVias, placedCellShapes, pullViasIntoPins, separateTapPairs } from './pinVias.ts';
-import { alignOffsetVias, collapseViaJogs, nudgeCrowdedUpperVias, fillSameNetGaps, fillSmallHoles, lefRoutingLayers, patchStackMinArea, routedShapes } from './stackPatch.ts';
-import { lefVias } from './viaRepair.ts';
+import { alignOffsetVias, collapseViaJogs, nudgeCrowdedUpperVias, slideCrowdedViaSegments, fillSameNetGaps, fillSmallHoles, lefRoutingLayers, patchStackMinArea, routedShapes } from './stackPatch.ts';
+import { lefViaCuts, lefVias } from './viaRepair.ts';
 
 /**
  * The post-route patches of the physical flow, in order, on a routed DEF (pure): what qrouter leaves that
@@ -87,9 +87,24 @@ export function patchRoutedDef(routedIn: string, o: { techLef: string; cellLef: 
   });
   metrics['physical__route__crowded_upper_vias__count'] = upper.crowded;
   metrics['physical__route__crowded_upper_vias_moved__count'] = upper.moved;
+  // A via still crowded, boxed in where it stands, goes to the next track with the whole segment it ends
+  // (met2 between a met1–met2 and a met2–met3 via, say); the wires meeting that segment follow.
+  const pitchDbu = new Map<string, number>();
+  for (const [name, layer] of routingLayers) {
+    const step = new RegExp(`^TRACKS ${layer.direction === 'VERTICAL' ? 'X' : 'Y'} \\S+ DO \\d+ STEP (\\d+) LAYER ${name} ;`, 'm').exec(upper.text)?.[1];
+    if (step) pitchDbu.set(name, Number(step));
+  }
+  const slides = slideCrowdedViaSegments(upper.text, vias, routingLayers, o.dbuPerUm, {
+    cellShapes: [...placedCellShapes(upper.text, cellMet1, 'met1'), ...placedCellShapes(upper.text, cellLi1, 'li1')],
+    pitchDbu,
+    cuts: lefViaCuts(o.techLef, o.dbuPerUm),
+    nudgesDbu: [0.03, 0.05].map((um) => Math.round(um * o.dbuPerUm)),
+  });
+  metrics['physical__route__crowded_via_segments__count'] = slides.crowded;
+  metrics['physical__route__crowded_via_segments_slid__count'] = slides.slid;
   // Via stacks straight through a layer leave pads under its minimum area (met3 between met2 and met4):
   // each gets a wire stub of the layer's width, away from other nets.
-  const stacks = patchStackMinArea(upper.text, vias, routingLayers, o.dbuPerUm);
+  const stacks = patchStackMinArea(slides.text, vias, routingLayers, o.dbuPerUm);
   // Slots narrower than spacing between two shapes of one net (a via pad and the net's next via one track
   // away, or a route and its own pin: the notch qrouter leaves beside dfrtp_1's met1 RESET_B pin) get a
   // bridge of the net's own metal.

@@ -171,6 +171,7 @@ export function patchStackMinArea(def: string, vias: ReadonlyMap<string, ViaDef>
     }
   }
   const patches = new Map<string, string[]>();
+  const rects = new Map<string, string[]>();
   let small = 0;
   let patched = 0;
   let blocked = 0;
@@ -222,7 +223,19 @@ export function patchStackMinArea(def: string, vias: ReadonlyMap<string, ViaDef>
         }
       }
       if (!free) {
-        blocked += 1;
+        // No room for a wire of the layer's width either way: widen the pads into a rectangle instead, as far
+        // as the neighbours allow on each side (a stack on met3 boxed in along its track by two other nets'
+        // stacks can still grow across the track).
+        const rect = widenedPad(own, others, needDbu2, spacing, reach);
+        if (!rect) {
+          blocked += 1;
+          continue;
+        }
+        patched += 1;
+        byLayer.get(layer)?.push({ net: e.net, layer, ...rect });
+        const list = rects.get(e.net) ?? [];
+        list.push(flushRect(layer, rect));
+        rects.set(e.net, list);
         continue;
       }
       patched += 1;
@@ -235,7 +248,51 @@ export function patchStackMinArea(def: string, vias: ReadonlyMap<string, ViaDef>
       patches.set(e.net, list);
     }
   }
-  return { text: appendToNets(def, patches), small, patched, blocked };
+  return { text: appendSpecial(appendToNets(def, patches), rects), small, patched, blocked };
+}
+
+/**
+ * The smallest rectangle around a via stack's pads (`own`) with at least `needDbu2` area that keeps `spacing`
+ * from every other net's shape (pure; undefined when there is none). Each side stands at the pads' edge or
+ * as far out as one neighbour allows, except one side per axis pair that goes just as far as the area needs.
+ * Sides come out at whole DEF units and the narrow side even, so the rectangle can be written as a flush
+ * special wire.
+ */
+function widenedPad(own: readonly NetShape[], others: readonly NetShape[], needDbu2: number, spacing: number, reach: number): { x0: number; y0: number; x1: number; y1: number } | undefined {
+  const p = { x0: Math.min(...own.map((r) => r.x0)), y0: Math.min(...own.map((r) => r.y0)), x1: Math.max(...own.map((r) => r.x1)), y1: Math.max(...own.map((r) => r.y1)) };
+  const s = Math.ceil(spacing);
+  // Where each side may stop: the pad's edge, or just clear of one neighbour beyond it.
+  const lows = (lo: number, far: (r: NetShape) => number) => [lo, ...others.map((r) => far(r) + s).filter((v) => v < lo && v >= lo - reach)];
+  const highs = (hi: number, near: (r: NetShape) => number) => [hi, ...others.map((r) => near(r) - s).filter((v) => v > hi && v <= hi + reach)];
+  const stops = { x0: lows(p.x0, (r) => r.x1), x1: highs(p.x1, (r) => r.x0), y0: lows(p.y0, (r) => r.y1), y1: highs(p.y1, (r) => r.y0) };
+  const candidates: { x0: number; y0: number; x1: number; y1: number }[] = [];
+  // One axis from the stops, the other just long enough for the area, grown one way from a stop on either side.
+  const spans = (lo: readonly number[], hi: readonly number[], pLo: number, pHi: number, need: number): [number, number][] => [
+    ...lo.map((a): [number, number] => [a, Math.max(pHi, a + need)]),
+    ...hi.map((b): [number, number] => [Math.min(pLo, b - need), b]),
+  ];
+  for (const x0 of stops.x0) for (const x1 of stops.x1) for (const [y0, y1] of spans(stops.y0, stops.y1, p.y0, p.y1, Math.ceil(needDbu2 / (x1 - x0)))) candidates.push({ x0, y0, x1, y1 });
+  for (const y0 of stops.y0) for (const y1 of stops.y1) for (const [x0, x1] of spans(stops.x0, stops.x1, p.x0, p.x1, Math.ceil(needDbu2 / (y1 - y0)))) candidates.push({ x0, y0, x1, y1 });
+  let best: { x0: number; y0: number; x1: number; y1: number } | undefined;
+  let bestArea = Infinity;
+  for (const c of candidates) {
+    const rect = { ...c };
+    // The narrow side even (a special wire's width, centred on a whole unit): widen a grown side by one.
+    const narrowX = rect.x1 - rect.x0 <= rect.y1 - rect.y0;
+    if ((narrowX ? rect.x1 - rect.x0 : rect.y1 - rect.y0) % 2 !== 0) {
+      if (narrowX) {
+        if (rect.x1 > p.x1) rect.x1 += 1;
+        else rect.x0 -= 1;
+      } else if (rect.y1 > p.y1) rect.y1 += 1;
+      else rect.y0 -= 1;
+    }
+    const area = (rect.x1 - rect.x0) * (rect.y1 - rect.y0);
+    if (area < needDbu2 || area >= bestArea) continue;
+    if (others.some((r) => boxGap(r, rect) < spacing)) continue;
+    best = rect;
+    bestArea = area;
+  }
+  return best;
 }
 
 /** Add SPECIALNETS entries (one per net: `+ ROUTED` then `NEW` for each wire), creating the section if absent. */
@@ -563,7 +620,8 @@ function rewriteNets(def: string, vias: ReadonlyMap<string, ViaDef>, edit: (net:
     const net = chunk.slice(2, 2 + chunk.slice(2).search(/\s/));
     const lines = chunk.split('\n');
     const parsed = lines.map((line): NetStatement | undefined => {
-      const m = /^(\s*(?:\+ ROUTED|NEW)) (\S+) ((?:\(.*?\)\s*)+?)(\S+)?(\s*;?)\s*$/.exec(line);
+      // The token after the points is a via name (or some other word), never the `;` that ends the net.
+      const m = /^(\s*(?:\+ ROUTED|NEW)) (\S+) ((?:\(.*?\)\s*)+?)([^\s;]+)?(\s*;?)\s*$/.exec(line);
       if (!m) return undefined;
       const via = m[4] && vias.has(m[4]) ? m[4] : undefined;
       return { head: m[1], layer: m[2], body: m[3].trim(), via, tail: m[5], pts: statementPoints(m[3]) };
@@ -678,7 +736,7 @@ export interface OffsetViaResult {
  * the old point, unless that brings its lower pad nearer other nets' shapes or another wire of the net starts
  * on the upper layer at the old point.
  */
-export function alignOffsetVias(def: string, vias: ReadonlyMap<string, ViaDef>, layers: ReadonlyMap<string, RoutingLayer>, dbuPerUm: number, maxOffsetUm = 0.05): OffsetViaResult {
+export function alignOffsetVias(def: string, vias: ReadonlyMap<string, ViaDef>, layers: ReadonlyMap<string, RoutingLayer>, dbuPerUm: number, maxOffsetUm = 0.07): OffsetViaResult {
   const shapes = routedShapes(def, vias, layers, dbuPerUm);
   const byLayer = groupBy(shapes, (s) => s.layer);
   let offset = 0;
@@ -694,17 +752,24 @@ export function alignOffsetVias(def: string, vias: ReadonlyMap<string, ViaDef>, 
       if (a.layer !== d.lower || b.layer !== d.upper) continue;
       const [px, py] = a.pts[a.pts.length - 1];
       const [qx, qy] = b.pts[0];
-      if (qx !== px || qy === py || Math.abs(qy - py) > maxOffsetUm * dbuPerUm) continue;
+      // Off along y (a met1 wire's pin offset) or along x (a via over a pin a few nanometres off the met2 track).
+      if ((qx !== px) === (qy !== py) || Math.abs(qx - px) + Math.abs(qy - py) > maxOffsetUm * dbuPerUm) continue;
       offset += 1;
+      // An li1–met1 via sits on its pin: along x its li1 pad would leave the pin (li.3 against the cell's own li1).
+      if (qx !== px && d.lower === 'li1') continue;
       if (parsed.some((p, k) => p && k !== i && p.layer === d.upper && p.pts.some((q) => q[0] === px && q[1] === py))) continue;
       const spacing = Math.round((layers.get(d.lower)?.spacingUm ?? 0) * dbuPerUm);
       const pad = d.pads.find((p) => p.layer === d.lower);
       if (!pad) continue;
-      const padAt = (y: number) => ({ x0: px + Math.round(pad.x0Um * dbuPerUm), y0: y + Math.round(pad.y0Um * dbuPerUm), x1: px + Math.round(pad.x1Um * dbuPerUm), y1: y + Math.round(pad.y1Um * dbuPerUm) });
-      const crowding = (y: number) => (byLayer.get(d.lower) ?? []).filter((s) => s.net !== net && gap(s, padAt(y)) < spacing).length;
-      if (crowding(qy) > crowding(py)) continue;
+      const upperPad = d.pads.find((p) => p.layer === d.upper);
+      const upperSpacing = Math.round((layers.get(d.upper)?.spacingUm ?? 0) * dbuPerUm);
+      const padAt = (p: ViaDef['pads'][number], x: number, y: number) => ({ x0: x + Math.round(p.x0Um * dbuPerUm), y0: y + Math.round(p.y0Um * dbuPerUm), x1: x + Math.round(p.x1Um * dbuPerUm), y1: y + Math.round(p.y1Um * dbuPerUm) });
+      const crowding = (x: number, y: number) =>
+        (byLayer.get(d.lower) ?? []).filter((s) => s.net !== net && gap(s, padAt(pad, x, y)) < spacing).length +
+        (upperPad ? (byLayer.get(d.upper) ?? []).filter((s) => s.net !== net && gap(s, padAt(upperPad, x, y)) < upperSpacing).length : 0);
+      if (crowding(qx, qy) > crowding(px, py)) continue;
       aligned += 1;
-      edits.set(i, [`${a.head} ${a.layer} ${a.body}`, `  NEW ${d.lower} ( ${px} ${py} ) ( * ${qy} ) ${a.via}${a.tail}`]);
+      edits.set(i, [`${a.head} ${a.layer} ${a.body}`, `  NEW ${d.lower} ( ${px} ${py} ) ( ${qx === px ? '*' : qx} ${qy === py ? '*' : qy} ) ${a.via}${a.tail}`]);
     }
     return edits;
   });
@@ -824,4 +889,131 @@ export function crossNetOverlaps(def: string, vias: ReadonlyMap<string, ViaDef>,
     }
   }
   return out;
+}
+
+export interface ViaColumnSlideResult {
+  readonly text: string;
+  /** Two-via segments (a wire between a via at each end) with a via pad within spacing of another net. */
+  readonly crowded: number;
+  /** Of those, moved whole to a neighbouring track where every shape they touch keeps its spacing. */
+  readonly slid: number;
+}
+
+/**
+ * Slide a crowded via's segment to the next track (pure). Where a via pad stands within spacing of another
+ * net and has no room to move along its wire (boxed in by a cell rail or another wire: the few-nanometre
+ * nudges found no spot), the whole segment it ends moves: a two-point wire with a via at each end (met2 from a
+ * met1–met2 via up to a met2–met3 via, say) goes one or two tracks across, both vias with it, and the wires
+ * that meet it at its two ends (at right angles) are shortened or lengthened to the new points. Taken only
+ * where nothing else of the net touches the two points, the neighbouring wires stay at least a pitch long,
+ * and every moved or stretched shape keeps spacing to every other net on its layer (routes, power straps and
+ * `cellShapes`) and each cut to every other cut of its kind.
+ */
+export function slideCrowdedViaSegments(
+  def: string,
+  vias: ReadonlyMap<string, ViaDef>,
+  layers: ReadonlyMap<string, RoutingLayer>,
+  dbuPerUm: number,
+  o: {
+    cellShapes: readonly NetShape[];
+    /** Track step (DEF units) across each layer's routing direction: how far a segment on it slides. */
+    pitchDbu: ReadonlyMap<string, number>;
+    /** Cut half-size and cut-to-cut spacing (DEF units) by via name. */
+    cuts: ReadonlyMap<string, { halfDbu: number; spacingDbu: number }>;
+    /** Whole tracks to try either way (after `nudgesDbu`). */
+    maxTracks?: number;
+    /** Off-track shifts (DEF units) tried first, either way: a few nanometres often clear a pad. */
+    nudgesDbu?: readonly number[];
+  },
+): ViaColumnSlideResult {
+  const shapes = [...routedShapes(def, vias, layers, dbuPerUm), ...o.cellShapes];
+  const near = new Map([...groupBy(shapes, (s) => s.layer)].map(([layer, list]) => [layer, shapeGrid(list)]));
+  const spacing = (layer: string) => Math.round((layers.get(layer)?.spacingUm ?? 0) * dbuPerUm);
+  const half = (layer: string) => Math.round(((layers.get(layer)?.widthUm ?? 0) * dbuPerUm) / 2);
+  const padsAt = (via: string, x: number, y: number) =>
+    (vias.get(via)?.pads ?? []).map((p) => ({ layer: p.layer, x0: x + Math.round(p.x0Um * dbuPerUm), y0: y + Math.round(p.y0Um * dbuPerUm), x1: x + Math.round(p.x1Um * dbuPerUm), y1: y + Math.round(p.y1Um * dbuPerUm) }));
+  const wireBox = (layer: string, a: readonly [number, number], b: readonly [number, number]) => {
+    const h = half(layer);
+    return { layer, x0: Math.min(a[0], b[0]) - h, y0: Math.min(a[1], b[1]) - h, x1: Math.max(a[0], b[0]) + h, y1: Math.max(a[1], b[1]) + h };
+  };
+  const intruders = (net: string, box: { layer: string; x0: number; y0: number; x1: number; y1: number }) =>
+    (near.get(box.layer)?.(box, spacing(box.layer)) ?? []).filter((s) => s.net !== net && boxGap(s, box) < spacing(box.layer)).length;
+  const intrudes = (net: string, box: { layer: string; x0: number; y0: number; x1: number; y1: number }) => intruders(net, box) > 0;
+  const cutList = routingStatements(def, 'NETS').flatMap((s) => s.points.filter((p) => p.via && o.cuts.has(p.via)).map((p) => ({ net: s.net, via: p.via!, x: p.x, y: p.y, x0: p.x, y0: p.y, x1: p.x, y1: p.y })));
+  const cutsNear = shapeGrid(cutList);
+  const cutClear = (via: string, x: number, y: number, skip: (c: (typeof cutList)[number]) => boolean) => {
+    const cut = o.cuts.get(via);
+    if (!cut) return true;
+    const box = { x0: x - cut.halfDbu, y0: y - cut.halfDbu, x1: x + cut.halfDbu, y1: y + cut.halfDbu };
+    return cutsNear(box, cut.spacingDbu + 2 * cut.halfDbu).every(
+      (c) => c.via !== via || skip(c) || boxGap({ x0: c.x - cut.halfDbu, y0: c.y - cut.halfDbu, x1: c.x + cut.halfDbu, y1: c.y + cut.halfDbu }, box) >= cut.spacingDbu,
+    );
+  };
+  const specialPoints = new Set(routingStatements(def, 'SPECIALNETS').flatMap((s) => s.points.map((p) => `${s.net} ${p.x} ${p.y}`)));
+  const maxTracks = o.maxTracks ?? 2;
+  let crowded = 0;
+  let slid = 0;
+  const text = rewriteNets(def, vias, (net, lines, parsed) => {
+    const edits = new Map<number, string[]>();
+    for (let i = 1; i + 1 < lines.length; i++) {
+      const prev = parsed[i - 1];
+      const seg = parsed[i];
+      const next = parsed[i + 1];
+      if (!prev?.via || !seg?.via || !next || seg.pts.length !== 2 || prev.pts.length < 2 || next.pts.length < 2) continue;
+      if (edits.has(i - 1) || edits.has(i) || edits.has(i + 1)) continue;
+      const [s, e] = seg.pts;
+      const sp = prev.pts[prev.pts.length - 1];
+      if (sp[0] !== s[0] || sp[1] !== s[1] || next.pts[0][0] !== e[0] || next.pts[0][1] !== e[1]) continue;
+      const vs = vias.get(prev.via);
+      const ve = vias.get(seg.via);
+      if (!vs || !ve || ![vs.lower, vs.upper].includes(seg.layer) || ![ve.lower, ve.upper].includes(seg.layer)) continue;
+      const crowdAt = (a: readonly number[], b: readonly number[]) => [...padsAt(prev.via!, a[0], a[1]), ...padsAt(seg.via!, b[0], b[1])].reduce((n, p) => n + intruders(net, p), 0);
+      const crowd = crowdAt(s, e);
+      if (crowd === 0) continue;
+      crowded += 1;
+      // The segment runs along one axis; it slides along the other, where both neighbours' end segments run.
+      const vertical = s[0] === e[0];
+      if (!vertical && s[1] !== e[1]) continue;
+      const axis = vertical ? 0 : 1;
+      const other = 1 - axis;
+      const pa = prev.pts[prev.pts.length - 2];
+      const nb = next.pts[1];
+      if (pa[other] !== s[other] || nb[other] !== e[other]) continue;
+      // Nothing else of the net may touch the two points (no branch, no SPECIALNETS patch there).
+      const touches = (pt: readonly number[], except: readonly number[]) => parsed.some((p, k) => p && p.pts.some((q, n) => q[0] === pt[0] && q[1] === pt[1] && !except.includes(k * 1000 + n)));
+      if (touches(s, [(i - 1) * 1000 + prev.pts.length - 1, i * 1000]) || touches(e, [i * 1000 + 1, (i + 1) * 1000])) continue;
+      if (specialPoints.has(`${net} ${s[0]} ${s[1]}`) || specialPoints.has(`${net} ${e[0]} ${e[1]}`)) continue;
+      const pitch = o.pitchDbu.get(seg.layer);
+      if (!pitch) continue;
+      const shifts = [...(o.nudgesDbu ?? []), ...Array.from({ length: maxTracks }, (_, k) => (k + 1) * pitch)].flatMap((d) => [d, -d]);
+      const oldBoxes = [wireBox(prev.layer, pa, s), wireBox(seg.layer, s, e), wireBox(next.layer, e, nb), ...padsAt(prev.via, s[0], s[1]), ...padsAt(seg.via, e[0], e[1])];
+      const inside = (b: { layer: string; x0: number; y0: number; x1: number; y1: number }) => oldBoxes.some((q) => q.layer === b.layer && q.x0 <= b.x0 && q.y0 <= b.y0 && b.x1 <= q.x1 && b.y1 <= q.y1);
+      const oldPrevLen = Math.abs(s[axis] - pa[axis]);
+      const oldNextLen = Math.abs(nb[axis] - e[axis]);
+      const shift = shifts.find((d) => {
+        const s2: [number, number] = axis === 0 ? [s[0] + d, s[1]] : [s[0], s[1] + d];
+        const e2: [number, number] = axis === 0 ? [e[0] + d, e[1]] : [e[0], e[1] + d];
+        const prevLen = Math.abs(s2[axis] - pa[axis]);
+        const nextLen = Math.abs(nb[axis] - e2[axis]);
+        if ((prevLen < pitch && prevLen < oldPrevLen) || (nextLen < pitch && nextLen < oldNextLen)) return false;
+        const boxes = [wireBox(prev.layer, pa, s2), wireBox(seg.layer, s2, e2), wireBox(next.layer, e2, nb), ...padsAt(prev.via!, s2[0], s2[1]), ...padsAt(seg.via!, e2[0], e2[1])];
+        // Every shape the move adds is clear of other nets (or inside one the net had), and its vias are less crowded.
+        if (boxes.some((b) => !inside(b) && intrudes(net, b)) || crowdAt(s2, e2) >= crowd) return false;
+        const own = (c: (typeof cutList)[number]) => c.net === net && ((c.x === s[0] && c.y === s[1]) || (c.x === e[0] && c.y === e[1]));
+        return cutClear(prev.via!, s2[0], s2[1], own) && cutClear(seg.via!, e2[0], e2[1], own);
+      });
+      if (shift === undefined) continue;
+      slid += 1;
+      const move = (pt: readonly number[]): [number, number] => (axis === 0 ? [pt[0] + shift, pt[1]] : [pt[0], pt[1] + shift]);
+      const pointsText = (pts: readonly (readonly number[])[]) => pts.map((q) => `( ${q[0]} ${q[1]} )`).join(' ');
+      const s2 = move(s);
+      const e2 = move(e);
+      const end = (st: NetStatement) => (st.tail.includes(';') ? ' ;' : '');
+      edits.set(i - 1, [`${prev.head} ${prev.layer} ${pointsText([...prev.pts.slice(0, -1), s2])} ${prev.via}${end(prev)}`]);
+      edits.set(i, [`${seg.head} ${seg.layer} ${pointsText([s2, e2])} ${seg.via}${end(seg)}`]);
+      edits.set(i + 1, [`${next.head} ${next.layer} ${pointsText([e2, ...next.pts.slice(1)])}${next.via ? ` ${next.via}` : ''}${end(next)}`]);
+    }
+    return edits;
+  });
+  return { text, crowded, slid };
 }

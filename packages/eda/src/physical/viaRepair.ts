@@ -127,3 +127,28 @@ export function conflictObstructions(conflicts: readonly ViaConflict[], defs: Re
   }
   return { lines: [...lines].sort(), pinTapPairs };
 }
+
+/**
+ * The cut of each fixed via of a technology LEF (pure): half its size (from the via's cut-layer RECT) and the
+ * cut layer's cut-to-cut SPACING, in DEF units. Vias whose cut layer sets no spacing are left out.
+ */
+export function lefViaCuts(tlef: string, dbuPerUm: number): Map<string, { cutLayer: string; halfDbu: number; spacingDbu: number }> {
+  const spacingOf = new Map<string, number>();
+  for (const m of tlef.matchAll(/^LAYER (\S+)\s*\n([\s\S]*?)^END \1\s*$/gm)) {
+    if (!/^\s*TYPE CUT ;/m.test(m[2])) continue;
+    const s = /^\s*SPACING\s+([\d.]+)/m.exec(m[2]);
+    if (s) spacingOf.set(m[1], Number(s[1]));
+  }
+  const out = new Map<string, { cutLayer: string; halfDbu: number; spacingDbu: number }>();
+  for (const m of tlef.matchAll(/^VIA (\S+) DEFAULT\s*\n([\s\S]*?)^END \1\s*$/gm)) {
+    let layer = '';
+    for (const line of m[2].split('\n')) {
+      const l = /^\s*LAYER (\S+) ;/.exec(line);
+      if (l) layer = l[1];
+      const r = /^\s*RECT\s+(\S+)\s+(\S+)\s+(\S+)\s+(\S+)\s*;/.exec(line);
+      const spacing = spacingOf.get(layer);
+      if (r && spacing !== undefined && !out.has(m[1])) out.set(m[1], { cutLayer: layer, halfDbu: Math.round(((Number(r[3]) - Number(r[1])) / 2) * dbuPerUm), spacingDbu: Math.round(spacing * dbuPerUm) });
+    }
+  }
+  return out;
+}
