@@ -35,6 +35,13 @@ describe.runIf(ready)('physical flow on a real 4x8 DA tile (stories260K)', () =>
     expect(m[`finish__design__instance__utilization__tile:${id}`]).toBeLessThan(0.6);
   }, 20 * 60_000);
 
+  it('the tile meets the bar: zero unrouted nets, zero DRC error tiles, LVS clean', () => {
+    const m = metrics();
+    const q = '__tile:l0.q_proj-r0c0-4x8-da';
+    expect({ unrouted: m[`route__net__unrouted__count${q}`], drc: m[`drc__error__count${q}`], lvs: m[`lvs__mismatch__count${q}`], match: m[`lvs__match${q}`] }).toEqual({ unrouted: 0, drc: 0, lvs: 0, match: 1 });
+    expect(run.code).toBe(0);
+  });
+
   it('the numbers agree with the files: DEF wiring, DRC and LVS reports', () => {
     const dir = join(out, 'tiles', 'l0.q_proj-r0c0-4x8-da');
     const m = metrics();
