@@ -20,6 +20,8 @@ export interface VarSpec<T> {
   readonly doc: string;
   /** Turns a raw value into T, or returns an error text ("expected ..."). */
   parse(raw: Exclude<RawValue, null | undefined>): T | { error: string };
+  /** A value as it would be typed (for help and the README), where `String` would not do (objects). */
+  show?(value: T): string;
 }
 
 export type VarSpecs = Readonly<Record<string, VarSpec<unknown>>>;
@@ -34,6 +36,7 @@ interface Common<T> {
   required?: boolean;
   unit?: string;
   doc: string;
+  show?: (value: T) => string;
 }
 
 /** Identity helper that keeps the literal types of a var-spec object. */
@@ -180,7 +183,7 @@ export function resolveVars<V extends VarSpecs>(
 export function varsTable(specs: VarSpecs, overrides: Readonly<Record<string, RawValue>> = {}): string {
   const rows = Object.entries(specs).map(([name, spec]) => {
     const value = overrides[name] ?? spec.default;
-    const def = value === undefined || value === null ? (spec.required ? '(required)' : '') : Array.isArray(value) ? value.join(',') : String(value);
+    const def = value === undefined || value === null ? (spec.required ? '(required)' : '') : Array.isArray(value) ? value.join(',') : typeof value === 'object' ? (spec.show?.(value) ?? JSON.stringify(value)) : String(value);
     return `| \`--${camelToKebab(name)}\` | ${spec.typeName} | ${def} | ${spec.unit ?? ''} | ${spec.doc} |`;
   });
   return ['| flag | type | default | unit | what |', '|---|---|---|---|---|', ...rows].join('\n');

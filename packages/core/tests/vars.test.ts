@@ -55,6 +55,10 @@ describe('vars', () => {
     const table = varsTable(specs);
     expect(table).toContain('| `--block-size` | integer | 4 |  | Coefficients per block. |');
     expect(table.split('\n')).toHaveLength(2 + Object.keys(specs).length);
+    // An object default shows as it would be typed (its `show`), never as [object Object].
+    const window = defineVars({ tile: custom('ROWSxCOLS', () => ({ rows: 1, cols: 1 }), { default: { rows: 8, cols: 16 }, doc: 'Window.', show: (t: { rows: number; cols: number }) => `${t.rows}x${t.cols}` }) });
+    expect(varsTable(window)).toContain('| `--tile` | ROWSxCOLS | 8x16 |  | Window. |');
+    expect(varsTable(window, { tile: '4x8' })).toContain('| 4x8 |');
   });
 });
 
