@@ -285,9 +285,12 @@ describe('met1–met2 vias put back on track and nudged off crowded pads', () =>
     const met2 = routedShapes(r.text, vias, layers, 200).filter((s) => s.layer === 'met2');
     const strap = met2.find((s) => s.net === 'b')!;
     for (const s of met2.filter((t) => t.net === 'a')) expect(strap.x0 - s.x1).toBeGreaterThanOrEqual(28);
-    // An li1–met1 via off track along x stays on its pin (its li1 pad would leave it).
-    const pinVia = nets([['- a ( u1 A ) ( u2 Y )', '  + ROUTED li1 ( 1012 1000 ) L1M1_PR', '  NEW met1 ( 1000 1000 ) ( 1400 * ) ;']]);
-    expect(alignOffsetVias(pinVia, vias, layers, 200)).toEqual({ text: pinVia, offset: 1, aligned: 0 });
+    // An li1–met1 via off the track, along x or y, stays on its pin (its li1 pad would leave it: li.3 on a
+    // later tile, where a via 3 units inside and2_0's A pin went to the track).
+    for (const at of ['1012 1000', '1000 1003']) {
+      const pinVia = nets([['- a ( u1 A ) ( u2 Y )', `  + ROUTED li1 ( ${at} ) L1M1_PR`, '  NEW met1 ( 1000 1000 ) ( 1400 * ) ;']]);
+      expect(alignOffsetVias(pinVia, vias, layers, 200)).toEqual({ text: pinVia, offset: 1, aligned: 0 });
+    }
   });
 
   it('leaves the via where the track point is more crowded than the offset one', () => {

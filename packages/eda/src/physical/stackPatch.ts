@@ -755,8 +755,9 @@ export function alignOffsetVias(def: string, vias: ReadonlyMap<string, ViaDef>, 
       // Off along y (a met1 wire's pin offset) or along x (a via over a pin a few nanometres off the met2 track).
       if ((qx !== px) === (qy !== py) || Math.abs(qx - px) + Math.abs(qy - py) > maxOffsetUm * dbuPerUm) continue;
       offset += 1;
-      // An li1–met1 via sits on its pin: along x its li1 pad would leave the pin (li.3 against the cell's own li1).
-      if (qx !== px && d.lower === 'li1') continue;
+      // An li1–met1 via sits on its pin, at the offset that keeps its li1 pad inside the pin: moved to the track,
+      // the pad can leave the pin (li.3 against the cell's own li1). Those vias are left to the pin-aware passes.
+      if (d.lower === 'li1') continue;
       if (parsed.some((p, k) => p && k !== i && p.layer === d.upper && p.pts.some((q) => q[0] === px && q[1] === py))) continue;
       const spacing = Math.round((layers.get(d.lower)?.spacingUm ?? 0) * dbuPerUm);
       const pad = d.pads.find((p) => p.layer === d.lower);
