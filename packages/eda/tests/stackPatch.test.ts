@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { alignOffsetVias, collapseViaJogs, crossNetOverlaps, lefViaCuts, slideCrowdedViaSegments, nudgeCrowdedUpperVias, fillSameNetGaps, fillSmallHoles, findKit, lefPinRects, lefRoutingLayers, lefVias, netPinShapes, patchStackMinArea, routedShapes, routingTechLef, type NetShape } from '../src/index.ts';
+import { alignOffsetVias, alignOffsetWires, collapseViaJogs, crossNetOverlaps, lefViaCuts, slideCrowdedViaSegments, nudgeCrowdedUpperVias, fillSameNetGaps, fillSmallHoles, findKit, lefPinRects, lefRoutingLayers, lefVias, netPinShapes, patchStackMinArea, routedShapes, routingTechLef, type NetShape } from '../src/index.ts';
 
 const tlef = routingTechLef(readFileSync(findKit().techLef, 'utf8')).text;
 const vias = lefVias(tlef, ['li1', 'met1', 'met2', 'met3', 'met4', 'met5']);
@@ -346,6 +346,31 @@ describe('crowded vias moved with their segment to the next track', () => {
   it('leaves the segment where every track it could take is taken', () => {
     const boxed = nets([a, b, c, ['- d ( u7 A ) ( u8 Y )', '  + ROUTED met2 ( 1092 500 ) ( * 1500 ) ;'], ['- e ( u9 A ) ( u10 Y )', '  + ROUTED met2 ( 1184 500 ) ( * 1500 ) ;'], ['- f ( u11 A ) ( u12 Y )', '  + ROUTED met2 ( 816 500 ) ( * 1500 ) ;']]);
     expect(slideCrowdedViaSegments(boxed, vias, layers, 200, o)).toEqual({ text: boxed, crowded: 1, slid: 0 });
+  });
+});
+
+describe('off-track wires put back on their track', () => {
+  const nets = (lines: string[][]) => ['UNITS DISTANCE MICRONS 200 ;', `NETS ${lines.length} ;`, ...lines.flat(), 'END NETS', 'END DESIGN', ''].join('\n');
+  // a: a pin via 3 units below the met1 track at 1000, its whole met1 run there, to a met1–met2 via at (1600, 997).
+  const a = ['- a ( u1 A ) ( u2 Y )', '  + ROUTED li1 ( 1000 997 ) L1M1_PR', '  NEW met1 ( 1000 997 ) ( 1600 * ) M1M2_PR', '  NEW met2 ( 1600 997 ) ( * 1400 ) ;'];
+  // b's met1–met2 via one track below, under the middle of a's run: 0.125 µm from it at 997, 0.14 at 1000.
+  const b = ['- b ( u3 A ) ( u4 Y )', '  + ROUTED met1 ( 1300 932 ) M1M2_PR', '  NEW met2 ( 1300 932 ) ( * 500 ) ;'];
+  const o = { cellShapes: [], tracks: new Map([['met1', { startDbu: 48, stepDbu: 68 }]]), maxOffsetDbu: 10 };
+  const gap = (p: NetShape, q: NetShape) => Math.hypot(Math.max(0, q.x0 - p.x1, p.x0 - q.x1), Math.max(0, q.y0 - p.y1, p.y0 - q.y1));
+
+  it('runs the wire on the track with a jog back to each end, so its ends and via stay put', () => {
+    const r = alignOffsetWires(nets([a, b]), vias, layers, 200, o);
+    expect({ crowded: r.crowded, aligned: r.aligned }).toEqual({ crowded: 1, aligned: 1 });
+    expect(r.text).toContain('  NEW met1 ( 1000 997 ) ( 1000 1000 ) ( 1600 1000 ) ( 1600 997 ) M1M2_PR\n  NEW met2 ( 1600 997 ) ( * 1400 ) ;');
+    // Independent check: every met1 shape of a clears b's pad.
+    const met1 = routedShapes(r.text, vias, layers, 200).filter((s) => s.layer === 'met1');
+    for (const s of met1.filter((x) => x.net === 'a')) for (const t of met1.filter((x) => x.net === 'b')) expect(gap(s, t)).toBeGreaterThanOrEqual(28);
+    expect(alignOffsetWires(r.text, vias, layers, 200, o)).toMatchObject({ crowded: 0, aligned: 0 });
+  });
+
+  it('leaves the wire where the track is crowded too', () => {
+    const boxed = nets([a, b, ['- c ( u5 A ) ( u6 Y )', '  + ROUTED met1 ( 1200 1052 ) ( 1400 * ) ;']]);
+    expect(alignOffsetWires(boxed, vias, layers, 200, o)).toEqual({ text: boxed, crowded: 1, aligned: 0 });
   });
 });
 

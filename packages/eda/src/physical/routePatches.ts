@@ -1,5 +1,5 @@
 import { lefLayerRects, lefPinRects, netPinShapes, nudgeCrowdedVias, placedCellShapes, pullViasIntoPins, separateTapPairs } from './pinVias.ts';
-import { alignOffsetVias, collapseViaJogs, nudgeCrowdedUpperVias, slideCrowdedViaSegments, fillSameNetGaps, fillSmallHoles, lefRoutingLayers, patchStackMinArea, routedShapes } from './stackPatch.ts';
+import { alignOffsetVias, alignOffsetWires, collapseViaJogs, nudgeCrowdedUpperVias, slideCrowdedViaSegments, fillSameNetGaps, fillSmallHoles, lefRoutingLayers, patchStackMinArea, routedShapes } from './stackPatch.ts';
 import { lefViaCuts, lefVias } from './viaRepair.ts';
 
 /**
@@ -87,16 +87,24 @@ export function patchRoutedDef(routedIn: string, o: { techLef: string; cellLef: 
   });
   metrics['physical__route__crowded_upper_vias__count'] = upper.crowded;
   metrics['physical__route__crowded_upper_vias_moved__count'] = upper.moved;
+  // Wires qrouter ran a few nanometres off their track (to reach a pin) and that crowd another net go back on it.
+  const tracks = new Map<string, { startDbu: number; stepDbu: number }>();
+  for (const [name, layer] of routingLayers) {
+    const m = new RegExp(`^TRACKS ${layer.direction === 'VERTICAL' ? 'X' : 'Y'} (\\S+) DO \\d+ STEP (\\d+) LAYER ${name} ;`, 'm').exec(upper.text);
+    if (m) tracks.set(name, { startDbu: Math.round(Number(m[1])), stepDbu: Number(m[2]) });
+  }
+  const wires = alignOffsetWires(upper.text, vias, routingLayers, o.dbuPerUm, {
+    cellShapes: placedCellShapes(upper.text, cellMet1, 'met1'),
+    tracks,
+    maxOffsetDbu: Math.round(0.05 * o.dbuPerUm),
+  });
+  metrics['physical__route__offset_wires_crowded__count'] = wires.crowded;
+  metrics['physical__route__offset_wires_aligned__count'] = wires.aligned;
   // A via still crowded, boxed in where it stands, goes to the next track with the whole segment it ends
   // (met2 between a met1–met2 and a met2–met3 via, say); the wires meeting that segment follow.
-  const pitchDbu = new Map<string, number>();
-  for (const [name, layer] of routingLayers) {
-    const step = new RegExp(`^TRACKS ${layer.direction === 'VERTICAL' ? 'X' : 'Y'} \\S+ DO \\d+ STEP (\\d+) LAYER ${name} ;`, 'm').exec(upper.text)?.[1];
-    if (step) pitchDbu.set(name, Number(step));
-  }
-  const slides = slideCrowdedViaSegments(upper.text, vias, routingLayers, o.dbuPerUm, {
-    cellShapes: [...placedCellShapes(upper.text, cellMet1, 'met1'), ...placedCellShapes(upper.text, cellLi1, 'li1')],
-    pitchDbu,
+  const slides = slideCrowdedViaSegments(wires.text, vias, routingLayers, o.dbuPerUm, {
+    cellShapes: [...placedCellShapes(wires.text, cellMet1, 'met1'), ...placedCellShapes(wires.text, cellLi1, 'li1')],
+    pitchDbu: new Map([...tracks].map(([name, t]) => [name, t.stepDbu])),
     cuts: lefViaCuts(o.techLef, o.dbuPerUm),
     nudgesDbu: [0.03, 0.05].map((um) => Math.round(um * o.dbuPerUm)),
   });
