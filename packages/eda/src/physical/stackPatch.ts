@@ -892,6 +892,20 @@ export function crossNetOverlaps(def: string, vias: ReadonlyMap<string, ViaDef>,
   return out;
 }
 
+/**
+ * Clearance queries over a routed DEF's shapes and `cellShapes` (pure): each layer's spacing and half width in
+ * DEF units, and how many shapes of other nets come within spacing of a box on its layer.
+ */
+function clearance(def: string, vias: ReadonlyMap<string, ViaDef>, layers: ReadonlyMap<string, RoutingLayer>, dbuPerUm: number, cellShapes: readonly NetShape[]) {
+  const shapes = [...routedShapes(def, vias, layers, dbuPerUm), ...cellShapes];
+  const near = new Map([...groupBy(shapes, (s) => s.layer)].map(([layer, list]) => [layer, shapeGrid(list)]));
+  const spacing = (layer: string) => Math.round((layers.get(layer)?.spacingUm ?? 0) * dbuPerUm);
+  const half = (layer: string) => Math.round(((layers.get(layer)?.widthUm ?? 0) * dbuPerUm) / 2);
+  const intruders = (net: string, b: { layer: string; x0: number; y0: number; x1: number; y1: number }) =>
+    (near.get(b.layer)?.(b, spacing(b.layer)) ?? []).filter((s) => s.net !== net && boxGap(s, b) < spacing(b.layer)).length;
+  return { near, spacing, half, intruders };
+}
+
 export interface ViaColumnSlideResult {
   readonly text: string;
   /** Two-via segments (a wire between a via at each end) with a via pad within spacing of another net. */
@@ -927,18 +941,13 @@ export function slideCrowdedViaSegments(
     nudgesDbu?: readonly number[];
   },
 ): ViaColumnSlideResult {
-  const shapes = [...routedShapes(def, vias, layers, dbuPerUm), ...o.cellShapes];
-  const near = new Map([...groupBy(shapes, (s) => s.layer)].map(([layer, list]) => [layer, shapeGrid(list)]));
-  const spacing = (layer: string) => Math.round((layers.get(layer)?.spacingUm ?? 0) * dbuPerUm);
-  const half = (layer: string) => Math.round(((layers.get(layer)?.widthUm ?? 0) * dbuPerUm) / 2);
+  const { half, intruders } = clearance(def, vias, layers, dbuPerUm, o.cellShapes);
   const padsAt = (via: string, x: number, y: number) =>
     (vias.get(via)?.pads ?? []).map((p) => ({ layer: p.layer, x0: x + Math.round(p.x0Um * dbuPerUm), y0: y + Math.round(p.y0Um * dbuPerUm), x1: x + Math.round(p.x1Um * dbuPerUm), y1: y + Math.round(p.y1Um * dbuPerUm) }));
   const wireBox = (layer: string, a: readonly [number, number], b: readonly [number, number]) => {
     const h = half(layer);
     return { layer, x0: Math.min(a[0], b[0]) - h, y0: Math.min(a[1], b[1]) - h, x1: Math.max(a[0], b[0]) + h, y1: Math.max(a[1], b[1]) + h };
   };
-  const intruders = (net: string, box: { layer: string; x0: number; y0: number; x1: number; y1: number }) =>
-    (near.get(box.layer)?.(box, spacing(box.layer)) ?? []).filter((s) => s.net !== net && boxGap(s, box) < spacing(box.layer)).length;
   const intrudes = (net: string, box: { layer: string; x0: number; y0: number; x1: number; y1: number }) => intruders(net, box) > 0;
   const cutList = routingStatements(def, 'NETS').flatMap((s) => s.points.filter((p) => p.via && o.cuts.has(p.via)).map((p) => ({ net: s.net, via: p.via!, x: p.x, y: p.y, x0: p.x, y0: p.y, x1: p.x, y1: p.y })));
   const cutsNear = shapeGrid(cutList);
@@ -1043,12 +1052,7 @@ export function alignOffsetWires(
   dbuPerUm: number,
   o: { cellShapes: readonly NetShape[]; tracks: ReadonlyMap<string, { startDbu: number; stepDbu: number }>; maxOffsetDbu: number },
 ): OffsetWireResult {
-  const shapes = [...routedShapes(def, vias, layers, dbuPerUm), ...o.cellShapes];
-  const near = new Map([...groupBy(shapes, (s) => s.layer)].map(([layer, list]) => [layer, shapeGrid(list)]));
-  const spacing = (layer: string) => Math.round((layers.get(layer)?.spacingUm ?? 0) * dbuPerUm);
-  const half = (layer: string) => Math.round(((layers.get(layer)?.widthUm ?? 0) * dbuPerUm) / 2);
-  const intruders = (net: string, b: { layer: string; x0: number; y0: number; x1: number; y1: number }) =>
-    (near.get(b.layer)?.(b, spacing(b.layer)) ?? []).filter((s) => s.net !== net && boxGap(s, b) < spacing(b.layer)).length;
+  const { half, intruders } = clearance(def, vias, layers, dbuPerUm, o.cellShapes);
   let crowded = 0;
   let aligned = 0;
   const text = rewriteNets(def, vias, (net, lines, parsed) => {
