@@ -68,11 +68,16 @@ export function routedShapes(def: string, vias: ReadonlyMap<string, ViaDef>, lay
     for (const p of s.points) {
       for (const pad of (p.via && vias.get(p.via)?.pads) || []) {
         // LEF pads sit on the 0.005 µm grid: whole DEF units (no 25.999… edges in the spacing checks).
-        out.push({ net: s.net, layer: pad.layer, x0: p.x + Math.round(pad.x0Um * dbuPerUm), y0: p.y + Math.round(pad.y0Um * dbuPerUm), x1: p.x + Math.round(pad.x1Um * dbuPerUm), y1: p.y + Math.round(pad.y1Um * dbuPerUm) });
+        out.push({ net: s.net, layer: pad.layer, ...padBox(pad, p.x, p.y, dbuPerUm) });
       }
     }
   }
   return out;
+}
+
+/** A via's LEF pad placed at a point, in whole DEF units (LEF pads sit on the 0.005 µm grid). */
+function padBox(pad: ViaDef['pads'][number], x: number, y: number, dbuPerUm: number): { x0: number; y0: number; x1: number; y1: number } {
+  return { x0: x + Math.round(pad.x0Um * dbuPerUm), y0: y + Math.round(pad.y0Um * dbuPerUm), x1: x + Math.round(pad.x1Um * dbuPerUm), y1: y + Math.round(pad.y1Um * dbuPerUm) };
 }
 
 /** Euclidean distance between two boxes (0 where they touch or overlap). */
@@ -732,9 +737,10 @@ export interface OffsetViaResult {
  * Put off-track vias back on the track (pure). Where qrouter offsets a met1 wire a few nanometres to reach a pin
  * (0.015 to 0.05 µm), the met1–met2 via at its other end sits at the offset too while the met2 wire above
  * starts on the track (`met1 ( a y' ) ( x * ) M1M2_PR` then `NEW met2 ( x y )`); its pad then crowds the next
- * track's met1 by the offset. The via moves to where the upper wire starts and a stub of the lower layer joins
- * the old point, unless that brings its lower pad nearer other nets' shapes or another wire of the net starts
- * on the upper layer at the old point.
+ * track's met1 by the offset. The same happens along x (a via dropped over a pin 0.06 µm off the met2 track
+ * where the met2 wire starts on it). The via moves to where the upper wire starts and a stub of the lower layer
+ * joins the old point, unless that brings its pads nearer other nets' shapes on either layer or another wire of
+ * the net starts on the upper layer at the old point. li1–met1 vias stay: their offset keeps the li1 pad on the pin.
  */
 export function alignOffsetVias(def: string, vias: ReadonlyMap<string, ViaDef>, layers: ReadonlyMap<string, RoutingLayer>, dbuPerUm: number, maxOffsetUm = 0.07): OffsetViaResult {
   const shapes = routedShapes(def, vias, layers, dbuPerUm);
@@ -764,7 +770,7 @@ export function alignOffsetVias(def: string, vias: ReadonlyMap<string, ViaDef>, 
       if (!pad) continue;
       const upperPad = d.pads.find((p) => p.layer === d.upper);
       const upperSpacing = Math.round((layers.get(d.upper)?.spacingUm ?? 0) * dbuPerUm);
-      const padAt = (p: ViaDef['pads'][number], x: number, y: number) => ({ x0: x + Math.round(p.x0Um * dbuPerUm), y0: y + Math.round(p.y0Um * dbuPerUm), x1: x + Math.round(p.x1Um * dbuPerUm), y1: y + Math.round(p.y1Um * dbuPerUm) });
+      const padAt = (p: ViaDef['pads'][number], x: number, y: number) => padBox(p, x, y, dbuPerUm);
       const crowding = (x: number, y: number) =>
         (byLayer.get(d.lower) ?? []).filter((s) => s.net !== net && gap(s, padAt(pad, x, y)) < spacing).length +
         (upperPad ? (byLayer.get(d.upper) ?? []).filter((s) => s.net !== net && gap(s, padAt(upperPad, x, y)) < upperSpacing).length : 0);
@@ -812,7 +818,7 @@ export function nudgeCrowdedUpperVias(
   const gap = boxGap;
   const padAt = (layer: string, x: number, y: number) => {
     const p = padOf(layer)!;
-    return { x0: x + Math.round(p.x0Um * dbuPerUm), y0: y + Math.round(p.y0Um * dbuPerUm), x1: x + Math.round(p.x1Um * dbuPerUm), y1: y + Math.round(p.y1Um * dbuPerUm) };
+    return padBox(p, x, y, dbuPerUm);
   };
   const near = new Map([...byLayer].map(([layer, list]) => [layer, shapeGrid(list)]));
   const crowding = (net: string, layer: string, x: number, y: number) => {
@@ -847,7 +853,7 @@ export function nudgeCrowdedUpperVias(
       const below0 = parsed.find((p, k) => p && k !== i && p.via && p.pts[p.pts.length - 1][0] === px && p.pts[p.pts.length - 1][1] === py);
       const stayPad = below0?.via ? vias.get(below0.via)!.pads.find((p) => p.layer === d.lower) : undefined;
       if (stayPad) {
-        const box = { x0: px + Math.round(stayPad.x0Um * dbuPerUm), y0: py + Math.round(stayPad.y0Um * dbuPerUm), x1: px + Math.round(stayPad.x1Um * dbuPerUm), y1: py + Math.round(stayPad.y1Um * dbuPerUm) };
+        const box = padBox(stayPad, px, py, dbuPerUm);
         if ((near.get(d.lower)?.(box, spacing(d.lower)) ?? []).some((s) => s.net !== net && gap(s, box) < spacing(d.lower))) continue;
       }
       // Away from the crowding shapes first.
@@ -943,7 +949,7 @@ export function slideCrowdedViaSegments(
 ): ViaColumnSlideResult {
   const { half, intruders } = clearance(def, vias, layers, dbuPerUm, o.cellShapes);
   const padsAt = (via: string, x: number, y: number) =>
-    (vias.get(via)?.pads ?? []).map((p) => ({ layer: p.layer, x0: x + Math.round(p.x0Um * dbuPerUm), y0: y + Math.round(p.y0Um * dbuPerUm), x1: x + Math.round(p.x1Um * dbuPerUm), y1: y + Math.round(p.y1Um * dbuPerUm) }));
+    (vias.get(via)?.pads ?? []).map((p) => ({ layer: p.layer, ...padBox(p, x, y, dbuPerUm) }));
   const wireBox = (layer: string, a: readonly [number, number], b: readonly [number, number]) => {
     const h = half(layer);
     return { layer, x0: Math.min(a[0], b[0]) - h, y0: Math.min(a[1], b[1]) - h, x1: Math.max(a[0], b[0]) + h, y1: Math.max(a[1], b[1]) + h };
