@@ -32,13 +32,16 @@ export function patchRoutedDef(routedIn: string, o: { techLef: string; cellLef: 
   const half = (layer: string): [number, number] => [Math.round((padOf(layer)?.x1Um ?? 0) * o.dbuPerUm), Math.round((padOf(layer)?.y1Um ?? 0) * o.dbuPerUm)];
   const met1Spacing = Math.round(routingLayers.get('met1')!.spacingUm * o.dbuPerUm);
   const cellMet1 = lefLayerRects(o.cellLef, 'met1');
+  // The cells' own metal, placed once: the patches never move a cell or change which pin is on which net.
+  const cellMet1Shapes = placedCellShapes(routed, cellMet1, 'met1');
+  const cellLi1Shapes = placedCellShapes(routed, lefLayerRects(o.cellLef, 'li1'), 'li1');
   // li1–met1 vias whose li1 pad sticks a few nanometres out of their pin are pulled inside it (li.3).
   const pinVias = pullViasIntoPins(routed, pinCells, {
     via: 'L1M1_PR',
     padHalfDbu: half('li1')[0],
     maxShiftDbu: Math.round(0.08 * o.dbuPerUm),
     // Routes and the cells' own met1 (rails, other pins, obstructions) alike.
-    met1: { shapes: [...routedShapes(routed, vias, routingLayers, o.dbuPerUm).filter((s) => s.layer === 'met1'), ...placedCellShapes(routed, cellMet1, 'met1')], half: half('met1'), spacing: met1Spacing },
+    met1: { shapes: [...routedShapes(routed, vias, routingLayers, o.dbuPerUm).filter((s) => s.layer === 'met1'), ...cellMet1Shapes], half: half('met1'), spacing: met1Spacing },
   });
   metrics['physical__route__pin_vias_kept_crowded__count'] = pinVias.keptCrowded;
   metrics['physical__route__pin_vias_outside__count'] = pinVias.outside;
@@ -59,19 +62,18 @@ export function patchRoutedDef(routedIn: string, o: { techLef: string; cellLef: 
     met1Width: Math.round(routingLayers.get('met1')!.widthUm * o.dbuPerUm),
   };
   // Clearance checks see the cells' met1 too (rails, other pins, obstructions).
-  const taps = separateTapPairs(pinVias.text, pinCells, [...routedShapes(pinVias.text, vias, routingLayers, o.dbuPerUm), ...placedCellShapes(pinVias.text, cellMet1, 'met1')], tapRules);
+  const taps = separateTapPairs(pinVias.text, pinCells, [...routedShapes(pinVias.text, vias, routingLayers, o.dbuPerUm), ...cellMet1Shapes], tapRules);
   metrics['physical__route__tap_pairs__count'] = taps.pairs;
   metrics['physical__route__tap_pairs_separated__count'] = taps.moved;
   metrics['physical__route__tap_pairs_merged__count'] = taps.merged;
   // li1–met1 vias still within met1 spacing of another net (a met1–met2 pad one track over, a rail) are
   // nudged 0.03 or 0.05 µm along their pin where that clears them.
-  const cellLi1 = lefLayerRects(o.cellLef, 'li1');
   const nudgeShapes = routedShapes(taps.text, vias, routingLayers, o.dbuPerUm);
   const nudged = nudgeCrowdedVias(
     taps.text,
     pinCells,
-    [...nudgeShapes.filter((s) => s.layer === 'met1'), ...placedCellShapes(taps.text, cellMet1, 'met1')],
-    [...nudgeShapes.filter((s) => s.layer === 'li1'), ...placedCellShapes(taps.text, cellLi1, 'li1')],
+    [...nudgeShapes.filter((s) => s.layer === 'met1'), ...cellMet1Shapes],
+    [...nudgeShapes.filter((s) => s.layer === 'li1'), ...cellLi1Shapes],
     { ...tapRules, shiftsDbu: [0.03, 0.05].map((um) => Math.round(um * o.dbuPerUm)) },
   );
   metrics['physical__route__crowded_pin_vias__count'] = nudged.crowded;
@@ -80,7 +82,7 @@ export function patchRoutedDef(routedIn: string, o: { techLef: string; cellLef: 
   // move) slide 0.03–0.05 µm along their met2 column, away from it.
   const viaCut = /^LAYER via\s*\n([\s\S]*?)^END via/m.exec(o.techLef)?.[1] ?? '';
   const upper = nudgeCrowdedUpperVias(nudged.text, 'M1M2_PR', vias, routingLayers, o.dbuPerUm, {
-    cellShapes: placedCellShapes(nudged.text, cellMet1, 'met1'),
+    cellShapes: cellMet1Shapes,
     cutHalfDbu: Math.round((Number(/^\s*WIDTH\s+([\d.]+)/m.exec(viaCut)?.[1] ?? '0.15') / 2) * o.dbuPerUm),
     cutSpacingDbu: Math.round(Number(/^\s*SPACING\s+([\d.]+)/m.exec(viaCut)?.[1] ?? '0.17') * o.dbuPerUm),
     shiftsDbu: [0.03, 0.05].map((um) => Math.round(um * o.dbuPerUm)),
@@ -94,7 +96,7 @@ export function patchRoutedDef(routedIn: string, o: { techLef: string; cellLef: 
     if (m) tracks.set(name, { startDbu: Math.round(Number(m[1])), stepDbu: Number(m[2]) });
   }
   const wires = alignOffsetWires(upper.text, vias, routingLayers, o.dbuPerUm, {
-    cellShapes: placedCellShapes(upper.text, cellMet1, 'met1'),
+    cellShapes: cellMet1Shapes,
     tracks,
     maxOffsetDbu: Math.round(0.05 * o.dbuPerUm),
   });
@@ -103,7 +105,7 @@ export function patchRoutedDef(routedIn: string, o: { techLef: string; cellLef: 
   // A via still crowded, boxed in where it stands, goes to the next track with the whole segment it ends
   // (met2 between a met1–met2 and a met2–met3 via, say); the wires meeting that segment follow.
   const slides = slideCrowdedViaSegments(wires.text, vias, routingLayers, o.dbuPerUm, {
-    cellShapes: [...placedCellShapes(wires.text, cellMet1, 'met1'), ...placedCellShapes(wires.text, cellLi1, 'li1')],
+    cellShapes: [...cellMet1Shapes, ...cellLi1Shapes],
     pitchDbu: new Map([...tracks].map(([name, t]) => [name, t.stepDbu])),
     cuts: lefViaCuts(o.techLef, o.dbuPerUm),
     nudgesDbu: [0.03, 0.05].map((um) => Math.round(um * o.dbuPerUm)),
@@ -119,7 +121,7 @@ export function patchRoutedDef(routedIn: string, o: { techLef: string; cellLef: 
   // Only met1 pins take part: li1 pins sit closer than li1 spacing to other pins of their cell, and a
   // bridge to one would come near those (measured: li.3 14 -> 1,036 boxes on the DA tile).
   const met1Pins = netPinShapes(stacks.text, new Map([['met1', lefPinRects(o.cellLef, 'met1')]]));
-  const gaps = fillSameNetGaps(stacks.text, vias, routingLayers, o.dbuPerUm, met1Pins, 1, placedCellShapes(stacks.text, cellMet1, 'met1'));
+  const gaps = fillSameNetGaps(stacks.text, vias, routingLayers, o.dbuPerUm, met1Pins, 1, cellMet1Shapes);
   // A bridge (or a route beside its own pin) can close a ring round a hole under MINENCLOSEDAREA (met1.7).
   const holes = fillSmallHoles(gaps.text, vias, routingLayers, o.dbuPerUm, met1Pins);
   metrics['physical__route__same_net_slots_filled__count'] = gaps.filled;
