@@ -49,16 +49,19 @@ export function patchRoutedDef(routedIn: string, o: { techLef: string; cellLef: 
   metrics['physical__route__pin_vias_kept_li1_wire__count'] = pinVias.keptLi1Wire;
   metrics['physical__route__pin_vias_kept_far__count'] = pinVias.keptFar;
   // Two li1–met1 vias one met1 track apart at one x: one moves the missing few nanometres along its pin.
-  const cutLayer = /^LAYER mcon\s*\n([\s\S]*?)^END mcon/m.exec(o.techLef)?.[1] ?? '';
-  const cutSpacingUm = Number(/^\s*SPACING\s+([\d.]+)/m.exec(cutLayer)?.[1] ?? '0.19');
+  // Cut sizes and cut spacing per via (mcon, via, via2, ...) from the tech LEF, with sky130's where it has none.
+  const cuts = lefViaCuts(o.techLef, o.dbuPerUm);
+  const cutOf = (via: string, halfUm: number, spacingUm: number) => cuts.get(via) ?? { halfDbu: Math.round(halfUm * o.dbuPerUm), spacingDbu: Math.round(spacingUm * o.dbuPerUm) };
+  const mcon = cutOf('L1M1_PR', 0.085, 0.19);
+  const via1 = cutOf('M1M2_PR', 0.075, 0.17);
   const tapRules = {
     via: 'L1M1_PR',
     li1Half: half('li1'),
     met1Half: half('met1'),
-    cutHalf: Math.round(Number(/^VIA L1M1_PR DEFAULT\s*\n\s*LAYER mcon ;\s*\n\s*RECT\s+\S+\s+\S+\s+(\S+)/m.exec(o.techLef)?.[1] ?? '0.085') * o.dbuPerUm),
+    cutHalf: mcon.halfDbu,
     li1Spacing: Math.round(routingLayers.get('li1')!.spacingUm * o.dbuPerUm),
     met1Spacing,
-    cutSpacing: Math.round(cutSpacingUm * o.dbuPerUm),
+    cutSpacing: mcon.spacingDbu,
     met1Width: Math.round(routingLayers.get('met1')!.widthUm * o.dbuPerUm),
   };
   // Clearance checks see the cells' met1 too (rails, other pins, obstructions).
@@ -80,11 +83,10 @@ export function patchRoutedDef(routedIn: string, o: { techLef: string; cellLef: 
   metrics['physical__route__crowded_pin_vias_moved__count'] = nudged.moved;
   // met1–met2 vias still crowding another net's met1 (mostly an li1–met1 pad one track over that could not
   // move) slide 0.03–0.05 µm along their met2 column, away from it.
-  const viaCut = /^LAYER via\s*\n([\s\S]*?)^END via/m.exec(o.techLef)?.[1] ?? '';
   const upper = nudgeCrowdedUpperVias(nudged.text, 'M1M2_PR', vias, routingLayers, o.dbuPerUm, {
     cellShapes: cellMet1Shapes,
-    cutHalfDbu: Math.round((Number(/^\s*WIDTH\s+([\d.]+)/m.exec(viaCut)?.[1] ?? '0.15') / 2) * o.dbuPerUm),
-    cutSpacingDbu: Math.round(Number(/^\s*SPACING\s+([\d.]+)/m.exec(viaCut)?.[1] ?? '0.17') * o.dbuPerUm),
+    cutHalfDbu: via1.halfDbu,
+    cutSpacingDbu: via1.spacingDbu,
     shiftsDbu: [0.03, 0.05].map((um) => Math.round(um * o.dbuPerUm)),
   });
   metrics['physical__route__crowded_upper_vias__count'] = upper.crowded;
@@ -107,7 +109,7 @@ export function patchRoutedDef(routedIn: string, o: { techLef: string; cellLef: 
   const slides = slideCrowdedViaSegments(wires.text, vias, routingLayers, o.dbuPerUm, {
     cellShapes: [...cellMet1Shapes, ...cellLi1Shapes],
     pitchDbu: new Map([...tracks].map(([name, t]) => [name, t.stepDbu])),
-    cuts: lefViaCuts(o.techLef, o.dbuPerUm),
+    cuts,
     nudgesDbu: [0.03, 0.05].map((um) => Math.round(um * o.dbuPerUm)),
   });
   metrics['physical__route__crowded_via_segments__count'] = slides.crowded;

@@ -770,10 +770,9 @@ export function alignOffsetVias(def: string, vias: ReadonlyMap<string, ViaDef>, 
       if (!pad) continue;
       const upperPad = d.pads.find((p) => p.layer === d.upper);
       const upperSpacing = Math.round((layers.get(d.upper)?.spacingUm ?? 0) * dbuPerUm);
-      const padAt = (p: ViaDef['pads'][number], x: number, y: number) => padBox(p, x, y, dbuPerUm);
       const crowding = (x: number, y: number) =>
-        (byLayer.get(d.lower) ?? []).filter((s) => s.net !== net && gap(s, padAt(pad, x, y)) < spacing).length +
-        (upperPad ? (byLayer.get(d.upper) ?? []).filter((s) => s.net !== net && gap(s, padAt(upperPad, x, y)) < upperSpacing).length : 0);
+        (byLayer.get(d.lower) ?? []).filter((s) => s.net !== net && gap(s, padBox(pad, x, y, dbuPerUm)) < spacing).length +
+        (upperPad ? (byLayer.get(d.upper) ?? []).filter((s) => s.net !== net && gap(s, padBox(upperPad, x, y, dbuPerUm)) < upperSpacing).length : 0);
       if (crowding(qx, qy) > crowding(px, py)) continue;
       aligned += 1;
       edits.set(i, [`${a.head} ${a.layer} ${a.body}`, `  NEW ${d.lower} ( ${px} ${py} ) ( ${qx === px ? '*' : qx} ${qy === py ? '*' : qy} ) ${a.via}${a.tail}`]);
@@ -899,17 +898,21 @@ export function crossNetOverlaps(def: string, vias: ReadonlyMap<string, ViaDef>,
 }
 
 /**
- * Clearance queries over a routed DEF's shapes and `cellShapes` (pure): each layer's spacing and half width in
- * DEF units, and how many shapes of other nets come within spacing of a box on its layer.
+ * Clearance queries over a routed DEF's shapes and `cellShapes` (pure): the box a wire of a layer draws between
+ * two points (half its width past each end, as routedShapes draws NETS wires), and how many shapes of other
+ * nets come within spacing of a box on its layer.
  */
 function clearance(def: string, vias: ReadonlyMap<string, ViaDef>, layers: ReadonlyMap<string, RoutingLayer>, dbuPerUm: number, cellShapes: readonly NetShape[]) {
   const shapes = [...routedShapes(def, vias, layers, dbuPerUm), ...cellShapes];
   const near = new Map([...groupBy(shapes, (s) => s.layer)].map(([layer, list]) => [layer, shapeGrid(list)]));
   const spacing = (layer: string) => Math.round((layers.get(layer)?.spacingUm ?? 0) * dbuPerUm);
-  const half = (layer: string) => Math.round(((layers.get(layer)?.widthUm ?? 0) * dbuPerUm) / 2);
+  const wireBox = (layer: string, a: readonly number[], b: readonly number[]) => {
+    const h = Math.round(((layers.get(layer)?.widthUm ?? 0) * dbuPerUm) / 2);
+    return { layer, x0: Math.min(a[0], b[0]) - h, y0: Math.min(a[1], b[1]) - h, x1: Math.max(a[0], b[0]) + h, y1: Math.max(a[1], b[1]) + h };
+  };
   const intruders = (net: string, b: { layer: string; x0: number; y0: number; x1: number; y1: number }) =>
     (near.get(b.layer)?.(b, spacing(b.layer)) ?? []).filter((s) => s.net !== net && boxGap(s, b) < spacing(b.layer)).length;
-  return { near, spacing, half, intruders };
+  return { wireBox, intruders };
 }
 
 export interface ViaColumnSlideResult {
@@ -947,13 +950,9 @@ export function slideCrowdedViaSegments(
     nudgesDbu?: readonly number[];
   },
 ): ViaColumnSlideResult {
-  const { half, intruders } = clearance(def, vias, layers, dbuPerUm, o.cellShapes);
+  const { wireBox, intruders } = clearance(def, vias, layers, dbuPerUm, o.cellShapes);
   const padsAt = (via: string, x: number, y: number) =>
     (vias.get(via)?.pads ?? []).map((p) => ({ layer: p.layer, ...padBox(p, x, y, dbuPerUm) }));
-  const wireBox = (layer: string, a: readonly [number, number], b: readonly [number, number]) => {
-    const h = half(layer);
-    return { layer, x0: Math.min(a[0], b[0]) - h, y0: Math.min(a[1], b[1]) - h, x1: Math.max(a[0], b[0]) + h, y1: Math.max(a[1], b[1]) + h };
-  };
   const intrudes = (net: string, box: { layer: string; x0: number; y0: number; x1: number; y1: number }) => intruders(net, box) > 0;
   const cutList = routingStatements(def, 'NETS').flatMap((s) => s.points.filter((p) => p.via && o.cuts.has(p.via)).map((p) => ({ net: s.net, via: p.via!, x: p.x, y: p.y, x0: p.x, y0: p.y, x1: p.x, y1: p.y })));
   const cutsNear = shapeGrid(cutList);
@@ -1058,7 +1057,7 @@ export function alignOffsetWires(
   dbuPerUm: number,
   o: { cellShapes: readonly NetShape[]; tracks: ReadonlyMap<string, { startDbu: number; stepDbu: number }>; maxOffsetDbu: number },
 ): OffsetWireResult {
-  const { half, intruders } = clearance(def, vias, layers, dbuPerUm, o.cellShapes);
+  const { wireBox, intruders } = clearance(def, vias, layers, dbuPerUm, o.cellShapes);
   let crowded = 0;
   let aligned = 0;
   const text = rewriteNets(def, vias, (net, lines, parsed) => {
@@ -1074,8 +1073,7 @@ export function alignOffsetWires(
       const off = a[across];
       const track = grid.startDbu + Math.round((off - grid.startDbu) / grid.stepDbu) * grid.stepDbu;
       if (track === off || Math.abs(track - off) > o.maxOffsetDbu) continue;
-      const h = half(st.layer);
-      const box = (p: readonly number[], q: readonly number[]) => ({ layer: st.layer, x0: Math.min(p[0], q[0]) - h, y0: Math.min(p[1], q[1]) - h, x1: Math.max(p[0], q[0]) + h, y1: Math.max(p[1], q[1]) + h });
+      const box = (p: readonly number[], q: readonly number[]) => wireBox(st.layer, p, q);
       const old = box(a, b);
       const before = intruders(net, old);
       if (before === 0) continue;
