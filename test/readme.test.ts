@@ -9,7 +9,8 @@ const readme = readFileSync(join(REPO_ROOT, 'README.md'), 'utf8');
 
 describe('README', () => {
   it('has the two quick-start commands, and .ci/run runs the same test command', () => {
-    const quick = readme.slice(readme.indexOf('## Quick start'), readme.indexOf('## Commands'));
+    const start = readme.indexOf('## Quick start');
+    const quick = readme.slice(start, readme.indexOf('\n## ', start + 1));
     const commands = quick.match(/```sh\n([\s\S]*?)```/)![1].trim().split('\n').map((l) => l.replace(/\s+#.*$/, ''));
     expect(commands).toEqual(['bash tools/setup.sh && npx nx run flow:tile --model llama-8b', 'bash tools/setup.sh && npm test']);
     const ci = readFileSync(join(REPO_ROOT, '.ci', 'run'), 'utf8');
@@ -17,8 +18,8 @@ describe('README', () => {
     expect(ci).toContain('npm test');
   });
 
-  it('flow reference is current (run npx tsx tools/docs/update-readme.ts)', () => {
-    expect(readme).toBe(withFlowsReference(readme));
+  it('flow reference is current (run npx tsx tools/docs/update-readme.ts)', async () => {
+    expect(readme).toBe(await withFlowsReference(readme));
   });
 
   it('every package has a README with its public API and how to test it', () => {
@@ -29,6 +30,13 @@ describe('README', () => {
       expect(text, path).toMatch(/## Public API/);
       expect(text, path).toMatch(/## Testing/);
     }
+  });
+
+  it('is a manual of at most about 400 lines, with every docs/ file it names present', () => {
+    expect(readme.split('\n').length).toBeLessThanOrEqual(420);
+    const named = [...readme.matchAll(/`(docs\/[\w./-]+\.(?:md|png))`|\]\((docs\/[\w./-]+)\)/g)].map((m) => m[1] ?? m[2]);
+    expect(named.length).toBeGreaterThan(5);
+    for (const f of named) expect(existsSync(join(REPO_ROOT, f)), f).toBe(true);
   });
 
   it('nx.json keeps analytics and cloud off', () => {

@@ -5,5 +5,5 @@ import { REPO_ROOT } from '@hardwire/core';
 import { withFlowsReference } from './flowsReference.ts';
 
 const path = join(REPO_ROOT, 'README.md');
-writeFileSync(path, withFlowsReference(readFileSync(path, 'utf8')));
+writeFileSync(path, await withFlowsReference(readFileSync(path, 'utf8')));
 console.log(`updated ${path}`);

@@ -20,15 +20,15 @@ for inst in job['instances']:
     if inst.get('gds'):
         # The routed layout sits at the lower-left corner of its footprint, the label near the top.
         layout.read(inst['gds'])
-        holder.insert(pya.DCellInstArray(layout.cell(inst['gdsTop']).cell_index(), pya.DTrans(0, 0)))
+        holder.insert(pya.DCellInstArray(layout.cell(inst['gdsTop']).cell_index(), pya.DTrans(0.0, 0.0)))
         label_y = inst['hUm'] * 0.9
     else:
         label_y = inst['hUm'] * 0.5
     holder.shapes(outline).insert(pya.DBox(0, 0, inst['wUm'], inst['hUm']))
-    label = pya.DText(inst['label'], pya.DTrans(inst['wUm'] * 0.04, label_y))
+    label = pya.DText(inst['label'], pya.DTrans(float(inst['wUm']) * 0.04, float(label_y)))
     label.size = inst['hUm'] * 0.025
     holder.shapes(text).insert(label)
-    top.insert(pya.DCellInstArray(holder.cell_index(), pya.DTrans(inst['xUm'], inst['yUm'])))
+    top.insert(pya.DCellInstArray(holder.cell_index(), pya.DTrans(float(inst['xUm']), float(inst['yUm']))))
 layout.write(out)
 `;
 
@@ -50,12 +50,12 @@ for f in job['fields']:
     if f.get('gds'):
         layout.read(f['gds'])
         cell = layout.cell(f['gdsTop'])
-        top.insert(pya.DCellInstArray(cell.cell_index(), pya.DTrans(f['xUm'], f['yUm'])))
+        top.insert(pya.DCellInstArray(cell.cell_index(), pya.DTrans(float(f['xUm']), float(f['yUm']))))
     else:
         holder = layout.create_cell(f['cell'])
         holder.shapes(outline).insert(pya.DBox(0, 0, f['wUm'], f['hUm']))
-        holder.shapes(text).insert(pya.DText(f['label'], pya.DTrans(f['wUm'] * 0.05, f['hUm'] * 0.5)))
-        top.insert(pya.DCellInstArray(holder.cell_index(), pya.DTrans(f['xUm'], f['yUm'])))
+        holder.shapes(text).insert(pya.DText(f['label'], pya.DTrans(float(f['wUm']) * 0.05, float(f['hUm']) * 0.5)))
+        top.insert(pya.DCellInstArray(holder.cell_index(), pya.DTrans(float(f['xUm']), float(f['yUm']))))
 layout.write(out)
 `;
 

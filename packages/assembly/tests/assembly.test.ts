@@ -1,7 +1,7 @@
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { sharedFile } from '@hardwire/core';
+import { fixtureFile } from '@hardwire/core';
 import { KLAYOUT_READBACK, kitAvailable, missingPhysicalTools, parseDef } from '@hardwire/eda';
 import { runCli } from '@hardwire/flow';
 import { inkPixels } from '@hardwire/render';
@@ -69,7 +69,7 @@ describe('abstracts, field DEF and checks (pure)', () => {
   });
 });
 
-const STORIES = sharedFile('models', 'stories260K.bin');
+const STORIES = fixtureFile('stories260K.bin');
 const missing = kitAvailable() ? await missingPhysicalTools() : ['the sky130hd kit'];
 if (missing.length) console.log(`skip: assembly flow tests need ${missing.join(', ')} (bash tools/setup.sh installs them)`);
 

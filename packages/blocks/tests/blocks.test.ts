@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { sharedFile } from '@hardwire/core';
+import { fixtureFile } from '@hardwire/core';
 import { findKit, kitAvailable, parseCellLibrary } from '@hardwire/eda';
 import { runCli } from '@hardwire/flow';
 import { compileNetlist } from '@hardwire/gatesim';
@@ -104,7 +104,7 @@ describe.runIf(hasKit)('flow:blocks (real yosys, SKY130)', () => {
     expect(outOfRange.stderr).toContain('--kinds: rank 330 is out of range (this configuration has 330 kinds, 0..329)');
   }, 300_000);
 
-  const STORIES = sharedFile('models', 'stories260K.bin');
+  const STORIES = fixtureFile('stories260K.bin');
   it.runIf(STORIES)('with --model: placement.csv counts every block of every layer of the real stories260K', async () => {
     const out = join(tmp(), 'placed');
     const run = await cli(['blocks', '--quant', 'ternary', '--arch', 'da', '--model', 'stories-260k', '--weights', STORIES!, '--out', out, '--cache-dir', join(cacheDir, 'c')]);

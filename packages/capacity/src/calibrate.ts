@@ -1,33 +1,41 @@
 /**
- * Tile cost model (pure): transistors (and cell area) of a synthesized tile as a linear function of what the
- * tile holds: its block instances after sharing, its output state (rows x output bits: accumulators and
- * output registers), its input state (cols x input bits: the DA shift register, the parallel input
- * fan-out) and its row-sum terms (rows x cols / k: every block output a row adds up, shared or not). Without
- * the last term the parallel model missed a 4x8 tile by 45 % (leave-one-out mean 10.6 %); with it, 1.9 %. Fitted by least squares to synthesized tiles of several sizes; the error that counts is on tiles
- * left out of the fit (leave-one-out).
+ * Tile cost model (pure): transistors (and cell area, and cells) of a synthesized tile as a linear function
+ * of what the tile generator emits, in every micro-architecture: the bits entering the row adder trees each
+ * cycle (about one full adder each), the serial adders of shared sub-expressions, the block instances (da,
+ * parallel), the accumulator and output register bits, and the input register bits. These are structural
+ * counts, so a tile of any size is priced from its generated structure (no synthesis); the fit is made on
+ * synthesized tiles of several sizes, and the error that counts is on tiles left out of the fit
+ * (leave-one-out).
  */
 
-export interface TileSample {
+/** The generator's structural counts of one tile (golden.json `structure`). */
+export interface TileFeatures {
+  readonly rowBits: number;
+  readonly serialAdders: number;
+  /** Block instances after sharing equal tuples across rows (da, parallel; 0 otherwise). */
+  readonly instances: number;
+  readonly accumulatorBits: number;
+  readonly inputRegisterBits: number;
+}
+
+export interface TileSample extends TileFeatures {
   readonly id: string;
   readonly arch: string;
   readonly rows: number;
   readonly cols: number;
   readonly inputBits: number;
   readonly outputBits: number;
-  readonly instances: number;
+  readonly cyclesPerVector: number;
   /** Standard cells of the synthesized netlist. */
   readonly cells: number;
   readonly transistors: number;
   readonly areaUm2: number;
 }
 
-export const FEATURE_NAMES = ['intercept', 'instances', 'rows_x_output_bits', 'cols_x_input_bits', 'row_sum_terms'] as const;
+export const FEATURE_NAMES = ['intercept', 'row_bits', 'serial_adders', 'block_instances', 'accumulator_bits', 'input_register_bits'] as const;
 
-/** Block size k of the tiles the model is fitted to (row-sum terms = rows x cols / k). */
-export const TILE_K = 4;
-
-export function features(t: Pick<TileSample, 'instances' | 'rows' | 'cols' | 'inputBits' | 'outputBits'>): number[] {
-  return [1, t.instances, t.rows * t.outputBits, t.cols * t.inputBits, (t.rows * t.cols) / TILE_K];
+export function features(t: TileFeatures): number[] {
+  return [1, t.rowBits, t.serialAdders, t.instances, t.accumulatorBits, t.inputRegisterBits];
 }
 
 /**
@@ -94,7 +102,7 @@ export function fitTileModel(samples: readonly TileSample[]): TileModel {
 
 export type TileCostModel = Pick<TileModel, 'transistorCoefficients' | 'areaCoefficients' | 'cellCoefficients'>;
 
-export function predict(model: TileCostModel, t: Parameters<typeof features>[0]): { transistors: number; areaUm2: number; cells: number } {
+export function predict(model: TileCostModel, t: TileFeatures): { transistors: number; areaUm2: number; cells: number } {
   const f = features(t);
   const dot = (beta: readonly number[]) => beta.reduce((s, b, i) => s + b * f[i], 0);
   return { transistors: dot(model.transistorCoefficients), areaUm2: dot(model.areaCoefficients), cells: dot(model.cellCoefficients) };

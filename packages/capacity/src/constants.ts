@@ -16,7 +16,7 @@ export interface Constant {
 
 export const CAPACITY_NODES = ['sky130', 'n7', 'n6', 'n5', 'n3'] as const;
 export type CapacityNode = (typeof CAPACITY_NODES)[number];
-export const CAPACITY_ARCHS = ['parallel', 'da', 'rom'] as const;
+export const CAPACITY_ARCHS = ['parallel', 'da', 'bitserial', 'bitserial-shared', 'rom'] as const;
 export type CapacityArch = (typeof CAPACITY_ARCHS)[number];
 
 const c = (value: number, unit: string, kind: ConstantKind, source: string): Constant => ({ value, unit, kind, source });
@@ -66,21 +66,27 @@ export const CONSTANTS = {
   romBitcellOverSram: c(0.5, '', 'assumption', 'mask-ROM bit (one transistor, via-programmed) at half a 6T SRAM bitcell'),
   romArrayEfficiency: c(0.6, '', 'assumption', 'ROM bits over ROM macro area (decoders, column muxes, sense)'),
   romMacTransistors: c(2500, 'transistors', 'assumption', 'one 3-bit x 8-bit multiply-accumulate with a 24-bit accumulator'),
-  romMacsPerHidden: c(4, 'MACs per hidden unit', 'assumption', 'ROM architecture: MAC units per layer = 4 x hidden size, each reading one weight per cycle'),
+  romMacsPerHidden: c(4, 'MACs per hidden unit', 'assumption', 'ROM architecture default: MAC units per layer = 4 x hidden size, each reading one weight per cycle (a configuration knob: --rom-macs-per-hidden, and the study sweeps it)'),
+  matrixStagesPerLayer: c(4, 'stages', 'derived', 'matrix products one after another in a transformer layer: q/k/v, o, gate/up, down (q, k and v at once; gate and up at once)'),
   attentionTransistorsPerHead: c(2e6, 'transistors', 'assumption', 'per head: q·k dot products, streaming softmax (exp table, running max and sum), weighted V sum'),
   normTransistors: c(1e6, 'transistors', 'assumption', 'one RMSNorm unit (square sum, reciprocal square root, scale)'),
   activationBitsPerElement: c(16, 'bits', 'assumption', 'activation buffers: two hidden-size vectors per layer at 16 bits, in flops'),
   flopTransistors: c(28, 'transistors', 'sourced', 'SKY130 dfrtp_1 from the kit CDL (28 MOSFETs)'),
   kvBits: c(16, 'bits', 'assumption', 'KV cache kept in 16-bit'),
+  sramTransistorsPerBit: c(6, 'transistors', 'sourced', 'a 6T SRAM bitcell (the KV cache)'),
+  rowScaleBits: c(16, 'bits', 'assumption', 'one 16-bit scale per weight row stored beside the codes (ROM weights, embedding tables)'),
   ioAreaMm2: c(10, 'mm²', 'assumption', 'SerDes and host interface per chip'),
   fieldAreaMm2: c(858, 'mm²', 'sourced', 'scanner field 26 x 33 mm'),
   fieldUtilization: c(0.7, '', 'derived', 'tile area over field area in our floorplans (llama-3.1-8b 0.69, 70b 0.71 at n5)'),
   fullFieldsPerWafer: c(64, 'fields', 'derived', 'full 26 x 33 mm fields in a 300 mm wafer with 3 mm edge exclusion (exact grid search)'),
   negativeBinomialAlpha: c(2, '', 'sourced', 'clustering parameter, 0.5–2 (domain brief §5)'),
   targetFieldYield: c(0.9, '', 'assumption', 'spares are added until a field works with this probability'),
-  daCyclesOverhead: c(4, 'cycles', 'assumption', 'DA: pipeline cycles per layer beyond the A bit-planes'),
+  serialPipelineCycles: c(4, 'cycles', 'assumption', 'bit-serial tiles (da, bitserial): pipeline cycles per matrix stage beyond the cycles per vector (accept, result, hand-over)'),
   attentionCyclesPerLayer: c(64, 'cycles', 'assumption', 'attention and normalization per layer per token (streaming, one user)'),
   switchingActivity: c(0.2, '', 'assumption', 'toggle rate of the tile inputs given to OpenSTA report_power'),
+  hc1AreaMm2: c(815, 'mm²', 'sourced', 'Taalas HC1 die, TSMC N6, holding Llama 3.1 8B (vendor figure; domain brief §1)'),
+  hc1Transistors: c(53e9, 'transistors', 'sourced', 'Taalas HC1, 53 B transistors (vendor figure; domain brief §1)'),
+  hc1TokensPerS: c(17_000, 'tokens/s', 'sourced', 'Taalas HC1, about 17,000 tokens/s per user (16,960 at batch 1, context about 2k; vendor figure)'),
 } as const satisfies Record<string, Constant>;
 
 /** Every constant as rows for printing beside the results. */

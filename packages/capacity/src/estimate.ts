@@ -1,11 +1,12 @@
 /**
  * Whole-model silicon estimate (pure): every matrix of every layer, embeddings and head as hardwired tiles
- * (`parallel`, `da`: the fitted tile model at the production tile size) or as mask ROM with shared
+ * (`parallel`, `da`, `bitserial`, `bitserial-shared`: the fitted tile model applied to the generated
+ * production-size tile's structure) or as mask ROM with shared
  * multiply-accumulate units (`rom`), plus KV-cache SRAM, attention/softmax/normalization units, activation
  * buffers and I/O; areas per category at a node; reticles, wafers, yield with spares, clock and tokens/s.
  */
 import { CONSTANTS, NODE_CONSTANTS, type CapacityArch, type CapacityNode } from './constants.ts';
-import { predict, type TileCostModel } from './calibrate.ts';
+import { predict, type TileCostModel, type TileFeatures } from './calibrate.ts';
 
 export interface ShapeTensor {
   /** Catalog tensor name (matches the statistics' tensor names). */
@@ -24,21 +25,29 @@ export interface ModelShape {
   readonly heads: number;
   readonly kvHeads: number;
   readonly headDim: number;
+  /** The embedding table is also the LM head (hardwired, the head is then logic beside the lookup table). */
+  readonly tiedEmbeddings?: boolean;
+  /** Mixture of experts: every expert is resident, a token uses top-k of them. */
+  readonly moe?: { readonly experts: number; readonly topK: number };
   readonly tensors: readonly ShapeTensor[];
 }
 
-/** What the calibration measured at the production tile size, and the sky130 reference numbers. */
+/** The production-size tile (generated from the model's own weights), and the sky130 reference numbers. */
 export interface TileBasis {
   readonly rows: number;
   readonly cols: number;
   readonly k: number;
   readonly inputBits: number;
   readonly outputBits: number;
-  /** Block instances after sharing per block, measured on the calibration tile of this size. */
+  /** Block instances after sharing per block of the production tile (da, parallel; 0 otherwise). */
   readonly instancesPerBlock: number;
+  /** The production tile's structure, which the fitted model prices. */
+  readonly features: TileFeatures;
+  /** Cycles per input vector of the architecture at this size (bit-serial: input bits plus levels of sharing). */
+  readonly cyclesPerVector: number;
   /** Cell area per transistor in SKY130 (µm²), from the synthesized tiles. */
   readonly sky130Um2PerTransistor: number;
-  /** Clock of the sample tiles in SKY130 (MHz), from OpenSTA: 1 / (period − worst slack). */
+  /** Clock in SKY130 (MHz), from OpenSTA on the largest calibration tile: 1 / (period − worst slack). */
   readonly sky130ClockMHz: number;
   /** Switching energy per transistor per cycle in SKY130 (J), from OpenSTA report_power on the production tile. */
   readonly sky130EnergyPerTransistorJ?: number;
@@ -59,6 +68,8 @@ export interface EstimateOptions {
   readonly tensorInstancesPerTile?: Readonly<Record<string, number>>;
   /** Cell utilization of SKY130 logic, measured on routed tiles; default the table's logicUtilization. */
   readonly sky130Utilization?: number;
+  /** rom: multiply-accumulate lanes per hidden unit per layer (the rom architecture's parallelism knob). */
+  readonly romMacsPerHidden?: number;
 }
 
 /** One weight matrix of the estimate: its production tiles, their predicted instances, and its silicon at the node. */
@@ -93,8 +104,12 @@ export interface Estimate {
   readonly clockMHz: number;
   readonly cyclesPerToken: number;
   readonly tokensPerS: number;
+  /** What the architecture is configured as (tile size and cycles per vector, or ROM MAC lanes). */
+  readonly config: string;
   /** First-order dynamic power of the logic (every logic transistor at the measured SKY130 energy, scaled by node), W; undefined without a power measurement. */
   readonly powerW?: number;
+  /** powerW / tokensPerS. */
+  readonly energyPerTokenJ?: number;
   readonly yield: YieldEstimate;
   /** Every weight matrix (what a floorplan places as weight tiles). */
   readonly tensors: readonly TensorEstimate[];
@@ -112,31 +127,40 @@ export function isHardwiredMatrix(t: ShapeTensor): boolean {
 
 export function estimateModel(m: ModelShape, o: EstimateOptions): Estimate {
   const node = NODE_CONSTANTS[o.node];
+  const romMacs = o.romMacsPerHidden ?? CONSTANTS.romMacsPerHidden.value;
   const util = o.node === 'sky130' && o.sky130Utilization !== undefined ? o.sky130Utilization : CONSTANTS.logicUtilization.value;
   const logicMm2 = (transistors: number) =>
     o.node === 'sky130' ? (transistors * o.basis.sky130Um2PerTransistor) / util / 1e6 : transistors / (node.logicMTrPerMm2!.value * 1e6) / util;
   const bitcell = node.sramBitcellUm2!.value;
   const sramMm2 = (bits: number) => (bits * bitcell) / CONSTANTS.sramArrayEfficiency.value / 1e6;
-  const matrices = m.tensors.filter(isHardwiredMatrix);
-  const weightParams = matrices.reduce((s, t) => s + t.params, 0);
+  const allMatrices = m.tensors.filter(isHardwiredMatrix);
+  // Hardwired: a token only looks up one row of the embedding table, so the table is ROM bits, not multiply
+  // logic; the LM head stays a matrix (for tied embeddings, a second copy of the table as logic).
+  const embeddings = o.arch === 'rom' ? [] : allMatrices.filter((t) => t.role === 'embed');
+  const tiedHead: ShapeTensor[] = m.tiedEmbeddings && o.arch !== 'rom' ? embeddings.map((t) => ({ ...t, name: `${t.name ?? 'embed'} (as the tied head)`, role: 'head' })) : [];
+  const matrices = [...allMatrices.filter((t) => !embeddings.includes(t)), ...tiedHead];
+  // Weights a token uses: every matrix, but only top-k of the experts' (what a shared MAC must stream).
+  const activeWeightParams = matrices.reduce((s, t) => s + (m.moe && t.role.startsWith('moe.') ? (t.params * m.moe.topK) / m.moe.experts : t.params), 0);
+  const romMm2 = (bits: number) => (bits * bitcell * CONSTANTS.romBitcellOverSram.value) / CONSTANTS.romArrayEfficiency.value / 1e6;
+  const romBits = (t: ShapeTensor) => t.params * o.weightBits + (t.params / t.shape[t.shape.length - 1]) * CONSTANTS.rowScaleBits.value; // codes and a scale per row
   const transistors: Record<string, number> = {};
   const area: Record<string, number> = {};
   const b = o.basis;
   const tensors: TensorEstimate[] = [];
   // The calibration tile of the hardwired architectures (undefined for rom): the fallback instances and the yield's tile.
-  const calibrationInstances = b.instancesPerBlock * ((b.rows * b.cols) / b.k);
-  const perTile = o.arch === 'rom' ? undefined : predict(requireModel(o), { instances: calibrationInstances, rows: b.rows, cols: b.cols, inputBits: b.inputBits, outputBits: b.outputBits });
+  const calibrationInstances = b.features.instances;
+  const perTile = o.arch === 'rom' ? undefined : predict(requireModel(o), b.features);
   if (o.arch === 'rom') {
     transistors.weights_rom = 0;
     area.weights_rom = 0;
     for (const t of matrices) {
-      const bits = t.params * o.weightBits + (t.params / t.shape[t.shape.length - 1]) * 16; // codes and a 16-bit scale per row
-      const mm2 = (bits * bitcell * CONSTANTS.romBitcellOverSram.value) / CONSTANTS.romArrayEfficiency.value / 1e6;
+      const bits = romBits(t);
+      const mm2 = romMm2(bits);
       tensors.push({ name: t.name ?? t.role, role: t.role, layer: t.layer, params: t.params, tiles: 0, transistors: bits, cells: 0, areaMm2: mm2 });
       transistors.weights_rom += bits;
       area.weights_rom += mm2;
     }
-    transistors.mac_units = m.layers * CONSTANTS.romMacsPerHidden.value * m.hiddenSize * CONSTANTS.romMacTransistors.value;
+    transistors.mac_units = m.layers * romMacs * m.hiddenSize * CONSTANTS.romMacTransistors.value;
     area.mac_units = logicMm2(transistors.mac_units);
   } else {
     const model = requireModel(o);
@@ -145,19 +169,29 @@ export function estimateModel(m: ModelShape, o: EstimateOptions): Estimate {
       const own = t.name === undefined ? undefined : o.tensorInstancesPerTile?.[t.name];
       const instances = own ?? calibrationInstances;
       const tiles = t.params / (b.rows * b.cols);
-      const tile = predict(model, { instances, rows: b.rows, cols: b.cols, inputBits: b.inputBits, outputBits: b.outputBits });
+      const tile = predict(model, { ...b.features, instances });
       const tr = tiles * tile.transistors;
       tensors.push({ name: t.name ?? t.role, role: t.role, layer: t.layer, params: t.params, tiles, instancesPerTile: instances, instancesFrom: own === undefined ? 'calibration' : 'statistics', transistors: tr, cells: tiles * tile.cells, areaMm2: logicMm2(tr) });
       transistors.weights_logic += tr;
     }
     area.weights_logic = logicMm2(transistors.weights_logic);
+    if (embeddings.length > 0) {
+      transistors.embedding_rom = 0;
+      area.embedding_rom = 0;
+      for (const t of embeddings) {
+        const bits = romBits(t);
+        tensors.push({ name: t.name ?? t.role, role: t.role, layer: t.layer, params: t.params, tiles: 0, transistors: bits, cells: 0, areaMm2: romMm2(bits) });
+        transistors.embedding_rom += bits;
+        area.embedding_rom += romMm2(bits);
+      }
+    }
   }
   transistors.attention_units = m.layers * m.heads * CONSTANTS.attentionTransistorsPerHead.value;
   transistors.norm_units = (2 * m.layers + 1) * CONSTANTS.normTransistors.value;
   transistors.activation_buffers = m.layers * 2 * m.hiddenSize * CONSTANTS.activationBitsPerElement.value * CONSTANTS.flopTransistors.value;
   for (const k of ['attention_units', 'norm_units', 'activation_buffers']) area[k] = logicMm2(transistors[k]);
   const kvBits = 2 * m.layers * m.kvHeads * m.headDim * o.context * o.batch * CONSTANTS.kvBits.value;
-  transistors.kv_sram = kvBits * 6;
+  transistors.kv_sram = kvBits * CONSTANTS.sramTransistorsPerBit.value;
   area.kv_sram = sramMm2(kvBits);
   area.io = CONSTANTS.ioAreaMm2.value;
   const areaMm2 = Object.values(area).reduce((s, v) => s + v, 0);
@@ -166,16 +200,18 @@ export function estimateModel(m: ModelShape, o: EstimateOptions): Estimate {
   const reticles = Math.ceil(areaMm2 / perReticle);
   const wafers = Math.ceil(reticles / CONSTANTS.fullFieldsPerWafer.value);
   const clockMHz = b.sky130ClockMHz * node.speedupVsSky130.value;
-  const matrixStages = 4; // qkv, o, gate/up, down
+  const matrixStages = CONSTANTS.matrixStagesPerLayer.value;
   const attn = CONSTANTS.attentionCyclesPerLayer.value;
-  const paramsPerLayer = weightParams / Math.max(1, m.layers);
+  const paramsPerLayer = activeWeightParams / Math.max(1, m.layers);
+  // Hardwired: every matrix of a layer is resident, so a stage costs one input vector's cycles (plus the
+  // pipeline of a bit-serial tile); rom: the layer's weights stream through the shared MACs.
   const cyclesPerToken =
-    o.arch === 'parallel'
-      ? m.layers * (matrixStages + attn)
-      : o.arch === 'da'
-        ? m.layers * (matrixStages * (b.inputBits + CONSTANTS.daCyclesOverhead.value) + attn)
-        : m.layers * (paramsPerLayer / (CONSTANTS.romMacsPerHidden.value * m.hiddenSize) + attn);
+    o.arch === 'rom'
+      ? m.layers * (paramsPerLayer / (romMacs * m.hiddenSize) + attn)
+      : m.layers * (matrixStages * (b.cyclesPerVector + (b.cyclesPerVector > 1 ? CONSTANTS.serialPipelineCycles.value : 0)) + attn);
   const tileAreaMm2 = perTile ? logicMm2(perTile.transistors) : perReticle / 64;
+  // Logic switching (ROM and SRAM bits excluded) at the measured SKY130 energy per transistor, scaled to the node.
+  const powerW = b.sky130EnergyPerTransistorJ === undefined ? undefined : ((totalTransistors - (transistors.kv_sram ?? 0) - (transistors.weights_rom ?? 0) - (transistors.embedding_rom ?? 0)) * b.sky130EnergyPerTransistorJ * clockMHz * 1e6) / node.energyDivisorVsSky130.value;
   return {
     model: m.id,
     node: o.node,
@@ -191,7 +227,9 @@ export function estimateModel(m: ModelShape, o: EstimateOptions): Estimate {
     clockMHz,
     cyclesPerToken,
     tokensPerS: (clockMHz * 1e6) / cyclesPerToken,
-    powerW: b.sky130EnergyPerTransistorJ === undefined ? undefined : ((totalTransistors - (transistors.kv_sram ?? 0) - (transistors.weights_rom ?? 0)) * b.sky130EnergyPerTransistorJ * clockMHz * 1e6) / node.energyDivisorVsSky130.value,
+    config: o.arch === 'rom' ? `${romMacs} MAC lanes per hidden unit` : `${b.rows}x${b.cols} tiles, ${b.cyclesPerVector} cycles/vector`,
+    powerW,
+    energyPerTokenJ: powerW === undefined ? undefined : powerW / ((clockMHz * 1e6) / cyclesPerToken),
     yield: fieldYield(perReticle, tileAreaMm2, node.defectsPerCm2.value, CONSTANTS.negativeBinomialAlpha.value, CONSTANTS.targetFieldYield.value),
     tensors,
     perLayerMm2: {

@@ -3,5 +3,7 @@ export * from './constants.ts';
 export * from './calibrate.ts';
 export * from './estimate.ts';
 export * from './instances.ts';
+export * from './largest.ts';
+export * from './answer.ts';
 export { calibrateStage } from './stages/calibrateStage.ts';
 export { estimateStage, routedUtilization, studyStage } from './stages/studyStages.ts';

@@ -1,22 +1,23 @@
 import { MODEL_CATALOG, buildInventory } from '@hardwire/models';
 import { describe, expect, it } from 'vitest';
-import { CONSTANTS, NODE_CONSTANTS, atLeast, constantRows, estimateModel, fitTileModel, leastSquares, leaveOneOut, llamaShapeAt, murphyYield, negBinomialYield, poissonYield, predict, type ModelShape, type TileSample } from '../src/index.ts';
+import { CONSTANTS, NODE_CONSTANTS, answerLines, atLeast, constantRows, estimateModel, fitTileModel, largestHidden, leastSquares, leaveOneOut, llamaShapeAt, murphyYield, negBinomialYield, poissonYield, predict, type ModelShape, type TileSample } from '../src/index.ts';
 
 const shape = (id: string): ModelShape => {
   const m = MODEL_CATALOG[id];
   const inv = buildInventory(m);
-  return { id, params: inv.params, hiddenSize: m.hiddenSize, layers: m.layers, heads: m.heads, kvHeads: m.kvHeads, headDim: m.headDim, tensors: inv.tensors };
+  return { id, params: inv.params, hiddenSize: m.hiddenSize, layers: m.layers, heads: m.heads, kvHeads: m.kvHeads, headDim: m.headDim, tiedEmbeddings: m.tiedEmbeddings, tensors: inv.tensors };
 };
 
 describe('tile cost model', () => {
   it('least squares recovers exact coefficients, and leave-one-out is zero on exact data', () => {
-    const beta = [1000, 52, 28, 28, 9];
+    const beta = [1000, 29, 60, 52, 28, 40];
     const samples: TileSample[] = [
-      [4, 8, 20], [4, 16, 35], [8, 8, 30], [8, 16, 55], [16, 16, 100], [16, 32, 180], [32, 32, 330],
-    ].map(([rows, cols, instances]) => {
+      [4, 8, 20, 0], [4, 16, 35, 1], [8, 8, 30, 2], [8, 16, 55, 2], [16, 16, 100, 5], [16, 32, 180, 9], [32, 32, 330, 20], [32, 64, 600, 41],
+    ].map(([rows, cols, instances, serialAdders]) => {
       const outputBits = 12 + Math.log2(cols);
-      const t = beta[0] + beta[1] * instances + beta[2] * rows * outputBits + beta[3] * cols * 8 + beta[4] * ((rows * cols) / 4);
-      return { id: `${rows}x${cols}`, arch: 'da', rows, cols, inputBits: 8, outputBits, instances, cells: t / 20, transistors: t, areaUm2: t * 0.9 };
+      const f = { rowBits: rows * cols * 0.55 - serialAdders * 3, serialAdders, instances, accumulatorBits: rows * outputBits, inputRegisterBits: cols * 8 };
+      const t = beta[0] + beta[1] * f.rowBits + beta[2] * f.serialAdders + beta[3] * f.instances + beta[4] * f.accumulatorBits + beta[5] * f.inputRegisterBits;
+      return { id: `${rows}x${cols}`, arch: 'da', rows, cols, inputBits: 8, outputBits, cyclesPerVector: 8, ...f, cells: t / 20, transistors: t, areaUm2: t * 0.9 };
     });
     const fit = fitTileModel(samples);
     fit.transistorCoefficients.forEach((b, i) => expect(b).toBeCloseTo(beta[i], 4));
@@ -25,6 +26,27 @@ describe('tile cost model', () => {
     expect(predict(fit, samples[5]).cells).toBeCloseTo(samples[5].cells, 3);
     expect(leaveOneOut(samples, 'cells').maxAbsPct).toBeLessThan(1e-6);
     expect(leastSquares([[1, 0], [1, 1], [1, 2]], [1, 3, 5])).toEqual([expect.closeTo(1, 6), expect.closeTo(2, 6)]);
+  });
+});
+
+describe('the answer and the largest model', () => {
+  it('bisects to the largest hidden size that fits, and says when none does or the search ran out', () => {
+    const calls: number[] = [];
+    const fits = (limit: number) => (h: number) => (calls.push(h), h <= limit);
+    expect(largestHidden(fits(5000))).toEqual({ hidden: 4992, limit: 'one wafer' });
+    expect(calls.length).toBeLessThan(12);
+    expect(largestHidden(fits(100))).toEqual({ hidden: 0, limit: 'none fits' });
+    expect(largestHidden(fits(1e9))).toEqual({ hidden: 32768, limit: 'search limit' });
+  });
+
+  it('states the answer from the metrics, against HC1; nothing without an estimate', () => {
+    expect(answerLines({ run__model__id: 'x' })).toEqual([]);
+    const lines = answerLines({ run__model__id: 'llama-3.1-8b', capacity__format: 'int3', capacity__node: 'n6', capacity__arch: 'bitserial-shared', capacity__production_tile: '64x1024', capacity__area__mm2: 1630, capacity__transistors: 120e9, capacity__reticles: 3, capacity__wafers: 1, capacity__tokens_per_s: 120000, capacity__clock_mhz: 380, capacity__power_w: 310, capacity__largest__params: 70.1e9 });
+    expect(lines[0]).toBe('llama-3.1-8b, int3 weights, n6, bitserial-shared (64x1024 tiles):');
+    expect(lines.join('\n')).toMatch(/1,630 mm², 120\.0 B transistors \(Taalas HC1: 815 mm², 53 B on N6; 2\.0x its area\)/);
+    expect(lines.join('\n')).toMatch(/3 reticle field\(s\) of 26 x 33 mm, 1 wafer\(s\)/);
+    expect(lines.join('\n')).toMatch(/120,000 tokens\/s per user at 380 MHz \(HC1: about 17,000\)/);
+    expect(lines.join('\n')).toMatch(/70\.1 B parameters \(llama-shaped\) on one wafer/);
   });
 });
 
@@ -55,8 +77,8 @@ describe('yield', () => {
 });
 
 describe('whole-model estimate', () => {
-  const models = { da: { transistorCoefficients: [1000, 50, 28, 28, 5], areaCoefficients: [900, 45, 25, 25, 4], cellCoefficients: [50, 2.5, 1.4, 1.4, 0.25] }, parallel: { transistorCoefficients: [1000, 900, 28, 28, 20], areaCoefficients: [900, 800, 25, 25, 18], cellCoefficients: [50, 45, 1.4, 1.4, 1] } };
-  const basis = { rows: 16, cols: 32, k: 4, inputBits: 8, outputBits: 14, instancesPerBlock: 0.85, sky130Um2PerTransistor: 0.9, sky130ClockMHz: 220 };
+  const models = { da: { transistorCoefficients: [1000, 28, 0, 50, 28, 40], areaCoefficients: [900, 25, 0, 45, 25, 36], cellCoefficients: [50, 1, 0, 2.5, 1, 2] }, parallel: { transistorCoefficients: [1000, 28, 0, 900, 28, 0], areaCoefficients: [900, 25, 0, 800, 25, 0], cellCoefficients: [50, 1, 0, 45, 1, 0] } };
+  const basis = { rows: 16, cols: 32, k: 4, inputBits: 8, outputBits: 14, instancesPerBlock: 0.85, features: { rowBits: 400, serialAdders: 0, instances: 0.85 * 128, accumulatorBits: 16 * 22, inputRegisterBits: 32 * 8 }, cyclesPerVector: 8, sky130Um2PerTransistor: 0.9, sky130ClockMHz: 220 };
   it('rom for llama-3.1-8b at n6: weight bits at the assumed ROM bitcell, KV at the SRAM bitcell, every category present', () => {
     const e = estimateModel(shape('llama-3.1-8b'), { arch: 'rom', node: 'n6', weightBits: 3, context: 8192, batch: 1, models, basis });
     const bits = 8_030_261_248 * 3;
@@ -72,7 +94,17 @@ describe('whole-model estimate', () => {
     const base = { arch: 'da' as const, node: 'n5' as const, weightBits: 3, context: 8192, batch: 1, models, basis };
     const s = shape('llama-3.1-8b');
     const plain = estimateModel(s, base);
-    expect(plain.tensors.every((t) => t.instancesFrom === 'calibration')).toBe(true);
+    expect(plain.tensors.filter((t) => t.role !== 'embed').every((t) => t.instancesFrom === 'calibration')).toBe(true);
+    // The embedding table is looked up (ROM bits), the head stays a matrix of logic.
+    const embed = plain.tensors.find((t) => t.role === 'embed')!;
+    expect(embed.tiles).toBe(0);
+    expect(embed.transistors).toBe(128_256 * 4096 * 3 + 128_256 * 16);
+    expect(plain.areaByCategoryMm2.embedding_rom).toBeCloseTo(embed.areaMm2, 9);
+    expect(plain.tensors.find((t) => t.role === 'head')!.tiles).toBeGreaterThan(0);
+    // A tied model keeps its table as ROM and adds the head as logic.
+    const tied = estimateModel(shape('llama-3.2-1b'), base);
+    expect(tied.tensors.filter((t) => t.role === 'head')).toHaveLength(1);
+    expect(tied.tensors.filter((t) => t.role === 'embed')).toHaveLength(1);
     const q0 = s.tensors.find((t) => t.role === 'attn.q' && t.layer === 0)!;
     const more = estimateModel(s, { ...base, tensorInstancesPerTile: { [q0.name!]: 0.85 * 128 + 100 } });
     const before = plain.tensors.find((t) => t.name === q0.name)!;
@@ -82,7 +114,7 @@ describe('whole-model estimate', () => {
     expect(after.transistors - before.transistors).toBeCloseTo(100 * 50 * (q0.params / (16 * 32)), 0);
     expect(after.cells - before.cells).toBeCloseTo(100 * 2.5 * (q0.params / (16 * 32)), 0);
     expect(more.transistorsByCategory.weights_logic - plain.transistorsByCategory.weights_logic).toBeCloseTo(after.transistors - before.transistors, 0);
-    expect(plain.tensors.reduce((a, t) => a + t.areaMm2, 0)).toBeCloseTo(plain.areaByCategoryMm2.weights_logic, 6);
+    expect(plain.tensors.filter((t) => t.tiles > 0).reduce((a, t) => a + t.areaMm2, 0)).toBeCloseTo(plain.areaByCategoryMm2.weights_logic, 6);
     const sky = estimateModel(s, { ...base, node: 'sky130' });
     const routed = estimateModel(s, { ...base, node: 'sky130', sky130Utilization: CONSTANTS.logicUtilization.value / 2 });
     expect(routed.areaByCategoryMm2.weights_logic / sky.areaByCategoryMm2.weights_logic).toBeCloseTo(2, 9);
@@ -103,7 +135,7 @@ describe('whole-model estimate', () => {
     const measured = { ...basis, sky130EnergyPerTransistorJ: 1e-15 };
     const n5 = estimateModel(shape('llama-3.1-8b'), { ...base, node: 'n5', basis: measured });
     const n7 = estimateModel(shape('llama-3.1-8b'), { ...base, node: 'n7', basis: measured });
-    const logic = n5.transistors - n5.transistorsByCategory.kv_sram;
+    const logic = n5.transistors - n5.transistorsByCategory.kv_sram - n5.transistorsByCategory.embedding_rom; // bits are not switching logic
     expect(n5.powerW).toBeCloseTo((logic * 1e-15 * n5.clockMHz * 1e6) / NODE_CONSTANTS.n5.energyDivisorVsSky130.value, 6);
     expect(n5.powerW! / n7.powerW!).toBeCloseTo((n5.clockMHz / n7.clockMHz) * (NODE_CONSTANTS.n7.energyDivisorVsSky130.value / NODE_CONSTANTS.n5.energyDivisorVsSky130.value), 9);
   });
@@ -126,30 +158,48 @@ describe('whole-model estimate', () => {
   });
 });
 
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { sharedFile } from '@hardwire/core';
+import { fixtureFile } from '@hardwire/core';
 import { kitAvailable } from '@hardwire/eda';
 import { runCli } from '@hardwire/flow';
 import { inkPixels } from '@hardwire/render';
 
-const STORIES = sharedFile('models', 'stories260K.bin');
+const STORIES = fixtureFile('stories260K.bin');
 describe.runIf(kitAvailable() && STORIES)('flow:study', () => {
   it('calibrates on real stories260K tiles, writes study.csv with one row per model x node x arch, and the largest model per wafer', async () => {
     const out = mkdtempSync(join(tmpdir(), 'hw-study-'));
-    const run = await runCli(['study', '--model', 'stories-260k', '--weights', STORIES!, '--calibration-sizes', '4x8,4x16,8x8,8x16,16x16,16x32', '--production-tile', '8x16', '--nodes', 'sky130,n5', '--archs', 'da,rom', '--out', out, '--no-cache']);
+    const run = await runCli(['study', '--model', 'stories-260k', '--weights', STORIES!, '--calibration-sizes', '4x8,4x16,8x8,8x16,16x16,16x32,32x32', '--calibration-archs', 'da,bitserial-shared', '--production-tile', '64x64', '--nodes', 'sky130,n5', '--archs', 'da,bitserial-shared,rom', '--out', out, '--no-cache']);
     const m = JSON.parse(readFileSync(join(out, 'metrics.json'), 'utf8')) as Record<string, number>;
     // The calibration error is measured on held-out tiles; the run fails exactly when it is over 10 %.
     expect(m.capacity__calibration__error_pct).toBeTypeOf('number');
     expect(run.code, run.stderr).toBe(m.capacity__calibration__error_pct <= 10 ? 0 : 1);
-    expect(m.capacity__calibration__samples).toBe(12);
+    expect(m.capacity__calibration__samples).toBe(14);
+    const cal = JSON.parse(readFileSync(join(out, readdirSync(out).find((d) => d.endsWith('capacity-calibrate'))!, 'calibration.json'), 'utf8')) as { basis: { arch: string; rows: number; cols: number; cyclesPerVector: number; features: { rowBits: number; serialAdders: number } }[] };
+    // The production tile is generated at its own size (not one of the synthesized ones) and priced by its structure.
+    const shared = cal.basis.find((b) => b.arch === 'bitserial-shared')!;
+    expect([shared.rows, shared.cols]).toEqual([64, 64]);
+    expect(shared.features.serialAdders).toBeGreaterThan(0);
+    expect(shared.cyclesPerVector).toBeGreaterThan(8);
     expect(m['capacity__sky130__energy_per_transistor_fj__arch:da']).toBeGreaterThan(0);
     expect(m['capacity__sky130__clock_mhz__arch:da']).toBeGreaterThan(1);
     const csv = readFileSync(join(out, 'study', 'study.csv'), 'utf8').trim().split('\n');
-    expect(csv[0]).toBe('model,node,arch,params,area_mm2,transistors,reticles,wafers,fits_one_wafer,tokens_per_s');
-    expect(csv).toHaveLength(1 + 5 * 2 * 2);
-    for (const node of ['sky130', 'n5']) for (const arch of ['da', 'rom']) expect(m[`study__largest_params__node:${node}__arch:${arch}`], `${node} ${arch}`).toBeGreaterThan(0);
+    expect(csv[0]).toBe('model,node,arch,params,area_mm2,transistors,reticles,wafers,fits_one_wafer,config,tokens_per_s,power_w,energy_per_token_j');
+    // 5 Llama and 2 gpt-oss models x 2 nodes x (2 hardwired architectures + rom at 5 MAC-lane counts).
+    expect(csv).toHaveLength(1 + 7 * 2 * (2 + 5));
+    const gpt = csv.filter((l) => l.startsWith('gpt-oss-120b,n5,bitserial-shared'));
+    expect(gpt).toHaveLength(1);
+    expect(Number(gpt[0].split(',')[3])).toBeGreaterThan(116e9);
+    // More ROM MAC lanes: more area and more tokens/s.
+    const roms = csv.filter((l) => l.startsWith('llama-3.1-8b,n5,rom')).map((l) => l.split(','));
+    expect(roms).toHaveLength(5);
+    for (let i = 1; i < roms.length; i++) {
+      expect(Number(roms[i][4])).toBeGreaterThan(Number(roms[i - 1][4]));
+      expect(Number(roms[i][10])).toBeGreaterThan(Number(roms[i - 1][10]));
+    }
+    expect(readdirSync(join(out, 'study', 'images')).sort()).toEqual(['front-n5.png', 'front-sky130.png', 'study.png']);
+    for (const node of ['sky130', 'n5']) for (const arch of ['da', 'bitserial-shared', 'rom']) expect(m[`study__largest_params__node:${node}__arch:${arch}`], `${node} ${arch}`).toBeGreaterThan(0);
     // A newer node holds a bigger model; ROM (3 bits per weight) holds more than hardwired logic.
     expect(m['study__largest_params__node:n5__arch:da']).toBeGreaterThan(m['study__largest_params__node:sky130__arch:da']);
     expect(m['study__largest_params__node:n5__arch:rom']).toBeGreaterThan(m['study__largest_params__node:n5__arch:da']);
@@ -157,7 +207,7 @@ describe.runIf(kitAvailable() && STORIES)('flow:study', () => {
     expect(study.constants.length).toBeGreaterThan(30);
     const few = await runCli(['study', '--model', 'stories-260k', '--calibration-sizes', '4x8,8x8,8x16', '--production-tile', '8x16', '--out', join(out, 'few'), '--no-cache']);
     expect(few.code).toBe(2);
-    expect(few.stderr).toMatch(/--calibration-sizes: 3 sizes; the held-out fit needs at least 6/);
+    expect(few.stderr).toMatch(/--calibration-sizes: 3 sizes; the held-out fit needs at least 7/);
     expect(await inkPixels(join(out, 'study', 'images', 'study.png'), { left: 0, top: 0, width: 700, height: 50 })).toBeGreaterThan(100);
   }, 10 * 60_000);
 });

@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { sharedFile } from '@hardwire/core';
+import { fixtureFile } from '@hardwire/core';
 import { MODEL_CATALOG, WeightReader, openWeights } from '@hardwire/models';
 import { FORMATS, quantizeRows } from '@hardwire/quant';
 import { planTile } from '@hardwire/tiles';
@@ -56,7 +56,7 @@ describe('block instances from block statistics', () => {
     expect(() => parseBlocksCsv('x,y\n')).toThrow(/unexpected header/);
   });
 
-  const STORIES = sharedFile('models', 'stories260K.bin');
+  const STORIES = fixtureFile('stories260K.bin');
   it.runIf(STORIES)('predicts the mean instances of every 8x16 window of the real stories260K layer matrices (planTile) within a few percent', () => {
     const weights = openWeights(STORIES!, MODEL_CATALOG['stories-260k']);
     const reader = new WeightReader();

@@ -14,6 +14,6 @@ export { writeFileAtomic, writeFileAtomicSync, writeJsonAtomic } from './io/atom
 export { hashFile, hashPath, listFiles, sourceTreeHash } from './io/hashPath.ts';
 export { createProgress, type ProgressSink } from './io/progress.ts';
 export { execLogged, commandLine, shellQuote } from './io/exec.ts';
-export { REPO_ROOT, sharedRoot, sharedFile } from './io/paths.ts';
+export { REPO_ROOT, fixtureFile } from './io/paths.ts';
 export { createTsWorker } from './io/tsWorker.ts';
 export { mulberry32 } from './random.ts';

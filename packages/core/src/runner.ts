@@ -12,7 +12,7 @@
  */
 import { cp, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { appendFileSync, existsSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { ConfigError, DeferredCheckError, HardwireError, StageError, UserError } from './errors.ts';
 import { didYouMeanSuffix } from './didYouMean.ts';
 import { sha256Hex, stableStringify } from './hash.ts';
@@ -193,6 +193,7 @@ export async function runFlow(options: RunFlowOptions): Promise<RunFlowResult> {
 /** Copy a view to its published place: into `<target>.partial`, then renamed over the old one. */
 async function publishView(source: string, target: string): Promise<void> {
   const partial = `${target}.partial`;
+  await mkdir(dirname(target), { recursive: true });
   await rm(partial, { recursive: true, force: true });
   await cp(source, partial, { recursive: true });
   await rm(target, { recursive: true, force: true });

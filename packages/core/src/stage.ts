@@ -38,6 +38,8 @@ export interface ProgressHandle {
   advance(n: number): void;
   /** End the current phase. */
   finish(): void;
+  /** One line about what is happening now (a long step of a long stage), with the stage's elapsed time. */
+  note(text: string): void;
 }
 
 export interface ExecOptions {

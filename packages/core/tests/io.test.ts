@@ -67,6 +67,24 @@ describe('progress', () => {
   });
 });
 
+describe('progress notes', () => {
+  it('prints a step line with the stage elapsed time, clearing a drawn bar first', () => {
+    let t = 0;
+    const out: string[] = [];
+    const progress = createProgress({ write: (s) => out.push(s), isTTY: true }, '[7/14] Physical.Tiles', { now: () => t, delayMs: 0, lineIntervalMs: 0 });
+    progress.start(2, 'tiles');
+    t = 1000;
+    progress.advance(1);
+    t = 95_000;
+    progress.note('tile a: route round 2 of up to 8');
+    expect(out.at(-1)).toBe('\r\x1b[K[7/14] Physical.Tiles tile a: route round 2 of up to 8 (1m35s elapsed)\n');
+    const plain: string[] = [];
+    const p2 = createProgress({ write: (s) => plain.push(s), isTTY: false }, 'S', { now: () => 5000 });
+    p2.note('place');
+    expect(plain).toEqual(['S place (0s elapsed)\n']);
+  });
+});
+
 describe('checkRules', () => {
   it('checks comparisons, globs and missing metrics', () => {
     const metrics = { 'gatesim__mismatch__count__arch:da': 0, 'gatesim__mismatch__count__arch:parallel': 2, run__model__id: 'x' } as Record<string, number | string>;

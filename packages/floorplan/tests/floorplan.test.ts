@@ -96,7 +96,11 @@ describe.runIf(hasKit)('flow:wafer', () => {
     // The tiles carry the estimate's silicon: everything but the I/O ring, to rounding.
     expect(m.floorplan__area__tiles_mm2).toBeCloseTo(m.capacity__area__mm2 - m.capacity__area__io__mm2, 0);
     expect(m.floorplan__area__kv_per_layer_mm2).toBeCloseTo(m.capacity__area__kv_sram__mm2 / 32, 2);
-    expect(m.capacity__instances__tensors_from_pooled_statistics).toBe(2); // embeddings and head: not in the default statistics
+    // The bit-level architecture is priced by its production tile's structure, not by block statistics;
+    // the embedding table is a lookup (ROM bits) beside the head's logic.
+    expect(m.capacity__arch).toBe('bitserial-shared');
+    expect(m.capacity__instances__tensors_from_pooled_statistics).toBe(0);
+    expect(m.capacity__area__embedding_rom__mm2).toBeGreaterThan(0);
     const plan = JSON.parse(readFileSync(join(out, '05-floorplan-wafer', 'floorplan.json'), 'utf8'));
     expect(plan.units).toBe('mm');
     expect(plan.tiles).toHaveLength(m.floorplan__tile__count);

@@ -2,11 +2,13 @@
  * `hardwire <flow> [options]` — what `npx nx run flow:<flow>` calls.
  * Exit codes: 0 ok; 1 tool, stage or check failure; 2 user error (one line, no stack trace).
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parse as parseYaml } from 'yaml';
 import {
   ConfigError,
+  DeferredCheckError,
   HardwireError,
   REPO_ROOT,
   UserError,
@@ -23,7 +25,7 @@ import {
   type VarSpec,
   type VarSpecs,
 } from '@hardwire/core';
-import { STAGES } from './stageRegistry.ts';
+import { STAGE_IDS, loadStages, loadedStage } from './stageRegistry.ts';
 import { parseArgs } from './parseArgs.ts';
 import { shellQuote } from '@hardwire/core';
 
@@ -44,26 +46,40 @@ export function listFlows(flowsDir = join(REPO_ROOT, 'flows')): string[] {
   return readdirSync(flowsDir).filter((f) => f.endsWith('.yaml')).map((f) => f.slice(0, -5)).sort();
 }
 
-/** Load and validate flows/<name>.yaml. */
-export function loadFlow(name: string, flowsDir = join(REPO_ROOT, 'flows')): FlowSpec {
+/** Load and validate flows/<name>.yaml, loading the stages it names (every stage when one is unknown, for "did you mean"). */
+export async function loadFlow(name: string, flowsDir = join(REPO_ROOT, 'flows')): Promise<FlowSpec> {
   const flows = listFlows(flowsDir);
   if (!flows.includes(name)) throw new UserError(`unknown flow '${name}'${didYouMeanSuffix(name, flows)}; flows: ${flows.join(', ')}`);
   const file = join(flowsDir, `${name}.yaml`);
-  const flow = parseFlowSpec(readFileSync(file, 'utf8'), `flows/${name}.yaml`, STAGES);
+  const text = readFileSync(file, 'utf8');
+  const ids = stageIdsOf(text);
+  const stages = await loadStages(ids.every((id) => STAGE_IDS.includes(id)) ? ids : STAGE_IDS);
+  const flow = parseFlowSpec(text, `flows/${name}.yaml`, stages);
   if (flow.name !== name) throw new ConfigError(`flows/${name}.yaml: field 'name' is '${flow.name}', expected '${name}'`);
   return flow;
 }
 
-/** The union of the flow's stage vars, by camelCase name. */
+/** The stage ids a flow file names, before validation (parseFlowSpec reports what is wrong). */
+function stageIdsOf(text: string): string[] {
+  try {
+    const doc = parseYaml(text) as { stages?: unknown };
+    if (!Array.isArray(doc?.stages)) return [];
+    return doc.stages.map((e: unknown) => (typeof e === 'string' ? e : typeof e === 'object' && e !== null && 'stage' in e ? String((e as { stage: unknown }).stage) : '')).filter(Boolean);
+  } catch {
+    return [];
+  }
+}
+
+/** The union of the flow's stage vars, by camelCase name (the flow must come from `loadFlow`). */
 export function flowVars(flow: FlowSpec): Record<string, VarSpec<unknown>> {
   const vars: Record<string, VarSpec<unknown>> = {};
-  for (const id of flow.stages) Object.assign(vars, STAGES.get(id)!.vars as VarSpecs);
+  for (const id of flow.stages) Object.assign(vars, loadedStage(id).vars as VarSpecs);
   return vars;
 }
 
 /** `--help` text for a flow. */
 export function flowHelp(flow: FlowSpec): string {
-  const stages = flow.stages.map((id, i) => `  ${String(i + 1).padStart(2, '0')} ${id} (${stageSlug(id)})${flow.conditions[id] ? ` [only with --${camelToKebab(flow.conditions[id])}]` : ''}: ${STAGES.get(id)!.summary}`);
+  const stages = flow.stages.map((id, i) => `  ${String(i + 1).padStart(2, '0')} ${id} (${stageSlug(id)})${flow.conditions[id] ? ` [only with --${camelToKebab(flow.conditions[id])}]` : ''}: ${loadedStage(id).summary}`);
   const globals = Object.entries(GLOBAL_OPTIONS).map(([name, o]) => `| \`--${name}\` | ${o.doc} |`);
   return [
     `flow ${flow.name}: ${flow.summary}`,
@@ -87,18 +103,19 @@ interface Io {
 
 /** Run the CLI; returns the exit code. */
 export async function main(argv: readonly string[], io: Io): Promise<number> {
+  let answerDir: string | undefined;
   try {
     const booleans = new Set(['cache', 'help']);
     // Boolean stage vars are only known once the flow is known: read the flow name first.
     const firstPositional = argv.find((a, i) => !a.startsWith('--') && (i === 0 || !argv[i - 1].startsWith('--') || argv[i - 1].includes('=')));
     let flow: FlowSpec | undefined;
     if (firstPositional !== undefined && listFlows().includes(firstPositional)) {
-      flow = loadFlow(firstPositional);
+      flow = await loadFlow(firstPositional);
       for (const [name, spec] of Object.entries(flowVars(flow))) if (spec.typeName === 'boolean') booleans.add(camelToKebab(name));
     }
     const { flowName, options } = parseArgs(argv, booleans);
     if (flowName === undefined) throw new UserError(`no flow given; usage: npx nx run flow:<flow> [options]; flows: ${listFlows().join(', ')}`);
-    flow ??= loadFlow(flowName);
+    flow ??= await loadFlow(flowName);
     const vars = flowVars(flow);
     if (options.get('help') === true) {
       io.stdout(flowHelp(flow) + '\n');
@@ -118,16 +135,18 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
       cliValues[camel] = value;
     }
     // Resolve (and so validate) every stage's config before anything is written.
-    const configs = resolveFlowConfig(flow, STAGES, cliValues);
+    const stages = await loadStages(flow.stages);
+    const configs = resolveFlowConfig(flow, stages, cliValues);
     const model = [...configs.values()].map((c) => c.model).find((m): m is string => typeof m === 'string');
     const outOption = options.get('out');
     const runDir = resolve(typeof outOption === 'string' ? outOption : join('out', flow.name, model ?? 'default'));
+    answerDir = runDir;
     const cacheDirOption = options.get('cache-dir');
     const cacheDir = options.get('cache') === false ? null : resolve(typeof cacheDirOption === 'string' ? cacheDirOption : join('out', '.cache'));
     const split = (v: string | boolean | undefined) => (typeof v === 'string' ? v.split(',').map((s) => s.trim()).filter(Boolean) : undefined);
     const result = await runFlow({
       flow,
-      stages: STAGES,
+      stages,
       runDir,
       cliValues,
       from: options.get('from') as string | undefined,
@@ -138,8 +157,11 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
       invocation: ['npx', 'nx', 'run', `flow:${flow.name}`, ...(argv.length > 1 ? ['--'] : []), ...argv.filter((a) => a !== flowName)].map(shellQuote).join(' '),
     });
     io.stdout(`flow ${flow.name}: ${result.ranStages.length} stage(s), ${result.cacheHits} cached; metrics: ${join(runDir, 'metrics.json')}\n`);
+    await printAnswer(runDir, io);
     return 0;
   } catch (error) {
+    // Failed checks end a finished run: its answer still stands, with the failures listed below it.
+    if (error instanceof DeferredCheckError && answerDir) await printAnswer(answerDir, io);
     if (error instanceof HardwireError) {
       io.stderr.write(`hardwire: ${error.message}\n`);
       return error.exitCode;
@@ -147,6 +169,19 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     io.stderr.write(`hardwire: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
     return 1;
   }
+}
+
+/** The run's answer (model, silicon, fields, speed, HC1, largest model per wafer) and where its report is, when the run made an estimate. */
+async function printAnswer(runDir: string, io: { stdout: (text: string) => void }): Promise<void> {
+  const path = join(runDir, 'metrics.json');
+  if (!existsSync(path)) return;
+  const metrics = JSON.parse(readFileSync(path, 'utf8')) as Record<string, number | string>;
+  if (metrics.capacity__area__mm2 === undefined) return;
+  const { answerLines } = await import('@hardwire/capacity');
+  const lines = answerLines(metrics);
+  if (lines.length === 0) return;
+  const report = join(runDir, 'report.html');
+  io.stdout(['', ...lines, ...(existsSync(report) ? [`  report    ${report}`] : []), ''].join('\n') + '\n');
 }
 
 /** Run the CLI in-process and capture its output (for scripts and tests). */

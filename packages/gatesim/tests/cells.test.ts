@@ -5,7 +5,7 @@ import { findKit, kitAvailable, parseCellLibrary, type CellSpec } from '@hardwir
 import { GateSim, compileNetlist, evalExpr, parseBooleanExpr, type YosysNetlistJson } from '../src/index.ts';
 
 const kit = kitAvailable() ? findKit() : undefined;
-if (!kit) console.log('skip: no sky130hd kit (../shared/pdk/sky130hd or PDK_ROOT); cell checks not run');
+if (!kit) console.log('skip: no sky130hd kit (pdk/sky130hd, --pdk-root or PDK_ROOT); cell checks not run');
 
 /** A netlist with one instance of `cell`, its pins as ports. */
 function oneCell(cell: CellSpec): YosysNetlistJson {

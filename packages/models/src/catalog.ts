@@ -19,7 +19,7 @@ export const MODEL_CATALOG: Readonly<Record<string, ModelConfig>> = {
     headDim: 8,
     vocab: 512,
     tiedEmbeddings: true,
-    published: { params: 260_032, precision: 1, source: 'llama2.c stories260K.bin model card (../shared/models/README.md)' },
+    published: { params: 260_032, precision: 1, source: 'llama2.c stories260K.bin model card (test/fixtures/README.md)' },
     source: 'checkpoint header of stories260K.bin: dim 64, hidden_dim 172, n_layers 5, n_heads 8, n_kv_heads 4, vocab 512 (shared classifier)',
   }),
   'use-lite': {

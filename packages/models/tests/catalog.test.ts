@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { sharedFile } from '@hardwire/core';
+import { fixtureFile } from '@hardwire/core';
 import { describe, expect, it } from 'vitest';
 import {
   LAYER_MATRIX_ROLES,
@@ -78,8 +78,8 @@ describe('model catalog', () => {
     expect(error).toEqual({ error: expect.stringContaining("unknown model 'llama-9b'; known: stories-260k, use-lite, llama-3.2-1b") });
   });
 
-  const storiesPath = sharedFile('models', 'stories260K.bin');
-  if (!storiesPath) console.log('skip: ../shared/models/stories260K.bin is absent, header check not run');
+  const storiesPath = fixtureFile('stories260K.bin');
+  if (!storiesPath) console.log('skip: test/fixtures/stories260K.bin is absent, header check not run');
   it.runIf(storiesPath)('stories-260k shapes equal those read from the real checkpoint header', () => {
     const header = parseLlama2cHeader(readFileSync(storiesPath!));
     expect('error' in header).toBe(false);

@@ -2,7 +2,7 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { sharedFile } from '@hardwire/core';
+import { fixtureFile } from '@hardwire/core';
 import {
   MODEL_CATALOG,
   WeightReader,
@@ -16,7 +16,7 @@ import {
   type StoredDType,
 } from '../src/index.ts';
 
-export const STORIES = sharedFile('models', 'stories260K.bin');
+export const STORIES = fixtureFile('stories260K.bin');
 export const STORIES_CONFIG = MODEL_CATALOG['stories-260k'];
 
 /** Every stories tensor in Hugging Face layout, as float32, read from the llama2.c checkpoint. */

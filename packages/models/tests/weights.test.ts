@@ -20,7 +20,7 @@ import { STORIES, encode, expectedAfter, readAll, storiesTensors, tempDir, write
 
 const bits = (a: Float32Array) => new Uint32Array(a.buffer, a.byteOffset, a.length);
 
-if (!STORIES) console.log('skip: ../shared/models/stories260K.bin is absent; round-trip tests not run');
+if (!STORIES) console.log('skip: test/fixtures/stories260K.bin is absent; round-trip tests not run');
 
 describe.runIf(STORIES)('round trips from the real stories260K weights', () => {
   const source = new Map(storiesTensors().map((t) => [t.name, t.data]));

@@ -2,7 +2,7 @@
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { UserError, defineStage, defineVars, int, oneOf, str, writeJsonAtomic, type StageContext } from '@hardwire/core';
-import { chooseYosys, findKit, parseCellLibrary, parseYosysStat, readMarkedLiberty, runYosysScript, synthScript, type YosysBackend } from '@hardwire/eda';
+import { chooseYosys, findKit, pdkRootVar, parseCellLibrary, parseYosysStat, readMarkedLiberty, runYosysScript, synthScript, type YosysBackend } from '@hardwire/eda';
 import { GateSim, compileNetlist, type YosysNetlistJson } from '@hardwire/gatesim';
 import { networkCost } from './cost.ts';
 import { buildNetwork, switchLowerBound, type Network } from './network.ts';
@@ -17,7 +17,7 @@ const vars = defineVars({
   network: oneOf(['auto', 'benes', 'waksman'] as const, { default: 'auto', doc: 'auto: Beneš for powers of two, else Waksman.' }),
   verilogMaxN: int({ default: 256, min: 0, doc: 'Emit and simulate Verilog only up to this N (the programmable form is synthesized with yosys).' }),
   yosys: oneOf(['auto', 'native', 'wasm'] as const, { default: 'auto', doc: 'yosys for the gate-level check: auto, native or wasm.' }),
-  pdkRoot: str({ doc: 'sky130hd kit folder (else PDK_ROOT, then ../shared/pdk/sky130hd).' }),
+  pdkRoot: pdkRootVar,
 });
 
 /** Check the emitted netlist realizes the permutation: lane l carries bit l of every input index. */

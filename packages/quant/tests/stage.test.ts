@@ -2,13 +2,13 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { sharedFile } from '@hardwire/core';
+import { fixtureFile } from '@hardwire/core';
 import { runCli } from '@hardwire/flow';
 import { describe, expect, it } from 'vitest';
 
 const cli = runCli;
 const tmp = () => mkdtempSync(join(tmpdir(), 'hw-stats-'));
-const STORIES = sharedFile('models', 'stories260K.bin');
+const STORIES = fixtureFile('stories260K.bin');
 
 describe('flow:stats', () => {
   it.runIf(STORIES)('on the real stories260K weights: blocks.json, blocks.csv and metrics; same bytes with 1 or 2 workers', async () => {

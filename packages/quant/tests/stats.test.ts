@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { sharedFile } from '@hardwire/core';
+import { fixtureFile } from '@hardwire/core';
 import { MODEL_CATALOG, WeightReader, LAYER_MATRIX_ROLES, matrixDims, modelTensors, openWeights } from '@hardwire/models';
 import {
   buildStatsReport,
@@ -16,8 +16,8 @@ import {
 import { loadQuantKernels } from '../src/io/wasmKernels.ts';
 import { referenceStats } from './referenceStats.ts';
 
-const STORIES = sharedFile('models', 'stories260K.bin');
-if (!STORIES) console.log('skip: ../shared/models/stories260K.bin is absent; reference statistics not compared');
+const STORIES = fixtureFile('stories260K.bin');
+if (!STORIES) console.log('skip: test/fixtures/stories260K.bin is absent; reference statistics not compared');
 
 function storiesMatrices() {
   const index = openWeights(STORIES!, MODEL_CATALOG['stories-260k']);

@@ -98,3 +98,153 @@ export function barChartSvg(o: BarChartOptions): string {
   out.push('</svg>');
   return out.join('\n');
 }
+
+export interface LineSeries {
+  readonly name: string;
+  readonly color: string;
+  /** One value per x label; null where the series has no point. */
+  readonly values: readonly (number | null)[];
+}
+
+export interface LineChartOptions {
+  readonly title: string;
+  readonly xLabels: readonly string[];
+  readonly xLabel: string;
+  readonly valueLabel: string;
+  readonly series: readonly LineSeries[];
+  readonly widthPx?: number;
+  readonly heightPx?: number;
+  /** Horizontal reference lines (e.g. a target), drawn dashed with their label. */
+  readonly references?: readonly { readonly value: number; readonly label: string }[];
+  /** Logarithmic value axis (powers of ten and their 2 and 5 multiples as ticks). */
+  readonly logScale?: boolean;
+}
+
+/** A line chart over categorical x positions (pure SVG): one polyline and labelled points per series, a legend. */
+export function lineChartSvg(o: LineChartOptions): string {
+  const width = o.widthPx ?? 1200;
+  const height = o.heightPx ?? 600;
+  const fs = Math.max(11, Math.round(height * 0.026));
+  const left = fs * 5.5;
+  const right = fs * 14;
+  const top = fs * 3.2;
+  const bottom = fs * 5;
+  const plotW = width - left - right;
+  const plotH = height - top - bottom;
+  const values = [...o.series.flatMap((s) => s.values.filter((v): v is number => v !== null && Number.isFinite(v))), ...(o.references ?? []).map((r) => r.value)];
+  const max = Math.max(1e-9, ...values);
+  const min = Math.min(...values.filter((v) => v > 0), max);
+  let y: (v: number) => number;
+  const ticks: number[] = [];
+  if (o.logScale) {
+    // Axis ends on the 1-2-5 values just outside the data.
+    const nice: number[] = [];
+    for (let p = 10 ** Math.floor(Math.log10(min)); p <= 10 * 10 ** Math.ceil(Math.log10(max)); p *= 10) nice.push(p, 2 * p, 5 * p);
+    const lo = [...nice].reverse().find((v) => v <= min * 1.0001) ?? nice[0];
+    const hi = nice.find((v) => v >= max * 0.9999) ?? nice[nice.length - 1];
+    y = (v) => top + plotH - ((Math.log10(Math.max(v, lo)) - Math.log10(lo)) / (Math.log10(hi) - Math.log10(lo) || 1)) * plotH;
+    for (const v of nice) if (v >= lo * 0.9999 && v <= hi * 1.0001) ticks.push(v);
+  } else {
+    const step = niceStep(max);
+    const axisMax = Math.max(step, Math.ceil(max / step) * step);
+    y = (v) => top + plotH - (v / axisMax) * plotH;
+    for (let v = 0; v <= axisMax + step * 1e-9; v += step) ticks.push(v);
+  }
+  const n = Math.max(1, o.xLabels.length);
+  const x = (i: number) => left + (n === 1 ? plotW / 2 : (i / (n - 1)) * plotW * 0.92 + plotW * 0.04);
+  const out: string[] = [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}">`,
+    `<rect width="${width}" height="${height}" fill="#ffffff"/>`,
+    `<text x="${left}" y="${(fs * 1.8).toFixed(1)}" ${FONT} font-size="${(fs * 1.25).toFixed(1)}" font-weight="bold" fill="#111827">${esc(o.title)}</text>`,
+  ];
+  for (const v of ticks) {
+    out.push(`<line x1="${left}" x2="${left + plotW}" y1="${y(v).toFixed(1)}" y2="${y(v).toFixed(1)}" stroke="#e5e7eb" stroke-width="1"/>`);
+    out.push(`<text x="${(left - fs * 0.5).toFixed(1)}" y="${(y(v) + fs * 0.35).toFixed(1)}" ${FONT} font-size="${fs}" text-anchor="end" fill="#374151">${esc(compactNumber(v))}</text>`);
+  }
+  out.push(`<text transform="translate(${(fs * 1.2).toFixed(1)} ${(top + plotH / 2).toFixed(1)}) rotate(-90)" ${FONT} font-size="${fs}" text-anchor="middle" fill="#374151">${esc(o.valueLabel)}</text>`);
+  o.xLabels.forEach((label, i) => {
+    out.push(`<text x="${x(i).toFixed(1)}" y="${(top + plotH + fs * 1.4).toFixed(1)}" ${FONT} font-size="${(fs * 0.9).toFixed(1)}" text-anchor="middle" fill="#374151">${esc(label)}</text>`);
+  });
+  out.push(`<text x="${(left + plotW / 2).toFixed(1)}" y="${(top + plotH + fs * 3.2).toFixed(1)}" ${FONT} font-size="${fs}" text-anchor="middle" fill="#374151">${esc(o.xLabel)}</text>`);
+  for (const r of o.references ?? []) {
+    out.push(`<line x1="${left}" x2="${left + plotW}" y1="${y(r.value).toFixed(1)}" y2="${y(r.value).toFixed(1)}" stroke="#6b7280" stroke-width="1.5" stroke-dasharray="6 4"/>`);
+    out.push(`<text x="${(left + fs * 0.4).toFixed(1)}" y="${(y(r.value) - fs * 0.35).toFixed(1)}" ${FONT} font-size="${(fs * 0.85).toFixed(1)}" fill="#4b5563">${esc(r.label)}</text>`);
+  }
+  o.series.forEach((s, k) => {
+    const pts = s.values.map((v, i) => (v === null || !Number.isFinite(v) ? null : ([x(i), y(v), v] as const))).filter((p): p is readonly [number, number, number] => p !== null);
+    if (pts.length > 1) out.push(`<polyline fill="none" stroke="${s.color}" stroke-width="${(fs * 0.22).toFixed(1)}" points="${pts.map(([px, py]) => `${px.toFixed(1)},${py.toFixed(1)}`).join(' ')}"/>`);
+    for (const [px, py, v] of pts) {
+      out.push(`<circle cx="${px.toFixed(1)}" cy="${py.toFixed(1)}" r="${(fs * 0.35).toFixed(1)}" fill="${s.color}"><title>${esc(`${s.name}: ${v}`)}</title></circle>`);
+      // Value labels right of the point, spread by series so points at one x keep apart.
+      const dy = (k - (o.series.length - 1) / 2) * fs * 0.95;
+      out.push(`<text x="${(px + fs * 0.6).toFixed(1)}" y="${(py + fs * 0.35 + dy).toFixed(1)}" ${FONT} font-size="${(fs * 0.8).toFixed(1)}" fill="${s.color}">${esc(compactNumber(v))}</text>`);
+    }
+    const ly = top + fs * (0.5 + 1.6 * k);
+    out.push(`<line x1="${(left + plotW + fs).toFixed(1)}" x2="${(left + plotW + fs * 2.6).toFixed(1)}" y1="${ly.toFixed(1)}" y2="${ly.toFixed(1)}" stroke="${s.color}" stroke-width="${(fs * 0.25).toFixed(1)}"/>`);
+    out.push(`<text x="${(left + plotW + fs * 3).toFixed(1)}" y="${(ly + fs * 0.35).toFixed(1)}" ${FONT} font-size="${(fs * 0.9).toFixed(1)}" fill="#111827">${esc(s.name)}</text>`);
+  });
+  out.push(`<line x1="${left}" x2="${left + plotW}" y1="${(top + plotH).toFixed(1)}" y2="${(top + plotH).toFixed(1)}" stroke="#111827" stroke-width="1.5"/>`);
+  out.push('</svg>');
+  return out.join('\n');
+}
+
+export interface ScatterPoint {
+  readonly x: number;
+  readonly y: number;
+  readonly color: string;
+  /** Shown beside the point. */
+  readonly label?: string;
+  /** A reference point (drawn as a ring, labelled in bold). */
+  readonly reference?: boolean;
+}
+
+/** Log-log scatter chart (pure SVG): points by series colour, a legend of series, reference points ringed. */
+export function scatterChartSvg(o: { title: string; xLabel: string; yLabel: string; points: readonly ScatterPoint[]; legend: readonly { name: string; color: string }[]; widthPx?: number; heightPx?: number }): string {
+  const width = o.widthPx ?? 1200;
+  const height = o.heightPx ?? 700;
+  const fs = Math.max(11, Math.round(height * 0.022));
+  const left = fs * 6;
+  const right = fs * 14;
+  const top = fs * 3.2;
+  const bottom = fs * 5;
+  const plotW = width - left - right;
+  const plotH = height - top - bottom;
+  const axis = (values: number[]) => {
+    const lo = 10 ** Math.floor(Math.log10(Math.max(1e-12, Math.min(...values))));
+    const hi = 10 ** Math.ceil(Math.log10(Math.max(...values)));
+    return { lo, hi: hi > lo ? hi : lo * 10 };
+  };
+  const ax = axis(o.points.map((p) => p.x));
+  const ay = axis(o.points.map((p) => p.y));
+  const x = (v: number) => left + ((Math.log10(v) - Math.log10(ax.lo)) / (Math.log10(ax.hi) - Math.log10(ax.lo))) * plotW;
+  const y = (v: number) => top + plotH - ((Math.log10(v) - Math.log10(ay.lo)) / (Math.log10(ay.hi) - Math.log10(ay.lo))) * plotH;
+  const out: string[] = [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}">`,
+    `<rect width="${width}" height="${height}" fill="#ffffff"/>`,
+    `<text x="${left}" y="${(fs * 1.8).toFixed(1)}" ${FONT} font-size="${(fs * 1.25).toFixed(1)}" font-weight="bold" fill="#111827">${esc(o.title)}</text>`,
+  ];
+  for (let v = ax.lo; v <= ax.hi * 1.0001; v *= 10) {
+    out.push(`<line x1="${x(v).toFixed(1)}" x2="${x(v).toFixed(1)}" y1="${top}" y2="${top + plotH}" stroke="#e5e7eb"/>`);
+    out.push(`<text x="${x(v).toFixed(1)}" y="${(top + plotH + fs * 1.3).toFixed(1)}" ${FONT} font-size="${fs}" text-anchor="middle" fill="#374151">${esc(compactNumber(v))}</text>`);
+  }
+  for (let v = ay.lo; v <= ay.hi * 1.0001; v *= 10) {
+    out.push(`<line x1="${left}" x2="${left + plotW}" y1="${y(v).toFixed(1)}" y2="${y(v).toFixed(1)}" stroke="#e5e7eb"/>`);
+    out.push(`<text x="${(left - fs * 0.5).toFixed(1)}" y="${(y(v) + fs * 0.35).toFixed(1)}" ${FONT} font-size="${fs}" text-anchor="end" fill="#374151">${esc(compactNumber(v))}</text>`);
+  }
+  out.push(`<text x="${(left + plotW / 2).toFixed(1)}" y="${(top + plotH + fs * 3).toFixed(1)}" ${FONT} font-size="${fs}" text-anchor="middle" fill="#374151">${esc(o.xLabel)}</text>`);
+  out.push(`<text transform="translate(${(fs * 1.4).toFixed(1)} ${(top + plotH / 2).toFixed(1)}) rotate(-90)" ${FONT} font-size="${fs}" text-anchor="middle" fill="#374151">${esc(o.yLabel)}</text>`);
+  out.push(`<rect x="${left}" y="${top}" width="${plotW}" height="${plotH}" fill="none" stroke="#111827"/>`);
+  for (const p of o.points) {
+    const px = x(p.x);
+    const py = y(p.y);
+    out.push(p.reference ? `<circle cx="${px.toFixed(1)}" cy="${py.toFixed(1)}" r="${(fs * 0.6).toFixed(1)}" fill="none" stroke="${p.color}" stroke-width="${(fs * 0.2).toFixed(1)}"/>` : `<circle cx="${px.toFixed(1)}" cy="${py.toFixed(1)}" r="${(fs * 0.3).toFixed(1)}" fill="${p.color}"><title>${esc(`${p.label ?? ''} ${p.x} ${p.y}`)}</title></circle>`);
+    if (p.label) out.push(`<text x="${(px + fs * 0.7).toFixed(1)}" y="${(py + fs * 0.35).toFixed(1)}" ${FONT} font-size="${(fs * (p.reference ? 0.95 : 0.7)).toFixed(1)}"${p.reference ? ' font-weight="bold"' : ''} fill="${p.reference ? '#111827' : p.color}">${esc(p.label)}</text>`);
+  }
+  o.legend.forEach((l, k) => {
+    const ly = top + fs * (0.6 + 1.6 * k);
+    out.push(`<circle cx="${(left + plotW + fs * 1.5).toFixed(1)}" cy="${ly.toFixed(1)}" r="${(fs * 0.35).toFixed(1)}" fill="${l.color}"/>`);
+    out.push(`<text x="${(left + plotW + fs * 2.4).toFixed(1)}" y="${(ly + fs * 0.35).toFixed(1)}" ${FONT} font-size="${(fs * 0.9).toFixed(1)}" fill="#111827">${esc(l.name)}</text>`);
+  });
+  out.push('</svg>');
+  return out.join('\n');
+}

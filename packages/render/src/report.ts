@@ -30,6 +30,8 @@ export interface ReportInput {
   readonly flow: string;
   readonly command: string;
   readonly summary?: readonly { label: string; value: string }[];
+  /** The run's answer in a few lines (the estimate's), shown first. */
+  readonly answer?: readonly string[];
   readonly images: readonly ReportImage[];
   readonly metrics: Readonly<Record<string, number | string>>;
   readonly findings: readonly ReportFinding[];
@@ -114,6 +116,7 @@ export function reportHtml(r: ReportInput): string {
     `<h1>${esc(r.title)}</h1>`,
     `<p>Flow <code>${esc(r.flow)}</code>. Checks: <span class="${failed ? 'fail' : 'pass'}">${failed ? `${failed} failed` : 'all passed'}</span> of ${checks.length}.</p>`,
   ];
+  if (r.answer?.length) html.push('<h2>The answer</h2>', `<pre class="answer">${esc(r.answer.join('\n'))}</pre>`);
   if (r.summary?.length) {
     html.push('<div class="summary">', ...r.summary.map((s) => `<div>${esc(s.label)}<b>${esc(s.value)}</b></div>`), '</div>');
   }

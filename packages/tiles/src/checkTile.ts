@@ -1,11 +1,11 @@
 /**
  * Stimulus and the gate-level check of a synthesized tile (pure). All lanes of the bit-parallel simulator
- * run the stream protocol in lockstep, each with its own input vector; every output is compared with the
- * golden model.
+ * run the stream protocol in lockstep, each with its own sequence of input vectors offered back to back
+ * (a vector is presented with in_valid until in_ready takes it); every y seen with out_valid is compared
+ * with the golden model. The cycles between results are the tile's measured cycles per vector.
  */
 import { mulberry32 } from '@hardwire/core';
 import { GateSim, type CompiledNetlist } from '@hardwire/gatesim';
-import { goldenOutputs } from './planTile.ts';
 
 /** `count` input vectors of `cols` signed A-bit values: corners first (all max, all min, zero, alternating signs), then seeded random. */
 export function tileVectors(cols: number, inputBits: number, count: number, seed: number): Int32Array[] {
@@ -32,17 +32,34 @@ export interface TileCheckResult {
   vectors: number;
   mismatches: number;
   cycles: number;
+  /** Cycles between consecutive results in steady streaming (the tile's throughput), and from acceptance to result. */
+  cyclesPerVector: number;
+  latencyCycles: number;
   /** Gate evaluations (ops x lanes). */
   gateEvaluations: number;
   firstMismatch?: { vector: number; row: number; expected: string; got: string };
-  /** y per vector and row (for cross-checks). */
+  /** y per vector and row, for the first `keepOutputs` vectors (for cross-checks). */
   outputs: bigint[][];
 }
 
+/** y = W x for one vector, as numbers (exact while |y| < 2^53). */
+function golden(rowsNonZero: ReadonlyArray<{ cols: Int32Array; codes: Int32Array }>, x: Int32Array): number[] {
+  return rowsNonZero.map(({ cols, codes }) => {
+    let s = 0;
+    for (let i = 0; i < cols.length; i++) s += codes[i] * x[cols[i]];
+    return s;
+  });
+}
+
 /** Simulate `vectors` through the tile netlist and compare with W x. */
-export function checkTile(netlist: CompiledNetlist, codes: ArrayLike<number>, rows: number, cols: number, inputBits: number, outputBits: number, vectors: readonly Int32Array[], words = 16, maxCyclesPerVector = 64): TileCheckResult {
+export function checkTile(netlist: CompiledNetlist, codes: ArrayLike<number>, rows: number, cols: number, inputBits: number, outputBits: number, vectors: readonly Int32Array[], words = 16, maxCyclesPerVector = 256, keepOutputs = Infinity): TileCheckResult {
   const sim = new GateSim(netlist, words);
   const lanes = sim.lanes;
+  const sparse = Array.from({ length: rows }, (_, r) => {
+    const idx: number[] = [];
+    for (let c = 0; c < cols; c++) if (codes[r * cols + c] !== 0) idx.push(c);
+    return { cols: Int32Array.from(idx), codes: Int32Array.from(idx.map((c) => codes[r * cols + c])) };
+  });
   const set = (name: string, value: number) => sim.setInput(name, () => value);
   set('rst', 1);
   set('in_valid', 0);
@@ -52,53 +69,83 @@ export function checkTile(netlist: CompiledNetlist, codes: ArrayLike<number>, ro
   sim.clock();
   set('rst', 0);
   sim.evaluate();
-  const result: TileCheckResult = { vectors: 0, mismatches: 0, cycles: 2, gateEvaluations: 0, outputs: [] };
+  const result: TileCheckResult = { vectors: 0, mismatches: 0, cycles: 2, cyclesPerVector: 0, latencyCycles: 0, gateEvaluations: 0, outputs: [] };
+  const batches = Math.ceil(vectors.length / lanes);
   const xBits = cols * inputBits;
   const packed = new Int32Array(words);
-  for (let start = 0; start < vectors.length; start += lanes) {
-    const batch = vectors.slice(start, start + lanes);
+  const yPort = netlist.outputs.get('y');
+  if (!yPort) throw new Error('tile netlist has no output y');
+  const present = (batch: number) => {
+    const first = batch * lanes;
     for (let bit = 0; bit < xBits; bit++) {
       packed.fill(0);
       const c = Math.floor(bit / inputBits);
       const b = bit % inputBits;
-      for (let lane = 0; lane < batch.length; lane++) if ((batch[lane][c] >> b) & 1) packed[lane >>> 5] |= 1 << (lane & 31);
+      for (let lane = 0; lane < lanes; lane++) {
+        const v = vectors[first + lane] ?? vectors[first];
+        if ((v[c] >> b) & 1) packed[lane >>> 5] |= 1 << (lane & 31);
+      }
       sim.setInputBitWords('x', bit, packed);
     }
-    let waited = 0;
-    while (sim.readOutput('in_ready', 0, false) !== 1n) {
-      if (++waited > maxCyclesPerVector) throw new Error('tile never raises in_ready');
-      sim.clock();
-      result.cycles++;
-    }
-    set('in_valid', 1);
-    sim.evaluate();
-    sim.clock();
-    result.cycles++;
-    set('in_valid', 0);
-    sim.evaluate();
-    waited = 0;
-    while (sim.readOutput('out_valid', 0, false) !== 1n) {
-      if (++waited > maxCyclesPerVector) throw new Error('tile never raises out_valid');
-      sim.clock();
-      result.cycles++;
-    }
-    for (let lane = 0; lane < batch.length; lane++) {
-      const bus = sim.readOutput('y', lane, false);
-      const want = goldenOutputs(codes, rows, cols, batch[lane]);
-      const got: bigint[] = [];
-      for (let r = 0; r < rows; r++) {
-        let v = (bus >> BigInt(r * outputBits)) & ((1n << BigInt(outputBits)) - 1n);
-        if (v >> BigInt(outputBits - 1)) v -= 1n << BigInt(outputBits);
-        got.push(v);
-        if (v !== want[r]) {
-          result.mismatches++;
-          result.firstMismatch ??= { vector: start + lane, row: r, expected: String(want[r]), got: String(v) };
+  };
+  const compare = (batch: number) => {
+    const first = batch * lanes;
+    const count = Math.min(lanes, vectors.length - first);
+    const got = Array.from({ length: count }, () => new Array<number | bigint>(rows).fill(0));
+    const wide = outputBits > 31;
+    for (let r = 0; r < rows; r++) {
+      for (let b = 0; b < outputBits; b++) {
+        const w = sim.outputBitWords('y', r * outputBits + b);
+        for (let lane = 0; lane < count; lane++) {
+          if (((w[lane >>> 5] >>> (lane & 31)) & 1) === 0) continue;
+          if (wide) got[lane][r] = (got[lane][r] as bigint) + (1n << BigInt(b));
+          else got[lane][r] = (got[lane][r] as number) + 2 ** b;
         }
       }
-      result.outputs.push(got);
+    }
+    for (let lane = 0; lane < count; lane++) {
+      const want = golden(sparse, vectors[first + lane]);
+      const row: bigint[] = [];
+      for (let r = 0; r < rows; r++) {
+        let v = BigInt(got[lane][r]);
+        if (v >> BigInt(outputBits - 1)) v -= 1n << BigInt(outputBits);
+        row.push(v);
+        if (v !== BigInt(want[r])) {
+          result.mismatches++;
+          result.firstMismatch ??= { vector: first + lane, row: r, expected: String(want[r]), got: String(v) };
+        }
+      }
+      if (first + lane < keepOutputs) result.outputs.push(row);
       result.vectors++;
     }
+  };
+  let offered = 0;
+  let presented = -1;
+  let received = 0;
+  let firstAccept = -1;
+  const resultCycles: number[] = [];
+  let idle = 0;
+  while (received < batches) {
+    if (offered < batches) {
+      if (presented !== offered) present((presented = offered));
+      set('in_valid', 1);
+    } else set('in_valid', 0);
+    sim.evaluate();
+    const accepted = offered < batches && sim.readOutput('in_ready', 0, false) === 1n;
+    if (sim.readOutput('out_valid', 0, false) === 1n) {
+      compare(received++);
+      resultCycles.push(result.cycles);
+      idle = 0;
+    } else if (++idle > maxCyclesPerVector) throw new Error(`tile gave no result for ${maxCyclesPerVector} cycles`);
+    sim.clock();
+    if (accepted) {
+      if (firstAccept < 0) firstAccept = result.cycles;
+      offered++;
+    }
+    result.cycles++;
   }
+  result.latencyCycles = resultCycles[0] - firstAccept;
+  result.cyclesPerVector = resultCycles.length > 1 ? (resultCycles[resultCycles.length - 1] - resultCycles[0]) / (resultCycles.length - 1) : result.latencyCycles;
   result.gateEvaluations = sim.wordOps * 32;
   return result;
 }

@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { sharedFile } from '@hardwire/core';
+import { fixtureFile } from '@hardwire/core';
 import { KLAYOUT_READBACK, kitAvailable, missingPhysicalTools, netRouting, parseDef, parseDrcReport, parseLvsReport } from '@hardwire/eda';
 import { runCli } from '@hardwire/flow';
 import { execa } from 'execa';
@@ -9,7 +9,7 @@ import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 
 const missing = await missingPhysicalTools();
-const STORIES = sharedFile('models', 'stories260K.bin');
+const STORIES = fixtureFile('stories260K.bin');
 const ready = kitAvailable() && missing.length === 0 && Boolean(STORIES);
 if (!ready) console.log(`skip: physical flow tests need the kit, stories260K and ${missing.join(', ') || 'the tools'} (bash tools/setup.sh installs them)`);
 

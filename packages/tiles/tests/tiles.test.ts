@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { sharedFile } from '@hardwire/core';
+import { fixtureFile } from '@hardwire/core';
 import { findKit, kitAvailable, hasIcarus, parseCellLibrary } from '@hardwire/eda';
 import { runCli } from '@hardwire/flow';
 import { compileNetlist } from '@hardwire/gatesim';
@@ -15,7 +15,7 @@ const hasKit = kitAvailable();
 const icarus = await hasIcarus();
 if (!hasKit) console.log('skip: no sky130hd kit; tile synthesis tests not run');
 if (!icarus) console.log('note: iverilog not installed; tile tests run without the Icarus cross-check');
-const STORIES = sharedFile('models', 'stories260K.bin');
+const STORIES = fixtureFile('stories260K.bin');
 
 describe('tile planning and golden model', () => {
   it('shares one block instance between rows with the same ordered tuple; zero blocks need none', () => {
@@ -45,36 +45,48 @@ describe('tile planning and golden model', () => {
 });
 
 describe.runIf(hasKit)('flow:tiles (yosys, our simulator, Icarus)', () => {
-  it.runIf(STORIES)('real stories260K weights, both architectures: zero mismatches; the check bites on a flipped coefficient', async () => {
+  it.runIf(STORIES)('real stories260K weights, every architecture: zero mismatches, measured cycles per vector, transistors by group; the check bites on a flipped coefficient', async () => {
     const out = join(tmp(), 'stories');
-    const run = await cli(['tiles', '--model', 'stories-260k', '--weights', STORIES!, '--tile', '8x16', '--tile-at', '8,16', '--crosscheck-vectors', '300', '--out', out, '--no-cache']);
+    const run = await cli(['tiles', '--model', 'stories-260k', '--weights', STORIES!, '--tile', '8x16', '--tile-at', '8,16', '--tile-archs', 'all', '--share-min-uses', '2', '--crosscheck-vectors', '150', '--out', out, '--no-cache']);
     expect(run.code, run.stderr).toBe(0);
     const m = readJson(join(out, 'metrics.json'));
-    for (const arch of ['da', 'parallel']) {
+    const cells = parseCellLibrary(readFileSync(findKit().liberty, 'utf8'));
+    const expectedCycles: Record<string, number> = { da: 8, parallel: 1, bitserial: 8 };
+    for (const arch of ['da', 'parallel', 'bitserial', 'bitserial-shared']) {
+      const id = `l0.q_proj-r8c16-8x16-${arch}`;
       expect(m[`gatesim__vectors__count__arch:${arch}`]).toBe(10_000);
       expect(m[`gatesim__mismatch__count__arch:${arch}`]).toBe(0);
       if (icarus) expect(m[`gatesim__crosscheck__mismatch__count__arch:${arch}`]).toBe(0);
       expect(m[`synth__design__transistor__count__arch:${arch}`]).toBeGreaterThan(1000);
       expect(m[`synth__transistors_per_coefficient__arch:${arch}`]).toBeCloseTo(m[`synth__design__transistor__count__arch:${arch}`] / 128, 2);
+      const golden = readJson(join(out, 'tiles', id, 'golden.json'));
+      // The generator's promise and the simulation's measurement agree.
+      expect(m[`gatesim__cycles_per_vector__tile:${id}`]).toBe(golden.cyclesPerVector);
+      if (arch in expectedCycles) expect(golden.cyclesPerVector).toBe(expectedCycles[arch]);
+      else expect(golden.cyclesPerVector).toBeGreaterThan(8); // each level of shared sums adds a cycle
+      // Transistors by instance group add up to the netlist's total.
+      const synth = readJson(join(out, 'tiles', id, 'synth.json'));
+      expect(Object.values(synth.transistorsByGroup as Record<string, number>).reduce((a, b) => a + b, 0)).toBe(synth.transistors);
+      expect(synth.transistorsByGroup.u_tree).toBeGreaterThan(0);
+      if (arch !== 'parallel') expect(synth.transistorsByGroup.u_inreg).toBeGreaterThan(0);
+      // Flip one coefficient of the golden model: the same netlist must now mismatch.
+      const netlist = compileNetlist(readJson(join(out, 'tiles', id, 'netlist.json')), golden.top, cells);
+      const codes = golden.codes.flat() as number[];
+      const vectors = tileVectors(16, 8, 1000, 2);
+      const good = checkTile(netlist, codes, 8, 16, 8, golden.outputBits, vectors);
+      expect(good.mismatches).toBe(0);
+      expect(good.cyclesPerVector).toBe(golden.cyclesPerVector);
+      const flip = codes.findIndex((c) => c !== 0);
+      codes[flip] += 1;
+      expect(checkTile(netlist, codes, 8, 16, 8, golden.outputBits, vectors).mismatches, arch).toBeGreaterThan(900);
     }
-    const id = 'l0.q_proj-r8c16-8x16-da';
-    for (const file of ['rtl.v', 'netlist.v', 'netlist.json', 'golden.json']) expect(readFileSync(join(out, 'tiles', id, file)).length).toBeGreaterThan(0);
-    const golden = readJson(join(out, 'tiles', id, 'golden.json'));
-    expect(golden).toMatchObject({ rows: 8, cols: 16, inputBits: 8, arch: 'da' });
-    expect(golden.codes).toHaveLength(8);
-    // Flip one coefficient of the golden model: the same netlist must now mismatch.
-    const cells = parseCellLibrary(readFileSync(findKit().liberty, 'utf8'));
-    const netlist = compileNetlist(readJson(join(out, 'tiles', id, 'netlist.json')), golden.top, cells);
-    const codes = golden.codes.flat() as number[];
-    const vectors = tileVectors(16, 8, 1000, 2);
-    expect(checkTile(netlist, codes, 8, 16, 8, golden.outputBits, vectors).mismatches).toBe(0);
-    codes[5] += 1;
-    expect(checkTile(netlist, codes, 8, 16, 8, golden.outputBits, vectors).mismatches).toBeGreaterThan(900);
-  }, 600_000);
+    expect(readJson(join(out, 'tiles', 'l0.q_proj-r8c16-8x16-bitserial-shared', 'golden.json')).structure.serialAdders).toBeGreaterThan(0);
+    for (const file of ['rtl.v', 'netlist.v', 'netlist.json', 'golden.json']) expect(readFileSync(join(out, 'tiles', 'l0.q_proj-r8c16-8x16-da', file)).length).toBeGreaterThan(0);
+  }, 900_000);
 
-  it('synthetic llama-3.1-8b weights, both architectures: zero mismatches in our simulator and in Icarus', async () => {
+  it('synthetic llama-3.1-8b weights, da and parallel: zero mismatches in our simulator and in Icarus', async () => {
     const out = join(tmp(), 'llama');
-    const run = await cli(['tiles', '--model', 'llama-8b', '--tile', '8x16', '--crosscheck-vectors', '200', '--out', out, '--no-cache']);
+    const run = await cli(['tiles', '--model', 'llama-8b', '--tile', '8x16', '--tile-archs', 'da,parallel', '--crosscheck-vectors', '200', '--crosscheck-cell-vectors', '0', '--out', out, '--no-cache']);
     expect(run.code, run.stderr).toBe(0);
     const m = readJson(join(out, 'metrics.json'));
     expect(m.run__model__id).toBe('llama-3.1-8b');

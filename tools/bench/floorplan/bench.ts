@@ -4,13 +4,13 @@
  * n200, n300) hard-block benchmarks packed by ELK rectpacking (no rotation, no wirelength objective; the
  * best of a few aspect ratios): area, dead space and HPWL (block pins with their offsets, pads excluded)
  * beside the published B*-tree, sequence-pair and other results (sources and conventions in
- * ../shared/bench/floorplan/README.md).
+ * tools/bench/floorplan/data/README.md).
  *
  *   npx tsx tools/bench/floorplan/bench.ts
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { sharedRoot } from '@hardwire/core';
+import { REPO_ROOT } from '@hardwire/core';
 import { hpwl, packField, parseBlocks, parseNets, toElkGraph, fromElkGraph, type FloorTile } from '@hardwire/floorplan';
 import { elkLayoutService } from '../../../packages/floorplan/src/workers/elkLayoutService.ts';
 
@@ -30,7 +30,7 @@ try {
     console.log(`  ${String(n).padStart(6)} tiles: ${((performance.now() - started) / 1000).toFixed(2)} s, ${fields} fields`);
   }
 
-  const dir = join(sharedRoot() ?? '../shared', 'bench', 'floorplan');
+  const dir = join(REPO_ROOT, 'tools', 'bench', 'floorplan', 'data');
   const published: Record<string, string> = {
     ami33: 'SP 1.22 (5.2 %), B*-tree 1.27 (8.9 %), TCG-S 1.185 (2.4 %), best known 1.164 (0.7 %); area+WL: B*-tree Fast-SA 1.29 / 59.96 mm, TCG 1.24 / 50 mm',
     ami49: 'SP 38.84 (8.7 %), B*-tree 36.80 (3.7 %), TCG-S 36.40 (2.6 %), best known 35.78 (0.9 %); area+WL: Fast-SA 40.36 / 816.5 mm, TCG 38.2 / 663 mm',

@@ -9,7 +9,7 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
-import { REPO_ROOT, sharedFile } from '@hardwire/core';
+import { REPO_ROOT, fixtureFile } from '@hardwire/core';
 import { findKit, parseCellLibrary, parseOutputsHex, tileTestbench, vectorsHex } from '@hardwire/eda';
 import { compileNetlist } from '@hardwire/gatesim';
 import { checkTile, goldenOutputs, tileVectors } from '@hardwire/tiles';
@@ -20,7 +20,7 @@ const arg = (name: string, fallback: string) => {
 };
 const vectorsCount = Number(arg('vectors', '10000'));
 const tile = arg('tile', '16x32');
-const stories = sharedFile('models', 'stories260K.bin');
+const stories = fixtureFile('stories260K.bin');
 const out = join(REPO_ROOT, 'out', 'bench', 'gatesim');
 rmSync(out, { recursive: true, force: true });
 const gen = await execa('npx', ['tsx', 'packages/flow/src/cli.ts', 'tiles', '--model', 'stories-260k', ...(stories ? ['--weights', stories] : []), '--tile', tile, '--crosscheck-vectors', '0', '--out', join(out, 'run')], { cwd: REPO_ROOT, reject: false });

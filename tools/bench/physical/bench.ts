@@ -10,7 +10,7 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { sharedFile } from '@hardwire/core';
+import { fixtureFile } from '@hardwire/core';
 import { runCli } from '@hardwire/flow';
 
 const args = process.argv.slice(2);
@@ -21,7 +21,7 @@ if (fromAt >= 0) {
   out = args[fromAt + 1];
 } else {
   out = mkdtempSync(join(tmpdir(), 'hw-bench-physical-'));
-  const defaults = args.includes('--model') ? [] : ['--model', 'stories-260k', '--weights', sharedFile('models', 'stories260K.bin') ?? '', '--tile', '4x8', '--tile-archs', 'da', '--crosscheck-vectors', '0'];
+  const defaults = args.includes('--model') ? [] : ['--model', 'stories-260k', '--weights', fixtureFile('stories260K.bin') ?? '', '--tile', '4x8', '--tile-archs', 'da', '--crosscheck-vectors', '0'];
   const t0 = performance.now();
   const run = await runCli(['physical', ...defaults, ...args, '--out', out, '--no-cache']);
   wallS = (performance.now() - t0) / 1000;

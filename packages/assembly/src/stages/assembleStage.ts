@@ -17,12 +17,13 @@ import {
   implementTile,
   parseDef,
   writeTileLiberty,
-  runYosysScript,
-  synthScript,
+  pdkRootVar,
+  synthesizeTile,
+  transistorCounts,
 } from '@hardwire/eda';
 import type { Inventory } from '@hardwire/models';
 import { weightsFingerprint } from '@hardwire/quant';
-import { tileGenVars, tileVar, writeTileFolders } from '@hardwire/tiles';
+import { TILE_ARCHS, tileGenVars, tileVar, writeTileFolders, type TileArch } from '@hardwire/tiles';
 import { stitchCrossings, svgToPng, type PlanForImages } from '@hardwire/render';
 import { GRID_Y_UM, countOverlaps, fieldAssemblySvg, fieldDef, fieldGdsJob, hardenWindow, macroName, macroSizeUm, openroadFieldTcl, placedOriginUm, tileLef, type AsmField, type AsmTile } from '../abstracts.ts';
 import { KLAYOUT_FIELD_GDS, KLAYOUT_WAFER_GDS } from '../scripts.ts';
@@ -49,7 +50,7 @@ export const assembleStage = defineStage({
     imagePx: int({ default: 2000, min: 300, max: 8000, unit: 'px', doc: 'Side of the field picture.' }),
     ...tileGenVars,
     tile: tileVar,
-    pdkRoot: str({ doc: 'sky130hd kit folder (else PDK_ROOT, then ../shared/pdk/sky130hd).' }),
+    pdkRoot: pdkRootVar,
   }),
   async cacheSalt(config) {
     return { weights: await weightsFingerprint(config.weights), kit: findKit(config.pdkRoot).liberty };
@@ -84,12 +85,13 @@ export const assembleStage = defineStage({
 
     // 2. Hardened tiles: each one's own window, synthesized and taken through the physical flow.
     const hardened = new Map<string, { gds: string; top: string; note: string; summary: string }>();
-    const candidates = tiles.filter((t) => t.role !== 'kv');
+    // Logic tiles only: KV-cache SRAM and the embedding table (a lookup, ROM bits) are not hardwired logic.
+    const candidates = tiles.filter((t) => t.role !== 'kv' && t.role !== 'embed');
     const toHarden = candidates.slice(0, c.harden);
     if (c.harden > candidates.length) ctx.log(`--harden ${c.harden}: the field has ${candidates.length} logic tiles; hardening all of them`);
     if (toHarden.length > 0) {
       const { backend } = await chooseYosys('auto');
-      const { text: libertyText, cells, libPath } = writeTileLiberty(kit, work);
+      const { cells, libPath } = writeTileLiberty(kit, work);
       ctx.progress.start(toHarden.length, 'tiles', 'harden');
       for (const t of toHarden) {
         const inGroup = plan.tiles.filter((o) => o.layer === t.layer && o.role === t.role).length;
@@ -100,13 +102,11 @@ export const assembleStage = defineStage({
           continue;
         }
         const tileWork = join(work, 'harden', t.id);
-        const gen = await writeTileFolders({ c, inventory, tensorName: window.tensor, rows: c.tile.rows, cols: c.tile.cols, row: window.row, col: window.col, archs: [(plan.arch === 'parallel' ? 'parallel' : 'da')], outRoot: tileWork });
+        const gen = await writeTileFolders({ c, inventory, tensorName: window.tensor, rows: c.tile.rows, cols: c.tile.cols, row: window.row, col: window.col, archs: [(TILE_ARCHS as readonly string[]).includes(plan.arch ?? '') ? (plan.arch as TileArch) : 'da'], outRoot: tileWork });
         const id = gen.ids[0];
         const dir = join(tileWork, id);
         const golden = JSON.parse(readFileSync(join(dir, 'golden.json'), 'utf8')) as { top: string };
-        if (backend === 'native' && !existsSync(join(dir, 'cells.lib'))) writeFileSync(join(dir, 'cells.lib'), libertyText);
-        writeFileSync(join(dir, 'synth.ys'), synthScript({ liberty: 'cells.lib', sources: ['rtl.v'], modules: [{ top: golden.top, stem: 'netlist' }] }));
-        await runYosysScript(ctx, backend, dir, 'synth.ys', [join(dir, 'rtl.v'), libPath]);
+        await synthesizeTile(ctx, { backend, workDir: dir, top: golden.top, libPath, cells, perCell: transistorCounts(readFileSync(kit.cdl, 'utf8')), maxFanout: 12 });
         const phys = await implementTile(ctx, kit, cells, libPath, backend, { id, top: golden.top, netlistJson: join(dir, 'netlist.json'), rtl: join(dir, 'rtl.v') }, join(tileWork, 'physical'), join(out, 'hardened', t.id), {
           density: 0.15,
           maxFanout: 12,

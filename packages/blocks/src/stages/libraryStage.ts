@@ -36,6 +36,7 @@ export const blockLibStage = defineStage({
   version: '2',
   inputs: [],
   outputs: ['library'],
+  publish: { library: 'library.json' },
   vars: defineVars({ quant: quantVar, block: blockVar, signFold: signFoldVar, arch: archVar, inputBits: inputBitsVar, yosys: yosysVar, pdkRoot: pdkRootVar, jobs: jobsVar, batch: batchVar, verifyVectors: verifyVectorsVar, verifySeed: verifySeedVar, kinds: kindsVar }),
   async cacheSalt(config) {
     const { backend, version } = await chooseYosys(config.yosys);

@@ -1,83 +1,103 @@
 /**
- * `Capacity.Calibrate`: synthesize tiles of several sizes in each architecture from the model's layer 0
- * q_proj (real or synthetic weights, the same generator as Tile.Generate), fit the tile cost model per
- * architecture, and measure its error on tiles left out of the fit; OpenSTA on the production-size tiles
- * gives the SKY130 clock (edge: yosys, sta).
+ * `Capacity.Calibrate`: synthesize tiles of several sizes per architecture from the model's layer 0 q_proj
+ * (real or synthetic weights, the same generator as Tile.Generate), fit the structural tile cost model per
+ * architecture and measure its error on tiles left out of the fit; generate (not synthesize) the
+ * production-size tile of each architecture for the structure the estimate prices; OpenSTA on the largest
+ * calibration tile gives the SKY130 clock and switching energy (edge: yosys, sta).
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { UserError, defineStage, defineVars, int, list, str, writeJsonAtomic } from '@hardwire/core';
-import { cellArea, chooseYosys, findKit, netlistTransistors, openStaScript, parseStaOutput, parseYosysStat, runYosysScript, synthScript, transistorCounts, writeTileLiberty } from '@hardwire/eda';
-import type { Inventory } from '@hardwire/models';
+import { chooseYosys, findKit, hasSta, pdkRootVar, synthesizeTile, transistorCounts, writeTileLiberty } from '@hardwire/eda';
+import { LAYER_MATRIX_ROLES, matrixDims, type Inventory } from '@hardwire/models';
 import { weightsFingerprint } from '@hardwire/quant';
-import { tileGenVars, writeTileFolders } from '@hardwire/tiles';
+import { TILE_ARCHS, expandTileArchs, tileGenVars, writeTileFolders, type TileStructure } from '@hardwire/tiles';
 import { FEATURE_NAMES, fitTileModel, leaveOneOut, type TileSample } from '../calibrate.ts';
 import { CONSTANTS } from '../constants.ts';
 
 const SIZE = /^(\d+)x(\d+)$/;
 
+/** The matrix calibration tiles are cut from (as Tile.Generate picks it: layer 0's q_proj, else the first layer matrix). */
+function calibrationMatrix(inventory: Inventory): { name: string; rows: number; cols: number } {
+  const t = inventory.tensors.find((x) => x.role === 'attn.q' && x.layer === 0) ?? inventory.tensors.find((x) => LAYER_MATRIX_ROLES.includes(x.role));
+  if (!t) throw new UserError(`${inventory.model}: no layer matrix to calibrate on`);
+  const { rows, cols } = matrixDims(t.shape);
+  return { name: t.name, rows, cols };
+}
+
+interface Golden { top: string; rows: number; cols: number; inputBits: number; outputBits: number; instances: number; arch: string; cyclesPerVector: number; structure: TileStructure }
+
 export const calibrateStage = defineStage({
   id: 'Capacity.Calibrate',
-  summary: 'Synthesize tiles of several sizes per architecture, fit the tile cost model, and measure its error on held-out tiles; OpenSTA gives the SKY130 clock.',
-  version: '1',
+  summary: 'Synthesize tiles of several sizes per architecture, fit the structural tile cost model, measure its error on held-out tiles, and generate the production-size tile it prices; OpenSTA gives the SKY130 clock.',
+  version: '2',
   inputs: ['inventory'],
   outputs: ['calibration'],
   vars: defineVars({
-    calibrationSizes: list({ default: ['4x8', '4x16', '8x8', '8x16', '16x16', '16x32', '32x32'], doc: 'Tile sizes (ROWSxCOLS) synthesized to fit the cost model; at least six (five coefficients, one held out).' }),
-    productionTile: str({ default: '16x32', doc: 'Tile size the whole-model estimate is built from (one of the calibration sizes).' }),
-    calibrationArchs: list({ default: ['da', 'parallel'], choices: ['da', 'parallel'], doc: 'Architectures to calibrate.' }),
+    calibrationSizes: list({ default: ['4x16', '8x16', '16x16', '16x32', '32x32', '32x64', '32x128', '64x128'], doc: `Tile sizes (ROWSxCOLS) synthesized to fit the cost model, clipped to the calibration matrix; at least ${FEATURE_NAMES.length + 1} distinct (one more than the model's coefficients).` }),
+    productionTile: str({ doc: 'Tile size the whole-model estimate is built from: generated from the weights and priced by the fitted model, not synthesized (default 64x1024, clipped to the calibration matrix).' }),
+    calibrationArchs: list({ default: [...TILE_ARCHS], choices: [...TILE_ARCHS, 'all'], doc: 'Architectures to calibrate.' }),
     synthJobs: int({ default: 2, min: 1, max: 64, doc: 'Tiles synthesized at once.' }),
+    maxFanout: int({ default: 12, min: 2, max: 64, doc: 'Largest fanout left after buffering (clock, tied resets and control nets become buffer trees).' }),
     ...tileGenVars,
-    pdkRoot: str({ doc: 'sky130hd kit folder (else PDK_ROOT, then ../shared/pdk/sky130hd).' }),
+    pdkRoot: pdkRootVar,
   }),
   async cacheSalt(config) {
     const { backend, version } = await chooseYosys('auto');
-    return { yosys: `${backend}-${version}`, weights: await weightsFingerprint(config.weights), kit: findKit(config.pdkRoot).liberty };
+    return { yosys: `${backend}-${version}`, weights: await weightsFingerprint(config.weights), kit: findKit(config.pdkRoot).liberty, sta: String(await hasSta()) };
   },
   async run(ctx) {
     const c = ctx.config;
-    const sizes = c.calibrationSizes.map((s) => {
+    const parse = (s: string, flag: string) => {
       const m = SIZE.exec(s);
-      if (!m) throw new UserError(`--calibration-sizes ${s}: expected ROWSxCOLS`);
+      if (!m || Number(m[1]) === 0 || Number(m[2]) === 0) throw new UserError(`${flag} ${s}: expected ROWSxCOLS`);
       return { rows: Number(m[1]), cols: Number(m[2]), name: s };
-    });
-    if (sizes.length < FEATURE_NAMES.length + 1) throw new UserError(`--calibration-sizes: ${sizes.length} sizes; the held-out fit needs at least ${FEATURE_NAMES.length + 1} (one more than the model's ${FEATURE_NAMES.length} coefficients)`);
-    if (!sizes.some((s) => s.name === c.productionTile)) throw new UserError(`--production-tile ${c.productionTile}: not one of --calibration-sizes`);
+    };
+    const archs = expandTileArchs(c.calibrationArchs);
     const inventory = JSON.parse(readFileSync(ctx.inputPath('inventory'), 'utf8')) as Inventory;
+    const matrix = calibrationMatrix(inventory);
+    // Sizes beyond the matrix are clipped to it (a small model's matrices are smaller than the defaults), duplicates dropped.
+    const clipped = new Map<string, { rows: number; cols: number; name: string }>();
+    for (const raw of c.calibrationSizes) {
+      const s = parse(raw, '--calibration-sizes');
+      const rows = Math.min(s.rows, matrix.rows);
+      const cols = Math.min(s.cols, matrix.cols);
+      if (rows !== s.rows || cols !== s.cols) ctx.log(`calibration size ${raw} clipped to ${rows}x${cols} (${matrix.name} is ${matrix.rows}x${matrix.cols})`);
+      clipped.set(`${rows}x${cols}`, { rows, cols, name: `${rows}x${cols}` });
+    }
+    const sizes = [...clipped.values()].sort((a, b) => a.rows * a.cols - b.rows * b.cols || a.rows - b.rows);
+    if (sizes.length < FEATURE_NAMES.length + 1) throw new UserError(`--calibration-sizes: ${sizes.length} sizes; the held-out fit needs at least ${FEATURE_NAMES.length + 1} (one more than the model's ${FEATURE_NAMES.length} coefficients)`);
+    const production = c.productionTile ? parse(c.productionTile, '--production-tile') : { rows: Math.min(64, matrix.rows), cols: Math.min(1024, matrix.cols), name: `${Math.min(64, matrix.rows)}x${Math.min(1024, matrix.cols)}` };
     const kit = findKit(c.pdkRoot);
     const { backend } = await chooseYosys('auto');
     const perCell = transistorCounts(readFileSync(kit.cdl, 'utf8'));
+    const sta = await hasSta();
     const work = join(ctx.stageDir, 'work');
-    const { text: libertyText, cells, libPath } = writeTileLiberty(kit, work);
-    const jobs: { size: (typeof sizes)[number]; arch: 'da' | 'parallel'; dir: string; id: string }[] = [];
+    const { cells, libPath } = writeTileLiberty(kit, work);
+    const jobs: { size: (typeof sizes)[number]; arch: string; dir: string; id: string }[] = [];
     for (const size of sizes) {
-      const gen = await writeTileFolders({ c, inventory, rows: size.rows, cols: size.cols, row: 0, col: 0, archs: c.calibrationArchs as Array<'da' | 'parallel'>, outRoot: join(work, 'tiles') });
-      gen.ids.forEach((id, i) => jobs.push({ size, arch: (c.calibrationArchs as Array<'da' | 'parallel'>)[i], dir: join(work, 'tiles', id), id }));
+      const gen = await writeTileFolders({ c, inventory, rows: size.rows, cols: size.cols, row: 0, col: 0, archs, outRoot: join(work, 'tiles') });
+      gen.ids.forEach((id, i) => jobs.push({ size, arch: archs[i], dir: join(work, 'tiles', id), id }));
     }
+    const largest = sizes[sizes.length - 1];
     const samples: TileSample[] = [];
     const clocks: Record<string, number> = {};
     const energies: Record<string, number> = {};
     ctx.progress.start(jobs.length, 'tiles', `calibration synthesis (yosys ${backend})`);
     let next = 0;
     const one = async (job: (typeof jobs)[number]) => {
-      const golden = JSON.parse(readFileSync(join(job.dir, 'golden.json'), 'utf8')) as { top: string; rows: number; cols: number; inputBits: number; outputBits: number; instances: number; arch: string };
-      if (backend === 'native' && !existsSync(join(job.dir, 'cells.lib'))) writeFileSync(join(job.dir, 'cells.lib'), libertyText);
-      writeFileSync(join(job.dir, 'synth.ys'), synthScript({ liberty: 'cells.lib', sources: ['rtl.v'], modules: [{ top: golden.top, stem: 'netlist' }] }));
-      await runYosysScript(ctx, backend, job.dir, 'synth.ys', [join(job.dir, 'rtl.v'), libPath]);
-      const stat = parseYosysStat(readFileSync(join(job.dir, 'netlist.stat.json'), 'utf8'), golden.top);
-      const { transistors } = netlistTransistors(stat.cellsByType, perCell);
-      const cellCount = Object.values(stat.cellsByType).reduce((a, b) => a + b, 0);
-      samples.push({ id: job.id, arch: job.arch, rows: golden.rows, cols: golden.cols, inputBits: golden.inputBits, outputBits: golden.outputBits, instances: golden.instances, cells: cellCount, transistors, areaUm2: Number(cellArea(stat.cellsByType, cells).toFixed(3)) });
-      if (job.size.name === c.productionTile) {
-        writeFileSync(join(job.dir, 'sta.tcl'), openStaScript({ liberty: libPath, netlist: join(job.dir, 'netlist.v'), top: golden.top, clockNs: 10, clockPort: 'clk' }));
-        const r = await ctx.exec('sta', ['-no_splash', '-exit', join(job.dir, 'sta.tcl')], { cwd: job.dir });
-        const sta = parseStaOutput(r.output);
-        clocks[job.arch] = 1000 / (10 - sta.worstSlackNs);
+      const golden = JSON.parse(readFileSync(join(job.dir, 'golden.json'), 'utf8')) as Golden;
+      const timed = job.size === largest && sta;
+      const s = await synthesizeTile(ctx, { backend, workDir: job.dir, top: golden.top, libPath, cells, perCell, maxFanout: c.maxFanout, staClockNs: timed ? 10 : undefined });
+      const st = golden.structure;
+      samples.push({ id: job.id, arch: job.arch, rows: golden.rows, cols: golden.cols, inputBits: golden.inputBits, outputBits: golden.outputBits, cyclesPerVector: st.cyclesPerVector, rowBits: st.rowBits, serialAdders: st.serialAdders, instances: st.blockInstances, accumulatorBits: st.accumulatorBits, inputRegisterBits: st.inputRegisterBits, cells: s.cells, transistors: s.transistors, areaUm2: s.areaUm2 });
+      if (timed && s.clockMhz !== undefined) {
+        clocks[job.arch] = s.clockMhz;
         // Switching power at the 10 ns clock, inputs toggling at the assumed activity.
         writeFileSync(join(job.dir, 'power.tcl'), [`read_liberty ${libPath}`, 'read_verilog netlist.v', `link_design ${golden.top}`, 'create_clock -name clk -period 10 [get_ports clk]', `set_power_activity -input -activity ${CONSTANTS.switchingActivity.value}`, 'report_power', 'exit', ''].join('\n'));
         const p = await ctx.exec('sta', ['-no_splash', '-exit', join(job.dir, 'power.tcl')], { cwd: job.dir });
         const total = /^Total\s+\S+\s+\S+\s+\S+\s+(\S+)/m.exec(p.output);
-        if (total) energies[job.arch] = (Number(total[1]) * 10e-9) / transistors;
+        if (total) energies[job.arch] = (Number(total[1]) * 10e-9) / s.transistors;
       }
       ctx.progress.advance(1);
     };
@@ -90,7 +110,7 @@ export const calibrateStage = defineStage({
     const models: Record<string, unknown> = {};
     const heldOut: Record<string, unknown> = {};
     let worstMean = 0;
-    for (const arch of c.calibrationArchs) {
+    for (const arch of archs) {
       const mine = samples.filter((s) => s.arch === arch);
       const model = fitTileModel(mine);
       const loo = leaveOneOut(mine);
@@ -110,20 +130,35 @@ export const calibrateStage = defineStage({
       ctx.log(`${arch}: ${mine.length} tiles, leave-one-out error mean ${loo.meanAbsPct.toFixed(2)} %, max ${loo.maxAbsPct.toFixed(2)} %`);
     }
     metrics.capacity__calibration__error_pct = Number(worstMean.toFixed(2));
-    const production = samples.filter((s) => `${s.rows}x${s.cols}` === c.productionTile);
-    const basis = production.map((s) => ({
-      arch: s.arch,
-      rows: s.rows,
-      cols: s.cols,
-      k: c.block,
-      inputBits: s.inputBits,
-      outputBits: s.outputBits,
-      instancesPerBlock: s.instances / ((s.rows * s.cols) / c.block),
-      sky130Um2PerTransistor: s.areaUm2 / s.transistors,
-      sky130ClockMHz: clocks[s.arch],
-      sky130EnergyPerTransistorJ: energies[s.arch],
-    }));
-    await writeJsonAtomic(join(ctx.stageDir, 'calibration.json'), { model: inventory.model, tensor: 'layer 0 q_proj, window at 0,0', samples, models, heldOut, productionTile: c.productionTile, basis });
+    // The production tile: generated from the same weights, its structure priced by the fitted model.
+    ctx.log(`generating the ${production.name} production tile in ${archs.join(', ')} (structure only)`);
+    const prodDir = join(work, 'production');
+    mkdirSync(prodDir, { recursive: true });
+    const prod = await writeTileFolders({ c, inventory, rows: production.rows, cols: production.cols, row: 0, col: 0, archs, outRoot: prodDir }).catch((e: unknown) => {
+      if (e instanceof UserError) throw new UserError(`--production-tile ${production.name}: ${e.message}`);
+      throw e;
+    });
+    const basis = archs.map((arch) => {
+      const st = prod.structures[arch];
+      const mine = samples.filter((s) => s.arch === arch);
+      const ref = mine[mine.length - 1];
+      return {
+        arch,
+        rows: production.rows,
+        cols: production.cols,
+        k: c.block,
+        inputBits: c.inputBits,
+        outputBits: prod.outputBits,
+        instancesPerBlock: st.blockInstances / ((production.rows * production.cols) / c.block),
+        features: { rowBits: st.rowBits, serialAdders: st.serialAdders, instances: st.blockInstances, accumulatorBits: st.accumulatorBits, inputRegisterBits: st.inputRegisterBits },
+        cyclesPerVector: st.cyclesPerVector,
+        sky130Um2PerTransistor: ref.areaUm2 / ref.transistors,
+        sky130ClockMHz: clocks[arch],
+        sky130EnergyPerTransistorJ: energies[arch],
+        clockFrom: `${largest.name} calibration tile`,
+      };
+    });
+    await writeJsonAtomic(join(ctx.stageDir, 'calibration.json'), { model: inventory.model, tensor: `${matrix.name}, windows at 0,0`, features: FEATURE_NAMES, samples, models, heldOut, productionTile: production.name, basis });
     return { views: { calibration: 'calibration.json' }, metrics };
   },
 });

@@ -7,9 +7,11 @@ import { existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { UserError, defineStage, defineVars, int, list, num, oneOf, writeFileAtomic, writeJsonAtomic, type Finding } from '@hardwire/core';
 import { MODEL_CATALOG, buildInventory, type Inventory, type ModelConfig } from '@hardwire/models';
-import { barChartSvg, svgToPng } from '@hardwire/render';
+import { barChartSvg, scatterChartSvg, svgToPng, type ScatterPoint } from '@hardwire/render';
 import { CAPACITY_ARCHS, CAPACITY_NODES, CONSTANTS, constantRows, type CapacityArch, type CapacityNode } from '../constants.ts';
 import { estimateModel, isHardwiredMatrix, llamaShapeAt, type Estimate, type ModelShape, type TileBasis } from '../estimate.ts';
+import { largestHidden } from '../largest.ts';
+import { answerLines } from '../answer.ts';
 import type { TileModel, TileSample } from '../calibrate.ts';
 import { expectedTileInstances, parseBlocksCsv, poolKinds, type KindCount } from '../instances.ts';
 
@@ -20,16 +22,31 @@ interface Calibration {
   productionTile: string;
 }
 
-function shapeOf(config: ModelConfig): ModelShape {
-  const inv = buildInventory(config);
-  return { id: config.id, params: inv.params, hiddenSize: config.hiddenSize, layers: config.layers, heads: config.heads, kvHeads: config.kvHeads, headDim: config.headDim, tensors: inv.tensors };
+/** The catalog's Llama 3.x models, smallest first, and a llama-shaped model at any hidden size between them. */
+function llamaFamily(): { family: ModelConfig[]; shapeAt: (hidden: number) => ModelShape } {
+  const family = Object.values(MODEL_CATALOG).filter((m) => m.family === 'llama' && m.id.startsWith('llama-')).sort((a, b) => a.hiddenSize - b.hiddenSize);
+  const anchors = family.map((m) => ({ hidden: m.hiddenSize, layers: m.layers, inter: m.intermediateSize }));
+  const shapeAt = (hidden: number): ModelShape => {
+    const s = llamaShapeAt(hidden, anchors);
+    const config: ModelConfig = { ...family[family.length - 1], id: `llama-h${hidden}`, displayName: `llama-shaped, hidden ${hidden}`, hiddenSize: s.hiddenSize, intermediateSize: s.intermediateSize, layers: s.layers, heads: s.heads, kvHeads: s.kvHeads, headDim: s.headDim, vocab: s.vocab, tiedEmbeddings: false };
+    return shapeOf(config);
+  };
+  return { family, shapeAt };
 }
 
+function shapeOf(config: ModelConfig): ModelShape {
+  const inv = buildInventory(config);
+  return { id: config.id, params: inv.params, hiddenSize: config.hiddenSize, layers: config.layers, heads: config.heads, kvHeads: config.kvHeads, headDim: config.headDim, tiedEmbeddings: config.tiedEmbeddings, moe: config.moe ? { experts: config.moe.experts, topK: config.moe.topK } : undefined, tensors: inv.tensors };
+}
+
+/** The production tile of an architecture (rom borrows a hardwired one's SKY130 clock and area per transistor). */
 function basisFor(cal: Calibration, arch: CapacityArch): TileBasis {
-  const b = cal.basis.find((x) => x.arch === (arch === 'rom' ? 'da' : arch)) ?? cal.basis[0];
+  const b = cal.basis.find((x) => x.arch === arch) ?? (arch === 'rom' ? (cal.basis.find((x) => x.arch === 'da') ?? cal.basis[0]) : undefined);
   if (!b) throw new Error('calibration has no production-size tile');
   return b;
 }
+
+const ARCH_COLORS: Record<string, string> = { rom: '#f59e0b', da: '#2563eb', parallel: '#10b981', bitserial: '#a855f7', 'bitserial-shared': '#dc2626' };
 
 const weightBitsVar = int({ default: 3, min: 1, max: 16, unit: 'bits', doc: 'Bits per weight the rom architecture stores (3 for int3).' });
 const contextVar = int({ default: 8192, min: 0, unit: 'tokens', doc: 'Context length the KV-cache SRAM holds per user.' });
@@ -62,17 +79,22 @@ export const estimateStage = defineStage({
   inputs: ['inventory', 'calibration', 'blocks', 'blocksCsv'],
   optionalInputs: ['tilesPhysical'],
   outputs: ['estimate'],
+  publish: { estimate: 'estimate.json' },
   vars: defineVars({
     node: oneOf(CAPACITY_NODES, { default: 'n6', doc: 'Process node of the estimate.' }),
-    arch: oneOf(CAPACITY_ARCHS, { default: 'da', doc: 'Architecture of the estimate: parallel or da (hardwired logic), rom (weights in mask ROM, shared MACs).' }),
+    arch: oneOf(CAPACITY_ARCHS, { default: 'bitserial-shared', doc: 'Architecture of the estimate: parallel, da, bitserial or bitserial-shared (hardwired logic, see flow:arch), rom (weights in mask ROM, shared MACs).' }),
+    romMacsPerHidden: int({ default: CONSTANTS.romMacsPerHidden.value, min: 1, doc: 'rom: multiply-accumulate lanes per hidden unit per layer (more lanes: more area, more tokens/s).' }),
+    tokensPerS: num({ min: 0, unit: 'tokens/s', doc: 'Pick the cheapest architecture and configuration (calibrated hardwired architectures, rom MAC lanes) that reaches this many tokens/s per user; --arch and --rom-macs-per-hidden are then chosen.' }),
     weightBits: weightBitsVar,
     context: contextVar,
     batch: batchVar,
   }),
   async run(ctx) {
-    const c = ctx.config;
+    const c0 = ctx.config;
     const inventory = JSON.parse(readFileSync(ctx.inputPath('inventory'), 'utf8')) as Inventory;
     const cal = JSON.parse(readFileSync(ctx.inputPath('calibration'), 'utf8')) as Calibration;
+    const c = { ...c0, ...(c0.tokensPerS === undefined ? {} : cheapestReaching(c0.tokensPerS, MODEL_CATALOG[inventory.model], cal, c0)) };
+    if (c0.tokensPerS !== undefined) ctx.log(`--tokens-per-s ${c0.tokensPerS}: ${c.arch}${c.arch === 'rom' ? ` with ${c.romMacsPerHidden} MAC lanes per hidden unit` : ''} is the cheapest configuration that reaches it`);
     const stats = JSON.parse(readFileSync(ctx.inputPath('blocks'), 'utf8')) as { block: number; quant: string; signFold: boolean };
     const histograms = parseBlocksCsv(readFileSync(ctx.inputPath('blocksCsv'), 'utf8'));
     if (c.arch !== 'rom' && !cal.models[c.arch]) throw new UserError(`--arch ${c.arch}: the calibration fitted only ${Object.keys(cal.models).join(', ')} (add it to --calibration-archs)`);
@@ -85,7 +107,8 @@ export const estimateStage = defineStage({
     const predictFor = (kinds: readonly KindCount[]) => expectedTileInstances(kinds, basis.rows, basis.cols, basis.k, stats.signFold);
     const tensorInstancesPerTile: Record<string, number> = {};
     let pooledCount = 0;
-    for (const t of shape.tensors.filter(isHardwiredMatrix)) {
+    // Block instances only exist in the block architectures; the bit-level ones are priced by their tile's structure.
+    if (c.arch === 'da' || c.arch === 'parallel') for (const t of shape.tensors.filter(isHardwiredMatrix)) {
       const own = histograms.get(t.name!);
       if (!own) pooledCount++;
       tensorInstancesPerTile[t.name!] = predictFor(own ?? pooled);
@@ -93,19 +116,35 @@ export const estimateStage = defineStage({
     // The prediction checked against the calibration tiles (real windows of layer 0's q_proj, each size once).
     const qName = shape.tensors.find((t) => t.role === 'attn.q' && t.layer === 0)?.name;
     const qKinds = qName ? histograms.get(qName) : undefined;
+    const blockSamples = cal.samples.filter((s) => s.instances > 0 && s.arch === (c.arch === 'parallel' ? 'parallel' : 'da'));
     const instanceCheck = qKinds
-      ? [...new Map(cal.samples.map((s) => [`${s.rows}x${s.cols}`, s])).values()].map((s) => {
+      ? [...new Map(blockSamples.map((s) => [`${s.rows}x${s.cols}`, s])).values()].map((s) => {
           const predicted = expectedTileInstances(qKinds, s.rows, s.cols, basis.k, stats.signFold);
           return { tile: `${s.rows}x${s.cols}`, measured: s.instances, predicted: Number(predicted.toFixed(2)), errorPct: Number(((100 * (predicted - s.instances)) / s.instances).toFixed(2)) };
         })
       : [];
     const routed = c.node === 'sky130' ? routedUtilization(ctx.optionalInputPath('tilesPhysical')) : undefined;
-    const e = estimateModel(shape, { arch: c.arch, node: c.node, weightBits: c.weightBits, context: c.context, batch: c.batch, models: cal.models, basis, tensorInstancesPerTile, sky130Utilization: routed });
-    await writeJsonAtomic(join(ctx.stageDir, 'estimate.json'), { format: stats.quant, estimate: e, instanceCheck, constants: constantRows() });
+    const e = estimateModel(shape, { arch: c.arch, node: c.node, weightBits: c.weightBits, context: c.context, batch: c.batch, models: cal.models, basis, tensorInstancesPerTile, sky130Utilization: routed, romMacsPerHidden: c.romMacsPerHidden });
+
     ctx.log(`${shape.id} at ${c.node} (${c.arch}): ${e.areaMm2.toFixed(0)} mm², ${(e.transistors / 1e9).toFixed(1)} B transistors, ${e.reticles} reticles, ${e.wafers} wafer(s), ${Math.round(e.tokensPerS)} tokens/s`);
     for (const r of instanceCheck) ctx.log(`instances ${r.tile}: measured ${r.measured}, predicted from statistics ${r.predicted} (${r.errorPct} %)`);
-    const metrics = estimateMetrics(e);
+    const metrics: Record<string, number | string> = estimateMetrics(e);
     metrics.capacity__utilization__logic = Number(e.logicUtilization.toFixed(4));
+    metrics.capacity__model = shape.id;
+    metrics.capacity__node = c.node;
+    metrics.capacity__arch = c.arch;
+    metrics.capacity__config = e.config;
+    if (e.energyPerTokenJ !== undefined) metrics.capacity__energy_per_token_j = Number(e.energyPerTokenJ.toPrecision(4));
+    metrics.capacity__format = stats.quant;
+    if (c.arch !== 'rom') metrics.capacity__production_tile = `${basis.rows}x${basis.cols}`;
+    // The largest llama-shaped model one wafer holds at this node and architecture (as flow:study finds it).
+    const { shapeAt } = llamaFamily();
+    const options = { arch: c.arch, node: c.node, weightBits: c.weightBits, context: c.context, batch: c.batch, models: cal.models, basis, romMacsPerHidden: c.romMacsPerHidden };
+    const found = largestHidden((hidden) => estimateModel(shapeAt(hidden), options).fitsOneWafer);
+    metrics.capacity__largest__hidden = found.hidden;
+    metrics.capacity__largest__params = found.hidden > 0 ? estimateModel(shapeAt(found.hidden), options).params : 0;
+    const answer = answerLines({ ...metrics, run__model__id: shape.id });
+    await writeJsonAtomic(join(ctx.stageDir, 'estimate.json'), { format: stats.quant, answer, estimate: e, instanceCheck, constants: constantRows() });
     metrics.capacity__instances__tensors_from_pooled_statistics = pooledCount;
     if (instanceCheck.length > 0) {
       const abs = instanceCheck.map((r) => Math.abs(r.errorPct));
@@ -134,17 +173,46 @@ export function routedUtilization(tilesDir: string | undefined): number | undefi
   return die > 0 ? cells / die : undefined;
 }
 
+/**
+ * The cheapest (least area) architecture and configuration reaching `tokensPerS` for a model: every calibrated
+ * hardwired architecture at its production tile, and rom at each MAC-lane count; a one-line user error naming the
+ * fastest when none reaches it.
+ */
+function cheapestReaching(tokensPerS: number, config: ModelConfig, cal: Calibration, c: { node: CapacityNode; weightBits: number; context: number; batch: number }): { arch: CapacityArch; romMacsPerHidden: number } {
+  const shape = shapeOf(config);
+  const candidates = (CAPACITY_ARCHS as readonly CapacityArch[])
+    .filter((arch) => arch === 'rom' || cal.models[arch])
+    .flatMap((arch) => configurations(arch).map((cfg) => ({ arch, romMacsPerHidden: cfg.romMacsPerHidden ?? CONSTANTS.romMacsPerHidden.value, e: estimateModel(shape, { arch, node: c.node, weightBits: c.weightBits, context: c.context, batch: c.batch, models: cal.models, basis: basisFor(cal, arch), ...cfg }) })));
+  const reaching = candidates.filter((x) => x.e.tokensPerS >= tokensPerS).sort((a, b) => a.e.areaMm2 - b.e.areaMm2);
+  if (reaching.length === 0) {
+    const fastest = [...candidates].sort((a, b) => b.e.tokensPerS - a.e.tokensPerS)[0];
+    throw new UserError(`--tokens-per-s ${tokensPerS}: no configuration reaches it at ${c.node}; the fastest is ${fastest.arch} (${fastest.e.config}) at ${Math.round(fastest.e.tokensPerS).toLocaleString('en-US')} tokens/s`);
+  }
+  return { arch: reaching[0].arch, romMacsPerHidden: reaching[0].romMacsPerHidden };
+}
+
+/** The ROM architecture's MAC-lane configurations the study sweeps (lanes per hidden unit per layer). */
+export const ROM_MAC_CONFIGS = [4, 16, 64, 256, 1024] as const;
+
+/** Every configuration of an architecture the study prices: hardwired ones at their production tile, rom at each MAC-lane count. */
+function configurations(arch: CapacityArch): Array<{ romMacsPerHidden?: number }> {
+  return arch === 'rom' ? ROM_MAC_CONFIGS.map((n) => ({ romMacsPerHidden: n })) : [{}];
+}
+
+const STUDY_MODELS = ['llama-3.2-1b', 'llama-3.2-3b', 'llama-3.1-8b', 'llama-3.1-70b', 'llama-3.1-405b', 'gpt-oss-20b', 'gpt-oss-120b'];
+
 export const studyStage = defineStage({
   id: 'Capacity.Study',
-  summary: 'Every catalog llama model x node x architecture (study.csv), and the largest llama-shaped model one wafer holds per node and architecture (interpolated shapes; chart).',
-  version: '1',
+  summary: 'Every catalog Llama and gpt-oss model x node x architecture x configuration (study.csv: area, tokens/s, power, energy per token), the area-against-speed front per node with Taalas HC1 marked, and the largest llama-shaped model one wafer holds per node and architecture at a throughput floor.',
+  version: '2',
   inputs: ['calibration'],
-  outputs: ['study'],
-  publish: { study: 'study' },
+  outputs: ['study', 'studyCsv'],
+  publish: { study: 'study', studyCsv: 'study.csv' },
   vars: defineVars({
-    family: oneOf(['llama'] as const, { default: 'llama', doc: 'Model family to sweep.' }),
+    models: list({ default: STUDY_MODELS, choices: Object.keys(MODEL_CATALOG), doc: 'Catalog models to study.' }),
     nodes: list({ default: [...CAPACITY_NODES], choices: [...CAPACITY_NODES], doc: 'Nodes to study.' }),
-    archs: list({ default: [...CAPACITY_ARCHS], choices: [...CAPACITY_ARCHS], doc: 'Architectures to study.' }),
+    archs: list({ default: [...CAPACITY_ARCHS], choices: [...CAPACITY_ARCHS], doc: 'Architectures to study (each needs its calibration, except rom).' }),
+    tokensFloor: num({ default: 1000, min: 0, unit: 'tokens/s', doc: 'Throughput floor per user for "the largest model per wafer": a model counts only when it fits one wafer and reaches this speed.' }),
     weightBits: weightBitsVar,
     context: contextVar,
     batch: batchVar,
@@ -153,58 +221,51 @@ export const studyStage = defineStage({
   async run(ctx) {
     const c = ctx.config;
     const cal = JSON.parse(readFileSync(ctx.inputPath('calibration'), 'utf8')) as Calibration;
-    const family = Object.values(MODEL_CATALOG).filter((m) => m.family === 'llama' && m.id.startsWith('llama-')).sort((a, b) => a.hiddenSize - b.hiddenSize);
-    const anchors = family.map((m) => ({ hidden: m.hiddenSize, layers: m.layers, inter: m.intermediateSize }));
+    const archs = (c.archs as CapacityArch[]).filter((a) => a === 'rom' || cal.models[a]);
+    const skipped = (c.archs as CapacityArch[]).filter((a) => !archs.includes(a));
+    if (skipped.length > 0) ctx.log(`not calibrated, left out: ${skipped.join(', ')} (add them to --calibration-archs)`);
+    const { shapeAt } = llamaFamily();
     const rows: Estimate[] = [];
-    for (const m of family) for (const node of c.nodes as CapacityNode[]) for (const arch of c.archs as CapacityArch[]) {
-      rows.push(estimateModel(shapeOf(m), { arch, node, weightBits: c.weightBits, context: c.context, batch: c.batch, models: cal.models, basis: basisFor(cal, arch) }));
+    for (const id of c.models) for (const node of c.nodes as CapacityNode[]) for (const arch of archs) for (const cfg of configurations(arch)) {
+      rows.push(estimateModel(shapeOf(MODEL_CATALOG[id]), { arch, node, weightBits: c.weightBits, context: c.context, batch: c.batch, models: cal.models, basis: basisFor(cal, arch), ...cfg }));
     }
-    // Largest llama-shaped model on one wafer: hidden size on a 128 grid, bisected (area grows with it).
-    const shapeAt = (hidden: number): ModelShape => {
-      const s = llamaShapeAt(hidden, anchors);
-      const config: ModelConfig = { ...family[family.length - 1], id: `llama-h${hidden}`, displayName: `llama-shaped, hidden ${hidden}`, hiddenSize: s.hiddenSize, intermediateSize: s.intermediateSize, layers: s.layers, heads: s.heads, kvHeads: s.kvHeads, headDim: s.headDim, vocab: s.vocab, tiedEmbeddings: false };
-      return shapeOf(config);
-    };
-    const largest: { node: string; arch: string; hidden: number; params: number; reticles: number; limit: string }[] = [];
+    const largest: { node: string; arch: string; config: string; hidden: number; params: number; reticles: number; tokensPerS: number; limit: string }[] = [];
     const metrics: Record<string, number> = {};
-    for (const node of c.nodes as CapacityNode[]) for (const arch of c.archs as CapacityArch[]) {
-      const fits = (hidden: number) => estimateModel(shapeAt(hidden), { arch, node, weightBits: c.weightBits, context: c.context, batch: c.batch, models: cal.models, basis: basisFor(cal, arch) }).fitsOneWafer;
-      let lo = 0;
-      let hi = 32768 / 128;
-      if (!fits(128)) {
-        largest.push({ node, arch, hidden: 0, params: 0, reticles: 0, limit: 'none fits' });
-        metrics[`study__largest_params__node:${node}__arch:${arch}`] = 0;
-        continue;
+    for (const node of c.nodes as CapacityNode[]) for (const arch of archs) {
+      // The configuration that holds the largest model at the floor (rom: more MAC lanes cost area, fewer cost speed).
+      let best: (typeof largest)[number] | undefined;
+      for (const cfg of configurations(arch)) {
+        const options = { arch, node, weightBits: c.weightBits, context: c.context, batch: c.batch, models: cal.models, basis: basisFor(cal, arch), ...cfg };
+        const found = largestHidden((hidden) => {
+          const e = estimateModel(shapeAt(hidden), options);
+          return e.fitsOneWafer && e.tokensPerS >= c.tokensFloor;
+        });
+        const e = found.hidden > 0 ? estimateModel(shapeAt(found.hidden), options) : undefined;
+        const row = { node, arch, config: e?.config ?? '', hidden: found.hidden, params: e?.params ?? 0, reticles: e?.reticles ?? 0, tokensPerS: e?.tokensPerS ?? 0, limit: found.limit === 'search limit' ? 'search limit (hidden 32768)' : found.limit };
+        if (!best || row.params > best.params) best = row;
       }
-      lo = 1;
-      if (fits(hi * 128)) lo = hi;
-      while (hi - lo > 1) {
-        const mid = (lo + hi) >> 1;
-        if (fits(mid * 128)) lo = mid;
-        else hi = mid;
-      }
-      const best = estimateModel(shapeAt(lo * 128), { arch, node, weightBits: c.weightBits, context: c.context, batch: c.batch, models: cal.models, basis: basisFor(cal, arch) });
-      largest.push({ node, arch, hidden: lo * 128, params: best.params, reticles: best.reticles, limit: lo * 128 >= 32768 ? 'search limit (hidden 32768)' : 'one wafer' });
-      metrics[`study__largest_params__node:${node}__arch:${arch}`] = best.params;
+      largest.push(best!);
+      metrics[`study__largest_params__node:${node}__arch:${arch}`] = best!.params;
     }
     const dir = join(ctx.stageDir, 'study');
     mkdirSync(join(dir, 'images'), { recursive: true });
-    const header = 'model,node,arch,params,area_mm2,transistors,reticles,wafers,fits_one_wafer,tokens_per_s';
-    const csv = [header, ...rows.map((r) => [r.model, r.node, r.arch, r.params, r.areaMm2.toFixed(1), Math.round(r.transistors), r.reticles, r.wafers, r.fitsOneWafer ? 1 : 0, Math.round(r.tokensPerS)].join(','))].join('\n') + '\n';
+    const header = 'model,node,arch,params,area_mm2,transistors,reticles,wafers,fits_one_wafer,config,tokens_per_s,power_w,energy_per_token_j';
+    const csv = [header, ...rows.map((r) => [r.model, r.node, r.arch, r.params, r.areaMm2.toFixed(1), Math.round(r.transistors), r.reticles, r.wafers, r.fitsOneWafer ? 1 : 0, `"${r.config}"`, Math.round(r.tokensPerS), r.powerW?.toFixed(1) ?? '', r.energyPerTokenJ?.toExponential(3) ?? ''].join(','))].join('\n') + '\n';
     await writeFileAtomic(join(dir, 'study.csv'), csv);
-    const anchor = rows.find((r) => r.model === 'llama-3.1-8b' && r.node === 'n6' && r.arch === 'rom');
+    const anchor = rows.find((r) => r.model === 'llama-3.1-8b' && r.node === 'n6' && r.arch === 'rom' && r.config.startsWith(`${CONSTANTS.romMacsPerHidden.value} `));
+    const hc1 = { node: 'n6', areaMm2: CONSTANTS.hc1AreaMm2.value, transistors: CONSTANTS.hc1Transistors.value, tokensPerS: CONSTANTS.hc1TokensPerS.value, source: CONSTANTS.hc1AreaMm2.source };
     await writeJsonAtomic(join(dir, 'study.json'), {
-      family: c.family,
-      settings: { weightBits: c.weightBits, context: c.context, batch: c.batch, productionTile: cal.productionTile },
+      models: c.models,
+      settings: { weightBits: c.weightBits, context: c.context, batch: c.batch, productionTile: cal.productionTile, tokensFloor: c.tokensFloor },
       rows,
       largest,
-      anchor: anchor ? { estimate: anchor, taalasHC1: { node: 'n6', areaMm2: 815, transistors: 53e9, tokensPerS: 17000, source: 'domain brief §1' } } : null,
+      anchor: anchor ? { estimate: anchor, taalasHC1: hc1 } : null,
       constants: constantRows(),
     });
     await svgToPng(
       barChartSvg({
-        title: `Largest llama-shaped model on one 300 mm wafer (${c.weightBits}-bit, context ${c.context})`,
-        bars: largest.map((l) => ({ label: `${l.node} ${l.arch}`, value: l.params / 1e9, color: l.arch === 'rom' ? '#f59e0b' : l.arch === 'da' ? '#2563eb' : '#10b981' })),
+        title: `Largest llama-shaped model on one 300 mm wafer at ${c.tokensFloor.toLocaleString('en-US')} tokens/s or more (${c.weightBits}-bit, context ${c.context})`,
+        bars: largest.map((l) => ({ label: `${l.node} ${l.arch}`, value: l.params / 1e9, color: ARCH_COLORS[l.arch] ?? '#6b7280' })),
         valueLabel: 'parameters (B)',
         widthPx: c.chartPx,
         heightPx: Math.round(c.chartPx / 2),
@@ -212,12 +273,30 @@ export const studyStage = defineStage({
       }),
       join(dir, 'images', 'study.png'),
     );
+    // The front: area against tokens/s per user, per node, every architecture and configuration; HC1 on N6.
+    for (const node of c.nodes as CapacityNode[]) {
+      const mine = rows.filter((r) => r.node === node && r.tokensPerS > 0);
+      const points: ScatterPoint[] = mine.map((r) => ({ x: r.tokensPerS, y: r.areaMm2, color: ARCH_COLORS[r.arch] ?? '#6b7280', label: r.model === 'llama-3.1-8b' ? `${r.model}${r.arch === 'rom' ? ` (${r.config.split(' ')[0]} MACs)` : ''}` : undefined }));
+      if (node === 'n6') points.push({ x: hc1.tokensPerS, y: hc1.areaMm2, color: '#111827', label: 'Taalas HC1 (llama-3.1-8b)', reference: true });
+      await svgToPng(
+        scatterChartSvg({
+          title: `Area against speed at ${node}: every model, architecture and configuration`,
+          xLabel: 'tokens/s per user (batch 1)',
+          yLabel: 'silicon (mm²)',
+          points,
+          legend: archs.map((a) => ({ name: a, color: ARCH_COLORS[a] ?? '#6b7280' })),
+          widthPx: c.chartPx,
+          heightPx: Math.round(c.chartPx * 0.55),
+        }),
+        join(dir, 'images', `front-${node}.png`),
+      );
+    }
     if (anchor) {
       metrics.study__anchor__area_mm2 = Number(anchor.areaMm2.toFixed(1));
       metrics.study__anchor__transistors = Math.round(anchor.transistors);
       metrics.study__anchor__tokens_per_s = Math.round(anchor.tokensPerS);
     }
     metrics.study__rows__count = rows.length;
-    return { views: { study: 'study' }, metrics };
+    return { views: { study: 'study', studyCsv: 'study/study.csv' }, metrics };
   },
 });

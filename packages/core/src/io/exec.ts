@@ -3,7 +3,6 @@
  * Each command is appended to the stage's `COMMANDS` file and its output streamed to the stage log.
  */
 import { appendFileSync } from 'node:fs';
-import { execa } from 'execa';
 import { CanceledError, ToolError, ToolNotFoundError } from '../errors.ts';
 import type { ExecOptions, ExecResult } from '../stage.ts';
 
@@ -28,6 +27,8 @@ export async function execLogged(exe: string, argv: readonly string[], targets: 
   appendFileSync(targets.commandsFile, `${options.cwd ? `(cd ${shellQuote(options.cwd)}) ` : ''}${line}\n`);
   appendFileSync(targets.logFile, `$ ${line}\n`);
   const started = performance.now();
+  // Loaded on first use: execa costs half a second of start-up, and many runs never start a tool.
+  const { execa } = await import('execa');
   const result = await execa(exe, [...argv], {
     cwd: options.cwd,
     env: options.env,

@@ -65,7 +65,13 @@ export function createProgress(sink: ProgressSink, prefix: string, options: Prog
     sink.write(render());
   };
 
+  const stageStartedAt = now();
   return {
+    note(text) {
+      const elapsed = formatSeconds((now() - stageStartedAt) / 1000);
+      sink.write(`${sink.isTTY && drewBar ? '\r\x1b[K' : ''}${prefix} ${text} (${elapsed} elapsed)\n`);
+      lastDrawAt = -Infinity;
+    },
     start(newTotal, newUnit, newLabel) {
       total = newTotal;
       unit = newUnit;

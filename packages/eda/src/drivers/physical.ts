@@ -12,6 +12,7 @@ import { cellArea, type CellSpec } from '../liberty/cellLibrary.ts';
 import { parseYosysStat } from '../yosys/synthScript.ts';
 import { bufferFanout } from '../physical/bufferFanout.ts';
 import { patchRoutedDef } from '../physical/routePatches.ts';
+import { dieMarginObstructions } from '../physical/floatingPins.ts';
 import { crossNetOverlaps, lefRoutingLayers } from '../physical/stackPatch.ts';
 import { conflictObstructions, lefVias, routedVias, viaSpacingConflicts } from '../physical/viaRepair.ts';
 import { type PinAccessRules, clipTracksToDie, componentLine, destackFlops, isPhysicalCell, lefMacros, netRouting, parseDef, powerGrid, powerPinsAsObstructions, refillRows, replaceSection, routingTechLef } from '../physical/def.ts';
@@ -39,6 +40,8 @@ export interface PhysicalOptions {
   readonly routeRepairRounds: number;
   /** Let graywolf run its own global router (feedthroughs, channel routes: ~97% of its time, all thrown away). */
   readonly placeGlobalRoute: boolean;
+  /** Told each step as it starts (place, route round n of m, GDS, DRC, LVS, STA), for progress lines. */
+  readonly onStep?: (step: string) => void;
 }
 
 export interface PhysicalTile {
@@ -84,6 +87,7 @@ export async function implementTile(
   const startedMs = performance.now();
   const metrics: Record<string, number> = {};
   const timed = async <T>(step: string, fn: () => Promise<T>): Promise<T> => {
+    if (step !== 'route') o.onStep?.(`${tile.id}: ${step}`);
     const t0 = performance.now();
     const value = await fn();
     steps[step] = Number(((performance.now() - t0) / 1000).toFixed(2));
@@ -226,6 +230,8 @@ export async function implementTile(
     writeFileSync(routeCellLef, routeCells.text);
     metrics['physical__route__power_pins_obstructed__count'] = routeCells.moved;
     const metals = ['li1', 'met1', 'met2', 'met3', 'met4', 'met5'];
+    // Nothing routes outside the die (qrouter can run a wire a track or two past the last one).
+    const dieMargin = dieMarginObstructions(def.die, def.dbuPerUm, metals.slice(0, o.routeLayers));
     const vias = lefVias(techLef.text, metals);
     const routingLayers = lefRoutingLayers(techLef.text);
     const spacings = new Map([...routingLayers].map(([name, l]) => [name, l.spacingUm]));
@@ -241,9 +247,10 @@ export async function implementTile(
       abort: AbortController;
     }
     const startRound = (round: number): RoundRun => {
+      o.onStep?.(`${tile.id}: route round ${round + 1} of up to ${o.routeRepairRounds + 1}`);
       const script = round === 0 ? 'route.tcl' : `route-repair${round}.tcl`;
       const out = round === 0 ? 'routed-round0.def' : `routed-repair${round}.def`;
-      writeFileSync(join(layoutDir, script), qrouterScript({ techLef: 'route.tlef', cellLef: routeCellLef, def: 'placed.def', out, obstructions: [...obstructions, ...[...blocks].sort()], layers: o.routeLayers, cleanup: o.routeCleanup, powerNets: false }));
+      writeFileSync(join(layoutDir, script), qrouterScript({ techLef: 'route.tlef', cellLef: routeCellLef, def: 'placed.def', out, obstructions: [...obstructions, ...dieMargin, ...[...blocks].sort()], layers: o.routeLayers, cleanup: o.routeCleanup, powerNets: false }));
       const abort = new AbortController();
       const done = ctx.exec('qrouter', ['-nog', '-noc', '-s', script], { cwd: layoutDir, timeoutMs: o.routeTimeoutS * 1000, signal: abort.signal });
       done.catch(() => undefined); // awaited below; this only keeps a failure during the patching from going unhandled

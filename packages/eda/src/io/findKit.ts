@@ -1,12 +1,12 @@
 /**
  * Find the SKY130 high-density standard-cell kit (edge): `--pdk-root DIR`, then `PDK_ROOT` (open_pdks
- * layout `sky130A/libs.ref/sky130_fd_sc_hd/...`), then `../shared/pdk/sky130hd` beside the checkout.
+ * layout `sky130A/libs.ref/sky130_fd_sc_hd/...`), then the kit kept in the repository, `pdk/sky130hd`.
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { parseCellLibrary } from '../liberty/cellLibrary.ts';
 import { markDontUse, parseDontUseList } from '../liberty/markDontUse.ts';
 import { join } from 'node:path';
-import { REPO_ROOT, UserError, sharedRoot } from '@hardwire/core';
+import { REPO_ROOT, UserError, str } from '@hardwire/core';
 
 export interface StdCellKit {
   readonly name: 'sky130hd';
@@ -71,6 +71,12 @@ function openPdksLayout(pdkRoot: string): StdCellKit | undefined {
   };
 }
 
+/** The kit kept in the repository. */
+export const REPO_KIT = join(REPO_ROOT, 'pdk', 'sky130hd');
+
+/** The `--pdk-root` var every stage that reads the kit shares. */
+export const pdkRootVar = str({ doc: 'sky130hd kit folder (kit or open_pdks layout); default PDK_ROOT, then the kit in pdk/sky130hd.' });
+
 /** The kit, or a UserError saying where it looked. */
 export function findKit(pdkRootFlag?: string): StdCellKit {
   if (pdkRootFlag) {
@@ -82,9 +88,8 @@ export function findKit(pdkRootFlag?: string): StdCellKit {
     const kit = openPdksLayout(process.env.PDK_ROOT) ?? kitLayout(process.env.PDK_ROOT);
     if (kit) return kit;
   }
-  const shared = sharedRoot();
-  const kit = shared ? kitLayout(join(shared, 'pdk', 'sky130hd')) : undefined;
-  if (!kit) throw new UserError('no sky130hd kit found: give --pdk-root DIR, set PDK_ROOT (open_pdks layout), or place the kit in ../shared/pdk/sky130hd');
+  const kit = kitLayout(REPO_KIT);
+  if (!kit) throw new UserError(`no sky130hd kit found: ${REPO_KIT} is incomplete (expected lib/sky130_fd_sc_hd__tt_025C_1v80.lib); restore it from git, give --pdk-root DIR, or set PDK_ROOT (open_pdks layout)`);
   return kit;
 }
 

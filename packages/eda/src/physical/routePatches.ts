@@ -1,6 +1,7 @@
 import { lefLayerRects, lefPinRects, netPinShapes, nudgeCrowdedVias, placedCellShapes, pullViasIntoPins, separateTapPairs } from './pinVias.ts';
 import { alignOffsetVias, alignOffsetWires, collapseViaJogs, nudgeCrowdedUpperVias, slideCrowdedViaSegments, fillSameNetGaps, fillSmallHoles, lefRoutingLayers, patchStackMinArea, routedShapes } from './stackPatch.ts';
 import { lefViaCuts, lefVias } from './viaRepair.ts';
+import { growFloatingPins } from './floatingPins.ts';
 
 /**
  * The post-route patches of the physical flow, in order, on a routed DEF (pure): what qrouter leaves that
@@ -134,5 +135,9 @@ export function patchRoutedDef(routedIn: string, o: { techLef: string; cellLef: 
   metrics['physical__route__stack_min_area__count'] = stacks.small;
   metrics['physical__route__stack_min_area_patched__count'] = stacks.patched;
   metrics['physical__route__stack_min_area_blocked__count'] = stacks.blocked;
-  return { text: holes.text, metrics };
+  // Top-level pins nothing routes (inputs no cell reads) grow to their layer's minimum area.
+  const pins = growFloatingPins(holes.text, new Map([...routingLayers].map(([name, l]) => [name, l.minAreaUm2])), o.dbuPerUm);
+  metrics['physical__route__floating_pins__count'] = pins.floating;
+  metrics['physical__route__floating_pins_grown__count'] = pins.grown;
+  return { text: pins.text, metrics };
 }

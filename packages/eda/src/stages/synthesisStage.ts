@@ -1,28 +1,34 @@
-/** `Yosys.Synthesis`: synthesize every tile's RTL on SKY130 (dont_use applied), count cells, area and transistors (edge). */
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+/**
+ * `Yosys.Synthesis`: every tile's RTL through `synthesizeTile` (yosys on SKY130 with the dont_use list,
+ * generic adders onto the kit's adder cells, fanout buffer trees), exact transistor counts in all and by the
+ * tile's top-level instance groups, yosys time and peak memory, and an OpenSTA clock when it is installed (edge).
+ */
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { defineStage, defineVars, int, oneOf, str, writeJsonAtomic } from '@hardwire/core';
-import { chooseYosys, runYosysScript } from '../drivers/runYosys.ts';
-import { findKit, writeTileLiberty } from '../io/findKit.ts';
-import { cellArea, parseCellLibrary } from '../liberty/cellLibrary.ts';
-import { netlistTransistors, transistorCounts } from '../cdl/transistorCounts.ts';
-import { parseYosysStat, synthScript } from '../yosys/synthScript.ts';
+import { bool, defineStage, defineVars, int, num, oneOf, str, writeJsonAtomic, type Finding } from '@hardwire/core';
+import { chooseYosys } from '../drivers/runYosys.ts';
+import { hasSta, synthesizeTile } from '../drivers/synthesizeTile.ts';
+import { findKit, pdkRootVar, writeTileLiberty } from '../io/findKit.ts';
+import { transistorCounts } from '../cdl/transistorCounts.ts';
 
 export const synthesisStage = defineStage({
   id: 'Yosys.Synthesis',
-  summary: 'Synthesize each tile with yosys against the SKY130 kit; exact transistor counts from the kit CDL.',
-  version: '2',
+  summary: 'Synthesize each tile with yosys against the SKY130 kit (adder cells, fanout buffers); exact transistor counts from the kit CDL, by instance group; OpenSTA clock.',
+  version: '3',
   inputs: ['tiles'],
   outputs: ['tilesSynth'],
   publish: { tilesSynth: 'tiles' },
   vars: defineVars({
     yosys: oneOf(['auto', 'native', 'wasm'] as const, { default: 'auto', doc: 'yosys to run: auto (native on PATH, else the npm WebAssembly build), native, or wasm.' }),
-    pdkRoot: str({ doc: 'sky130hd kit folder (else PDK_ROOT, then ../shared/pdk/sky130hd).' }),
+    pdkRoot: pdkRootVar,
     synthJobs: int({ default: 2, min: 1, max: 64, doc: 'Tiles synthesized at once.' }),
+    sta: bool({ default: true, doc: 'Time each synthesized tile with OpenSTA (when installed): the clock in SKY130, ideal clock, no wires.' }),
+    staClockNs: num({ default: 10, min: 0.1, unit: 'ns', doc: 'Clock period OpenSTA checks against; the clock reported is 1 / (period − worst slack).' }),
+    maxFanout: int({ default: 12, min: 2, max: 64, doc: 'Largest fanout left after buffering (clock, tied resets and control nets become buffer trees).' }),
   }),
   async cacheSalt(config) {
     const { backend, version } = await chooseYosys(config.yosys);
-    return { yosys: `${backend}-${version}`, kit: findKit(config.pdkRoot).liberty };
+    return { yosys: `${backend}-${version}`, kit: findKit(config.pdkRoot).liberty, sta: String(config.sta && (await hasSta())) };
   },
   async run(ctx) {
     const c = ctx.config;
@@ -31,6 +37,9 @@ export const synthesisStage = defineStage({
     const perCell = transistorCounts(readFileSync(kit.cdl, 'utf8'));
     const work = join(ctx.stageDir, 'work');
     const { cells, libPath } = writeTileLiberty(kit, work);
+    const sta = c.sta && (await hasSta());
+    const findings: Finding[] = [];
+    if (c.sta && !sta) findings.push({ type: 'sta_skipped_warning', severity: 'warning', message: 'OpenSTA (sta) is not installed: no clock per tile (apt-get install opensta)' });
     const inputDir = ctx.inputPath('tiles');
     const ids = readdirSync(inputDir).sort();
     const metrics: Record<string, number> = {};
@@ -46,24 +55,36 @@ export const synthesisStage = defineStage({
       const tileWork = join(work, id);
       mkdirSync(tileWork, { recursive: true });
       copyFileSync(join(dir, 'rtl.v'), join(tileWork, 'rtl.v'));
-      if (backend === 'native' && !existsSync(join(tileWork, 'cells.lib'))) symlinkSync(libPath, join(tileWork, 'cells.lib'));
-      writeFileSync(join(tileWork, 'synth.ys'), synthScript({ liberty: 'cells.lib', sources: ['rtl.v'], modules: [{ top: golden.top, stem: 'netlist' }] }));
-      await runYosysScript(ctx, backend, tileWork, 'synth.ys', [join(tileWork, 'rtl.v'), libPath]);
-      copyFileSync(join(tileWork, 'netlist.v'), join(dir, 'netlist.v'));
-      copyFileSync(join(tileWork, 'netlist.json'), join(dir, 'netlist.json'));
-      copyFileSync(join(tileWork, 'yosys.log'), join(dir, 'yosys.log'));
-      const stat = parseYosysStat(readFileSync(join(tileWork, 'netlist.stat.json'), 'utf8'), golden.top);
-      const { transistors, unknown } = netlistTransistors(stat.cellsByType, perCell);
-      if (unknown.length > 0) throw new Error(`${id}: cells missing from the CDL: ${unknown.join(', ')}`);
-      const area = cellArea(stat.cellsByType, cells);
-      await writeJsonAtomic(join(dir, 'synth.json'), { yosys: { backend, version }, cells: stat.cells, areaUm2: Number(area.toFixed(4)), transistors, cellsByType: stat.cellsByType });
-      metrics[`synth__design__instance__count__tile:${id}`] = stat.cells;
-      metrics[`synth__design__instance__area__tile:${id}`] = Number(area.toFixed(4));
-      metrics[`synth__design__transistor__count__tile:${id}`] = transistors;
+      const s = await synthesizeTile(ctx, { backend, workDir: tileWork, top: golden.top, libPath, cells, perCell, maxFanout: c.maxFanout, staClockNs: sta ? c.staClockNs : undefined });
+      for (const f of ['netlist.v', 'netlist.json', 'yosys.log', ...(sta ? ['sta.log'] : [])]) copyFileSync(join(tileWork, f), join(dir, f));
+      await writeJsonAtomic(join(dir, 'synth.json'), {
+        yosys: { backend, version },
+        cells: s.cells,
+        yosysCells: s.yosysCells,
+        fanoutBuffers: s.fanoutBuffers,
+        areaUm2: s.areaUm2,
+        transistors: s.transistors,
+        transistorsByGroup: s.transistorsByGroup,
+        cellsByType: s.cellsByType,
+        synthWallS: s.wallS,
+        synthCpuS: s.cpuS,
+        synthPeakMb: s.peakMb,
+        clockMhz: s.clockMhz,
+        worstSlackNs: s.worstSlackNs,
+      });
+      const q = `__tile:${id}`;
+      metrics[`synth__design__instance__count${q}`] = s.cells;
+      metrics[`synth__design__instance__area${q}`] = s.areaUm2;
+      metrics[`synth__design__transistor__count${q}`] = s.transistors;
+      metrics[`synth__fanout__buffers__count${q}`] = s.fanoutBuffers;
+      metrics[`synth__runtime__wall_s${q}`] = s.wallS;
+      if (s.peakMb !== undefined) metrics[`synth__mem__peak_mb${q}`] = s.peakMb;
+      if (s.clockMhz !== undefined) metrics[`synth__timing__clock_mhz${q}`] = s.clockMhz;
       const a = perArch.get(golden.arch) ?? { cells: 0, area: 0, transistors: 0, coefficients: 0 };
-      perArch.set(golden.arch, { cells: a.cells + stat.cells, area: a.area + area, transistors: a.transistors + transistors, coefficients: a.coefficients + golden.rows * golden.cols });
-      ctx.log(`${id}: ${stat.cells} cells, ${area.toFixed(1)} um2, ${transistors} transistors`);
+      perArch.set(golden.arch, { cells: a.cells + s.cells, area: a.area + s.areaUm2, transistors: a.transistors + s.transistors, coefficients: a.coefficients + golden.rows * golden.cols });
+      ctx.log(`${id}: ${s.cells} cells (${s.fanoutBuffers} fanout buffers), ${s.areaUm2.toFixed(1)} um2, ${s.transistors} transistors (${(s.transistors / (golden.rows * golden.cols)).toFixed(2)} per coefficient), yosys ${s.wallS.toFixed(1)} s${s.peakMb ? `, ${s.peakMb} MB peak` : ''}${s.clockMhz ? `, ${s.clockMhz} MHz` : ''}`);
       ctx.progress.advance(1);
+      rmSync(tileWork, { recursive: true, force: true });
     };
     await Promise.all(Array.from({ length: Math.min(c.synthJobs, ids.length) }, async () => {
       while (next < ids.length) await synthOne(ids[next++]);
@@ -76,6 +97,6 @@ export const synthesisStage = defineStage({
       metrics[`synth__transistors_per_coefficient__arch:${arch}`] = Number((a.transistors / a.coefficients).toFixed(3));
     }
     rmSync(work, { recursive: true, force: true });
-    return { views: { tilesSynth: 'tiles' }, metrics };
+    return { views: { tilesSynth: 'tiles' }, metrics, findings };
   },
 });

@@ -64,3 +64,77 @@ export function parseYosysVersion(text: string): string {
   const m = /Yosys (\d+\.\d+(?:\+\d+)?)/.exec(text);
   return m ? m[1] : text.trim();
 }
+
+/**
+ * The kit's adder cells for the generic `hw_fa` / `hw_ha` modules that generated tiles instantiate (their
+ * port names are the contract): a techmap file, so the adder trees reach the netlist as the kit's own full
+ * and half adders (28 and 14 transistors in sky130hd) rather than re-derived gates.
+ */
+export function adderCellMap(cellPrefix = 'sky130_fd_sc_hd__'): string {
+  return [
+    '// generic adders -> kit cells (techmap)',
+    'module hw_fa (input wire a, input wire b, input wire ci, output wire s, output wire co);',
+    `  ${cellPrefix}fa_1 _TECHMAP_REPLACE_ (.A(a), .B(b), .CIN(ci), .SUM(s), .COUT(co));`,
+    'endmodule',
+    'module hw_ha (input wire a, input wire b, output wire s, output wire co);',
+    `  ${cellPrefix}ha_1 _TECHMAP_REPLACE_ (.A(a), .B(b), .SUM(s), .COUT(co));`,
+    'endmodule',
+    '',
+  ].join('\n');
+}
+
+/**
+ * Synthesis of one generated tile: generic adders mapped onto kit cells first, then each module synthesized
+ * and mapped on its own (a block kind used a thousand times is mapped once), then flattened for the
+ * netlist, with constant ties and port buffers as in `synthScript`.
+ */
+export function tileSynthScript(o: { liberty: string; sources: readonly string[]; top: string; adderMap: string; stem: string }): string {
+  const L = o.liberty;
+  return [
+    `read_liberty -lib ${L}`,
+    ...o.sources.map((s) => `read_verilog -sv ${s}`),
+    `hierarchy -top ${o.top}`,
+    `techmap -map ${o.adderMap}`,
+    `hierarchy -top ${o.top}`,
+    `synth -top ${o.top}`,
+    `dfflibmap -liberty ${L}`,
+    `abc -liberty ${L}`,
+    'opt_clean -purge',
+    'flatten',
+    'opt_clean -purge',
+    'setundef -zero',
+    'hilomap -singleton -hicell sky130_fd_sc_hd__conb_1 HI -locell sky130_fd_sc_hd__conb_1 LO',
+    'insbuf -buf sky130_fd_sc_hd__buf_2 A X',
+    'opt_clean -purge',
+    'check -assert',
+    `tee -q -o ${o.stem}.stat.json stat -json -liberty ${L}`,
+    `write_verilog -noattr -noexpr ${o.stem}.v`,
+    `write_json ${o.stem}.json`,
+    '',
+  ].join('\n');
+}
+
+/** CPU seconds and peak memory of a yosys run, from the end of its log ("CPU: user 82.75s system 1.28s, MEM: 481.99 MB peak"). */
+export function parseYosysResources(log: string): { cpuS?: number; peakMb?: number } {
+  const m = /CPU: user ([\d.]+)s system ([\d.]+)s(?:, MEM: ([\d.]+) MB peak)?/.exec(log.slice(-2000));
+  if (!m) return {};
+  return { cpuS: Number((Number(m[1]) + Number(m[2])).toFixed(2)), peakMb: m[3] === undefined ? undefined : Number(m[3]) };
+}
+
+/**
+ * Transistors of a flattened netlist by top-level instance group: a cell named `u_tree12.fa3` (or, for
+ * yosys's own names, `$flatten\u_tree12.$abc$...`) belongs to group `u_tree`; cells of the top module itself
+ * to `top`, the fanout buffer trees (`fanout_*`) to `fanout`. Generated tiles name their instances by what they are, so the groups say where transistors go.
+ */
+export function transistorsByInstanceGroup(netlist: { modules: Record<string, { cells: Record<string, { type: string }> }> }, top: string, perCell: ReadonlyMap<string, number>): Record<string, number> {
+  const module = netlist.modules[top];
+  if (!module) throw new Error(`netlist has no module ${top}`);
+  const groups: Record<string, number> = {};
+  for (const [name, cell] of Object.entries(module.cells)) {
+    const bare = name.startsWith('$flatten\\') ? name.slice('$flatten\\'.length) : name;
+    const dot = bare.indexOf('.');
+    const group = dot > 0 && !bare.startsWith('$') ? bare.slice(0, dot).replace(/\d+$/, '') : bare.startsWith('fanout_') ? 'fanout' : 'top';
+    groups[group] = (groups[group] ?? 0) + (perCell.get(cell.type) ?? 0);
+  }
+  return Object.fromEntries(Object.entries(groups).sort((a, b) => a[0].localeCompare(b[0])));
+}

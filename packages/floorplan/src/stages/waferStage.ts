@@ -31,6 +31,7 @@ export const waferStage = defineStage({
   version: '1',
   inputs: ['inventory', 'estimate'],
   outputs: ['floorplan'],
+  publish: { floorplan: 'floorplan.json' },
   vars: defineVars({
     waferDiameterMm: num({ default: 300, min: 50, unit: 'mm', doc: 'Wafer diameter.' }),
     edgeExclusionMm: num({ default: 3, min: 0, unit: 'mm', doc: 'Edge exclusion ring.' }),

@@ -59,6 +59,7 @@ export const reportStage = defineStage({
       const pngs = readdirSync(imagesDir).filter((f) => f.endsWith('.png')).sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
       for (const f of pngs.filter((p) => p.startsWith('wafer'))) images.push({ section: 'Wafer', title: f.replace('.png', ''), caption: 'tiles coloured by layer and role; dashed ring: edge exclusion; grid: reticle fields', src: dataUri(join(imagesDir, f)) });
       for (const f of pngs.filter((p) => p.startsWith('field-'))) images.push({ section: 'Reticle fields', title: f.replace('.png', ''), caption: 'tiles with ids, stitch crossings on the edges, utilization', src: dataUri(join(imagesDir, f)) });
+      if (pngs.includes('arch.png')) images.push({ section: 'Tile micro-architectures', title: 'Transistors per coefficient against tile size', caption: 'every architecture and tile size of the sweep, synthesized on SKY130 (kit CDL transistor counts) and proven bit-exact; arch.csv and where.csv hold the numbers', src: dataUri(join(imagesDir, 'arch.png')) });
     }
     // Tile layouts.
     const tilesDir = join(runDir, 'tiles');
@@ -130,11 +131,14 @@ export const reportStage = defineStage({
       metrics['quant__blocks__kinds_used'] !== undefined ? { label: 'block kinds used', value: `${metrics['quant__blocks__kinds_used']} of ${metrics['quant__blocks__kinds_possible']}` } : undefined,
       metrics['capacity__area__mm2'] !== undefined ? { label: 'silicon (estimate)', value: `${Math.round(Number(metrics['capacity__area__mm2'])).toLocaleString('en-US')} mm²` } : undefined,
       metrics['capacity__calibration__error_pct'] !== undefined ? { label: 'calibration error (held out)', value: `${metrics['capacity__calibration__error_pct']} %` } : undefined,
+      metrics['arch__best__transistors_per_coefficient'] !== undefined ? { label: 'fewest transistors per coefficient', value: `${metrics['arch__best__transistors_per_coefficient']} (${metrics['arch__best__arch']}, ${metrics['arch__best__size']})` } : undefined,
     ].filter((s): s is { label: string; value: string } => Boolean(s));
     const settings = stageDirs
       .filter((d) => existsSync(join(runDir, d, 'config.json')))
       .map((d) => ({ stage: d, config: JSON.parse(readFileSync(join(runDir, d, 'config.json'), 'utf8')) as Record<string, unknown> }));
+    const answer = estimateJson ? ((JSON.parse(readFileSync(estimateJson, 'utf8')) as { answer?: string[] }).answer ?? []) : [];
     const html = reportHtml({
+      answer,
       title: `Hardwire ${run.flow}${model ? `: ${model}` : ''}`,
       flow: run.flow,
       command: run.command,

@@ -6,8 +6,8 @@ import { LAYER_MATRIX_ROLES, MODEL_CATALOG, WeightReader, fillSynthetic, matrixD
 import { inputBitsVar } from '@hardwire/blocks';
 import { FORMATS, blockVar, effectiveGroup, groupVar, quantVar, quantizeRows, seedVar, tailDofVar, tailsVar, weightsFingerprint, weightsVar } from '@hardwire/quant';
 import { planTile, tileOutputBits } from '../planTile.ts';
-import { tileVerilog } from '../tileVerilog.ts';
-import { tensorVar, tileArchsVar, tileAtVar, tileVar } from '../vars.ts';
+import { buildTile, shareOptions, type TileArch, type TileStructure } from '../buildTile.ts';
+import { expandTileArchs, shareLevelsVar, shareMinUsesVar, tensorVar, tileArchsVar, tileAtVar, tileSizesVar, tileVar } from '../vars.ts';
 
 /** `model.layers.0.self_attn.q_proj.weight` -> `l0.q_proj`. */
 export function shortTensorName(name: string): string {
@@ -16,7 +16,7 @@ export function shortTensorName(name: string): string {
 }
 
 /** The vars the tile generator reads (model, weights and quantization): shared by every stage that cuts tiles. */
-export const tileGenVars = { model: modelVar, weights: weightsVar, quant: quantVar, block: blockVar, group: groupVar, seed: seedVar, tails: tailsVar, tailDof: tailDofVar, inputBits: inputBitsVar };
+export const tileGenVars = { model: modelVar, weights: weightsVar, quant: quantVar, block: blockVar, group: groupVar, seed: seedVar, tails: tailsVar, tailDof: tailDofVar, inputBits: inputBitsVar, shareMinUses: shareMinUsesVar, shareLevels: shareLevelsVar };
 
 /** Config of the tile generator (the Tile.Generate vars). */
 export interface TileGenConfig {
@@ -28,13 +28,16 @@ export interface TileGenConfig {
   readonly tails: string;
   readonly tailDof: number;
   readonly inputBits: number;
+  /** bitserial-shared: pairs used by at least this many rows; levels of sums (defaults 3 and 2). */
+  readonly shareMinUses?: number;
+  readonly shareLevels?: number;
 }
 
 /**
  * Cut a window of a matrix (real or synthetic weights), quantize whole rows, plan the blocks and write one
  * tile folder per architecture (`rtl.v`, `golden.json`) under `outRoot` (edge: reads weights).
  */
-export async function writeTileFolders(o: { c: TileGenConfig; inventory: Inventory; tensorName?: string; rows: number; cols: number; row: number; col: number; archs: ReadonlyArray<'da' | 'parallel'>; outRoot: string }) {
+export async function writeTileFolders(o: { c: TileGenConfig; inventory: Inventory; tensorName?: string; rows: number; cols: number; row: number; col: number; archs: readonly TileArch[]; outRoot: string; onProgress?: (message: string) => void }) {
   const { c, inventory } = o;
   const config = MODEL_CATALOG[inventory.model];
   const tensor = o.tensorName
@@ -75,16 +78,21 @@ export async function writeTileFolders(o: { c: TileGenConfig; inventory: Invento
   const levelValues = FORMATS[c.quant].levelValues;
   const codes = new Int32Array(rows * cols);
   for (let r = 0; r < rows; r++) for (let j = 0; j < cols; j++) codes[r * cols + j] = levelValues[levels[r * C + col + j]];
-  const plan = planTile(codes, rows, cols, c.block, (code) => levelValues.indexOf(code));
+  const levelIndex = (code: number) => levelValues.indexOf(code);
+  const plan = planTile(codes, rows, cols, c.block, levelIndex);
   const outputBits = tileOutputBits(codes, rows, cols, c.inputBits);
   const base = `${shortTensorName(tensor.name)}-r${row}c${col}-${rows}x${cols}`;
   const ids: string[] = [];
+  const structures: Record<string, TileStructure> = {};
   for (const arch of o.archs) {
     const id = `${base}-${arch}`;
     const top = `tile_${id.replace(/[^A-Za-z0-9_]/g, '_')}`;
     const dir = join(o.outRoot, id);
     mkdirSync(dir, { recursive: true });
-    writeFileSync(join(dir, 'rtl.v'), tileVerilog(plan, { top, arch, spec: { format: c.quant, k: c.block, signFold: false }, inputBits: c.inputBits, outputBits }));
+    o.onProgress?.(`${id}: generating`);
+    const built = buildTile(codes, rows, cols, levelIndex, { top, arch, spec: { format: c.quant, k: c.block, signFold: false }, inputBits: c.inputBits, outputBits, share: shareOptions(c.inputBits, { minUses: c.shareMinUses, maxWidth: c.inputBits + (c.shareLevels ?? 2) }) });
+    writeFileSync(join(dir, 'rtl.v'), built.verilog);
+    structures[arch] = built.structure;
     await writeJsonAtomic(join(dir, 'golden.json'), {
       top,
       rows,
@@ -93,6 +101,7 @@ export async function writeTileFolders(o: { c: TileGenConfig; inventory: Invento
       outputBits,
       codes: Array.from({ length: rows }, (_, r) => Array.from(codes.subarray(r * cols, (r + 1) * cols))),
       arch,
+      cyclesPerVector: built.structure.cyclesPerVector,
       tensor: tensor.name,
       window: { row, col },
       format: c.quant,
@@ -101,41 +110,62 @@ export async function writeTileFolders(o: { c: TileGenConfig; inventory: Invento
       zeroBlocks: plan.zeroBlocks,
       instances: plan.instances.length,
       kinds: new Set(plan.instances.map((i) => i.kindRank)).size,
+      structure: built.structure,
     });
     ids.push(id);
   }
-  return { plan, outputBits, ids, tensor, rows, cols, row, col };
+  return { plan, outputBits, ids, tensor, rows, cols, row, col, structures };
 }
 
 export const tileGenerateStage = defineStage({
   id: 'Tile.Generate',
-  summary: "Cut a tile from a layer matrix (real or synthetic weights), quantize it, share blocks across rows, and write RTL and the golden model per architecture.",
-  version: '1',
+  summary: 'Cut tile windows from a layer matrix (real or synthetic weights), quantize them, and write RTL and the golden model per micro-architecture.',
+  version: '2',
   inputs: ['inventory'],
   outputs: ['tiles'],
-  vars: defineVars({ ...tileGenVars, tile: tileVar, tileAt: tileAtVar, tensor: tensorVar, tileArchs: tileArchsVar }),
+  vars: defineVars({ ...tileGenVars, tile: tileVar, sizes: tileSizesVar, tileAt: tileAtVar, tensor: tensorVar, tileArchs: tileArchsVar }),
   async cacheSalt(config) {
     return { weights: await weightsFingerprint(config.weights) };
   },
   async run(ctx) {
     const c = ctx.config;
     const inventory = JSON.parse(readFileSync(ctx.inputPath('inventory'), 'utf8')) as Inventory;
-    const { plan, outputBits, ids, tensor, rows, cols, row, col } = await writeTileFolders({ c, inventory, tensorName: c.tensor, rows: c.tile.rows, cols: c.tile.cols, row: c.tileAt.row, col: c.tileAt.col, archs: c.tileArchs as Array<'da' | 'parallel'>, outRoot: join(ctx.stageDir, 'tiles') });
-    const saved = plan.blocks - plan.zeroBlocks - plan.instances.length;
-    ctx.log(`${tensor.name} window ${rows}x${cols} at ${row},${col}: ${plan.blocks} blocks, ${plan.zeroBlocks} zero, ${plan.instances.length} instances after sharing (${saved} saved)`);
-    return {
-      views: { tiles: 'tiles' },
-      metrics: {
-        tiles__tile__count: ids.length,
-        tiles__coefficients__count: rows * cols,
-        tiles__blocks__count: plan.blocks,
-        tiles__blocks__zero: plan.zeroBlocks,
-        tiles__blocks__instances: plan.instances.length,
-        tiles__blocks__kinds: new Set(plan.instances.map((i) => i.kindRank)).size,
-        tiles__sharing__saved: saved,
-        tiles__sharing__saved_fraction: Number((saved / plan.blocks).toFixed(4)),
-        tiles__output__bits: outputBits,
-      },
-    };
+    const archs = expandTileArchs(c.tileArchs);
+    const sizes = c.sizes ?? [c.tile];
+    const metrics: Record<string, number> = {};
+    ctx.progress.start(sizes.length * archs.length, 'tiles', 'generating RTL');
+    for (const [i, size] of sizes.entries()) {
+      const gen = await writeTileFolders({ c, inventory, tensorName: c.tensor, rows: size.rows, cols: size.cols, row: c.tileAt.row, col: c.tileAt.col, archs, outRoot: join(ctx.stageDir, 'tiles'), onProgress: () => ctx.progress.advance(0) });
+      const { plan, outputBits, tensor, rows, cols, row, col } = gen;
+      const saved = plan.blocks - plan.zeroBlocks - plan.instances.length;
+      ctx.log(`${tensor.name} window ${rows}x${cols} at ${row},${col}: ${plan.blocks} blocks, ${plan.zeroBlocks} zero, ${plan.instances.length} instances after sharing (${saved} saved)`);
+      for (const [arch, st] of Object.entries(gen.structures)) {
+        const id = `${shortTensorName(tensor.name)}-r${row}c${col}-${rows}x${cols}-${arch}`;
+        ctx.log(`${id}: ${st.cyclesPerVector} cycles per vector, ${st.rowBits} row-tree bits${st.rowBitsUnshared !== undefined ? ` (${st.rowBitsUnshared} before sharing, ${st.serialAdders} serial adders)` : ''}, ${st.treeFullAdders} tree full adders`);
+        metrics[`tiles__cycles_per_vector__tile:${id}`] = st.cyclesPerVector;
+        metrics[`tiles__row_bits__tile:${id}`] = st.rowBits;
+        metrics[`tiles__tree_full_adders__tile:${id}`] = st.treeFullAdders;
+        if (st.rowBitsUnshared !== undefined) {
+          metrics[`tiles__row_bits_unshared__tile:${id}`] = st.rowBitsUnshared;
+          metrics[`tiles__serial_adders__tile:${id}`] = st.serialAdders;
+        }
+        ctx.progress.advance(1);
+      }
+      if (i === 0) {
+        Object.assign(metrics, {
+          tiles__coefficients__count: rows * cols,
+          tiles__blocks__count: plan.blocks,
+          tiles__blocks__zero: plan.zeroBlocks,
+          tiles__blocks__instances: plan.instances.length,
+          tiles__blocks__kinds: new Set(plan.instances.map((inst) => inst.kindRank)).size,
+          tiles__sharing__saved: saved,
+          tiles__sharing__saved_fraction: Number((saved / plan.blocks).toFixed(4)),
+          tiles__output__bits: outputBits,
+        });
+      }
+      metrics.tiles__tile__count = (metrics.tiles__tile__count ?? 0) + gen.ids.length;
+    }
+    ctx.progress.finish();
+    return { views: { tiles: 'tiles' }, metrics };
   },
 });

@@ -8,7 +8,7 @@
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { UserError, bool, defineStage, defineVars, int, num, oneOf, str, writeJsonAtomic, type Finding, type StageContext } from '@hardwire/core';
-import { chooseYosys, findKit, implementTile, orfsDesignFiles, parseOrfsMetadata, physicalToolVersions, writeTileLiberty, type PhysicalOptions } from '@hardwire/eda';
+import { chooseYosys, findKit, implementTile, pdkRootVar, orfsDesignFiles, parseOrfsMetadata, physicalToolVersions, writeTileLiberty, type PhysicalOptions } from '@hardwire/eda';
 import { compileNetlist, type YosysNetlistJson } from '@hardwire/gatesim';
 import { checkTile, tileVectors } from '../checkTile.ts';
 import { checkSeedVar } from '../vars.ts';
@@ -40,7 +40,7 @@ export const physicalStage = defineStage({
     physical: bool({ default: true, doc: 'Run the physical flow (false: skip it, for quick logic-only runs).' }),
     backend: oneOf(['qflow', 'openroad'] as const, { default: 'qflow', doc: 'Physical backend: qflow (graywolf, qrouter, KLayout, magic, netgen, OpenSTA; Debian) or openroad (OpenROAD-flow-scripts at FLOW_HOME, or openroad on PATH).' }),
     checkSeed: checkSeedVar,
-    pdkRoot: str({ doc: 'sky130hd kit folder (else PDK_ROOT, then ../shared/pdk/sky130hd).' }),
+    pdkRoot: pdkRootVar,
   }),
   async cacheSalt(config) {
     const { backend, version } = await chooseYosys('auto');
@@ -82,6 +82,7 @@ export const physicalStage = defineStage({
       placeGlobalRoute: c.placeGlobalRoute,
       routeCleanup: c.routeCleanup,
       routeRepairRounds: c.routeRepairRounds,
+      onStep: (step) => ctx.progress.note(step),
     };
     const summary: Record<string, unknown>[] = [];
     ctx.progress.start(ids.length, 'tiles', 'place, route, check');

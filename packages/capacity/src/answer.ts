@@ -1,0 +1,31 @@
+/**
+ * The answer a run gives, in a few lines (pure): model, format, node, architecture, silicon, reticle
+ * fields, wafers, speed, power, the comparison with Taalas HC1 and the largest model per wafer, from the
+ * run's metrics. Empty when the run made no estimate.
+ */
+import { CONSTANTS } from './constants.ts';
+
+const fmt = (v: number, digits = 0) => v.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+
+export function answerLines(metrics: Readonly<Record<string, number | string>>): string[] {
+  const area = metrics.capacity__area__mm2;
+  if (typeof area !== 'number') return [];
+  const num = (k: string) => (typeof metrics[k] === 'number' ? (metrics[k] as number) : undefined);
+  const model = String(metrics.run__model__id ?? 'model');
+  const hc1Area = CONSTANTS.hc1AreaMm2.value;
+  const hc1Transistors = CONSTANTS.hc1Transistors.value;
+  const hc1Tokens = CONSTANTS.hc1TokensPerS.value;
+  const transistors = num('capacity__transistors') ?? 0;
+  const tokens = num('capacity__tokens_per_s');
+  const power = num('capacity__power_w');
+  const largest = num('capacity__largest__params');
+  const lines = [
+    `${model}, ${metrics.capacity__format ?? '?'} weights, ${metrics.capacity__node ?? '?'}, ${metrics.capacity__arch ?? '?'}${metrics.capacity__production_tile ? ` (${metrics.capacity__production_tile} tiles)` : ''}:`,
+    `  silicon   ${fmt(area)} mm², ${fmt(transistors / 1e9, 1)} B transistors (Taalas HC1: ${fmt(hc1Area)} mm², ${fmt(hc1Transistors / 1e9)} B on N6; ${fmt(area / hc1Area, 1)}x its area)`,
+    `  fields    ${num('capacity__reticles') ?? '?'} reticle field(s) of 26 x 33 mm, ${num('capacity__wafers') ?? '?'} wafer(s)`,
+  ];
+  if (tokens !== undefined) lines.push(`  speed     ${fmt(tokens)} tokens/s per user at ${fmt(num('capacity__clock_mhz') ?? 0)} MHz (HC1: about ${fmt(hc1Tokens)})`);
+  if (power !== undefined) lines.push(`  power     ${fmt(power)} W (first order: logic switching at the measured SKY130 energy, scaled to the node)`);
+  if (largest !== undefined) lines.push(`  largest   ${largest > 0 ? `${fmt(largest / 1e9, 1)} B parameters (llama-shaped) on one wafer at this node and architecture` : 'no llama-shaped model fits one wafer'}`);
+  return lines;
+}
