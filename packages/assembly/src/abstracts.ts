@@ -5,6 +5,8 @@
  * Positions snap to the placement grid (sky130hd site 0.46 µm in x, row 2.72 µm in y).
  */
 
+import type { WaferField } from '@hardwire/floorplan';
+
 export const DBU_PER_UM = 1000;
 export const GRID_X_UM = 0.46;
 export const GRID_Y_UM = 2.72;
@@ -19,15 +21,6 @@ export interface AsmTile {
   readonly w: number;
   readonly h: number;
   readonly busBits: number;
-}
-
-export interface AsmField {
-  readonly wafer: number;
-  readonly id: number;
-  readonly x: number;
-  readonly y: number;
-  readonly w: number;
-  readonly h: number;
 }
 
 /** A DEF/LEF-safe macro name for a tile id (`l0.attention.3` -> `hw_l0_attention_3`). */
@@ -45,7 +38,7 @@ export function macroSizeUm(t: AsmTile): { w: number; h: number } {
 }
 
 /** Where a tile's lower-left corner lands in its field, µm from the field's lower-left corner, on the grid. */
-export function placedOriginUm(t: AsmTile, f: AsmField): { x: number; y: number } {
+export function placedOriginUm(t: AsmTile, f: WaferField): { x: number; y: number } {
   return { x: Number(snap(um(t.x - f.x), GRID_X_UM).toFixed(3)), y: Number(snap(um(t.y - f.y), GRID_Y_UM).toFixed(3)) };
 }
 
@@ -108,7 +101,7 @@ export interface FieldStitch {
  * (snapped to the placement grid), and the stitch wires crossing each field edge as pins on that edge
  * (one pin per `pinPitchUm` at most, each standing for a share of the wires).
  */
-export function fieldDef(field: AsmField, tiles: readonly AsmTile[], stitch: FieldStitch, o: { design: string; pinPitchUm: number; pinLayer: string }): string {
+export function fieldDef(field: WaferField, tiles: readonly AsmTile[], stitch: FieldStitch, o: { design: string; pinPitchUm: number; pinLayer: string }): string {
   const w = um(field.w);
   const h = um(field.h);
   const d = (v: number) => Math.round(v * DBU_PER_UM);
@@ -142,7 +135,7 @@ export function fieldDef(field: AsmField, tiles: readonly AsmTile[], stitch: Fie
 }
 
 /** OpenROAD: read the abstracts, make the field's floorplan, place every tile macro where the floorplan put it, fixed. */
-export function openroadFieldTcl(field: AsmField, tiles: readonly AsmTile[], o: { design: string; techLef: string; defFile: string }): string {
+export function openroadFieldTcl(field: WaferField, tiles: readonly AsmTile[], o: { design: string; techLef: string; defFile: string }): string {
   const lines = [
     `# Hardwire: reticle field ${field.wafer}-${field.id} for OpenROAD (openroad -exit field.tcl)`,
     `read_lef ${o.techLef}`,
@@ -177,7 +170,7 @@ export interface FieldGdsJob {
   }[];
 }
 
-export function fieldGdsJob(field: AsmField, tiles: readonly AsmTile[], hardened: ReadonlyMap<string, { gds: string; top: string; note: string }>, o: { top: string; areaPerTileLabel: (t: AsmTile) => string }): FieldGdsJob {
+export function fieldGdsJob(field: WaferField, tiles: readonly AsmTile[], hardened: ReadonlyMap<string, { gds: string; top: string; note: string }>, o: { top: string; areaPerTileLabel: (t: AsmTile) => string }): FieldGdsJob {
   return {
     top: o.top,
     fieldWidthUm: um(field.w),

@@ -1,3 +1,4 @@
+import type { WaferField } from '@hardwire/floorplan';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,9 +8,9 @@ import { runCli } from '@hardwire/flow';
 import { inkPixels } from '@hardwire/render';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
-import { countOverlaps, fieldAssemblySvg, fieldDef, fieldGdsJob, hardenWindow, macroName, macroSizeUm, pinPlan, placedOriginUm, tileLef, type AsmField, type AsmTile } from '../src/index.ts';
+import { countOverlaps, fieldAssemblySvg, fieldDef, fieldGdsJob, hardenWindow, macroName, macroSizeUm, pinPlan, placedOriginUm, tileLef, type AsmTile } from '../src/index.ts';
 
-const field: AsmField = { wafer: 0, id: 3, x: -26.1, y: -16.5, w: 26, h: 33 };
+const field: WaferField = { wafer: 0, id: 3, x: -26.1, y: -16.5, w: 26, h: 33, col: 4, row: 3 };
 const tiles: AsmTile[] = [
   { id: 'l0.attention.0', role: 'attention', layer: 0, x: -25.6, y: -16.0, w: 4.8657, h: 4.8657, busBits: 32768 },
   { id: 'l0.kv.0', role: 'kv', layer: 0, x: -20.6, y: -16.0, w: 2.01, h: 2.01, busBits: 32768 },

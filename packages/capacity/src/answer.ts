@@ -21,7 +21,7 @@ export function answerLines(metrics: Readonly<Record<string, number | string>>):
   const largest = num('capacity__largest__params');
   const lines = [
     `${model}, ${metrics.capacity__format ?? '?'} weights, ${metrics.capacity__node ?? '?'}, ${metrics.capacity__arch ?? '?'}${metrics.capacity__production_tile ? ` (${metrics.capacity__production_tile} tiles)` : ''}:`,
-    `  silicon   ${fmt(area)} mm², ${fmt(transistors / 1e9, 1)} B transistors (Taalas HC1: ${fmt(hc1Area)} mm², ${fmt(hc1Transistors / 1e9)} B on N6; ${fmt(area / hc1Area, 1)}x its area)`,
+    `  silicon   ${fmt(area)} mm², ${fmt(transistors / 1e9, 1)} B transistors (Taalas HC1: ${fmt(hc1Area)} mm², ${fmt(hc1Transistors / 1e9)} B on N6; ${area / hc1Area >= 0.1 ? fmt(area / hc1Area, 1) : (area / hc1Area).toPrecision(2)}x its area)`,
     `  fields    ${num('capacity__reticles') ?? '?'} reticle field(s) of 26 x 33 mm, ${num('capacity__wafers') ?? '?'} wafer(s)`,
   ];
   if (tokens !== undefined) lines.push(`  speed     ${fmt(tokens)} tokens/s per user at ${fmt(num('capacity__clock_mhz') ?? 0)} MHz (HC1: about ${fmt(hc1Tokens)})`);

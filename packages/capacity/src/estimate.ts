@@ -6,6 +6,7 @@
  * buffers and I/O; areas per category at a node; reticles, wafers, yield with spares, clock and tokens/s.
  */
 import { CONSTANTS, NODE_CONSTANTS, type CapacityArch, type CapacityNode } from './constants.ts';
+import { fillFields, floorGroups } from '@hardwire/floorplan';
 import { predict, type TileCostModel, type TileFeatures } from './calibrate.ts';
 
 export interface ShapeTensor {
@@ -70,6 +71,8 @@ export interface EstimateOptions {
   readonly sky130Utilization?: number;
   /** rom: multiply-accumulate lanes per hidden unit per layer (the rom architecture's parallelism knob). */
   readonly romMacsPerHidden?: number;
+  /** Constants replaced by other values (the sensitivity sweep), by name: model-wide, or `<node>.<name>` per node. */
+  readonly overrides?: Readonly<Record<string, number>>;
 }
 
 /** One weight matrix of the estimate: its production tiles, their predicted instances, and its silicon at the node. */
@@ -114,7 +117,9 @@ export interface Estimate {
   /** Every weight matrix (what a floorplan places as weight tiles). */
   readonly tensors: readonly TensorEstimate[];
   /** Non-weight silicon of one transformer layer: attention units, KV-cache SRAM, norms and activation buffers. */
-  readonly perLayerMm2: { readonly attentionUnits: number; readonly kvSram: number; readonly normAndBuffers: number };
+  readonly perLayerMm2: { readonly attentionUnits: number; readonly kvSram: number; readonly normAndBuffers: number; readonly macUnits: number };
+  /** Tile area over field area of the fields the estimate fills (as Floorplan.Wafer fills them). */
+  readonly fieldUtilization: number;
   /** Logic utilization used at this node. */
   readonly logicUtilization: number;
 }
@@ -126,13 +131,14 @@ export function isHardwiredMatrix(t: ShapeTensor): boolean {
 }
 
 export function estimateModel(m: ModelShape, o: EstimateOptions): Estimate {
-  const node = NODE_CONSTANTS[o.node];
-  const romMacs = o.romMacsPerHidden ?? CONSTANTS.romMacsPerHidden.value;
-  const util = o.node === 'sky130' && o.sky130Utilization !== undefined ? o.sky130Utilization : CONSTANTS.logicUtilization.value;
+  const K = constantValues(o.overrides);
+  const node = nodeValues(o.node, o.overrides);
+  const romMacs = o.romMacsPerHidden ?? K.romMacsPerHidden;
+  const util = o.node === 'sky130' && o.sky130Utilization !== undefined ? o.sky130Utilization : K.logicUtilization;
   const logicMm2 = (transistors: number) =>
-    o.node === 'sky130' ? (transistors * o.basis.sky130Um2PerTransistor) / util / 1e6 : transistors / (node.logicMTrPerMm2!.value * 1e6) / util;
-  const bitcell = node.sramBitcellUm2!.value;
-  const sramMm2 = (bits: number) => (bits * bitcell) / CONSTANTS.sramArrayEfficiency.value / 1e6;
+    o.node === 'sky130' ? (transistors * o.basis.sky130Um2PerTransistor) / util / 1e6 : transistors / (node.logicMTrPerMm2 * 1e6) / util;
+  const bitcell = node.sramBitcellUm2;
+  const sramMm2 = (bits: number) => (bits * bitcell) / K.sramArrayEfficiency / 1e6;
   const allMatrices = m.tensors.filter(isHardwiredMatrix);
   // Hardwired: a token only looks up one row of the embedding table, so the table is ROM bits, not multiply
   // logic; the LM head stays a matrix (for tied embeddings, a second copy of the table as logic).
@@ -141,8 +147,8 @@ export function estimateModel(m: ModelShape, o: EstimateOptions): Estimate {
   const matrices = [...allMatrices.filter((t) => !embeddings.includes(t)), ...tiedHead];
   // Weights a token uses: every matrix, but only top-k of the experts' (what a shared MAC must stream).
   const activeWeightParams = matrices.reduce((s, t) => s + (m.moe && t.role.startsWith('moe.') ? (t.params * m.moe.topK) / m.moe.experts : t.params), 0);
-  const romMm2 = (bits: number) => (bits * bitcell * CONSTANTS.romBitcellOverSram.value) / CONSTANTS.romArrayEfficiency.value / 1e6;
-  const romBits = (t: ShapeTensor) => t.params * o.weightBits + (t.params / t.shape[t.shape.length - 1]) * CONSTANTS.rowScaleBits.value; // codes and a scale per row
+  const romMm2 = (bits: number) => (bits * bitcell * K.romBitcellOverSram) / K.romArrayEfficiency / 1e6;
+  const romBits = (t: ShapeTensor) => t.params * o.weightBits + (t.params / t.shape[t.shape.length - 1]) * K.rowScaleBits; // codes and a scale per row
   const transistors: Record<string, number> = {};
   const area: Record<string, number> = {};
   const b = o.basis;
@@ -160,7 +166,7 @@ export function estimateModel(m: ModelShape, o: EstimateOptions): Estimate {
       transistors.weights_rom += bits;
       area.weights_rom += mm2;
     }
-    transistors.mac_units = m.layers * romMacs * m.hiddenSize * CONSTANTS.romMacTransistors.value;
+    transistors.mac_units = m.layers * romMacs * m.hiddenSize * K.romMacTransistors;
     area.mac_units = logicMm2(transistors.mac_units);
   } else {
     const model = requireModel(o);
@@ -186,32 +192,53 @@ export function estimateModel(m: ModelShape, o: EstimateOptions): Estimate {
       }
     }
   }
-  transistors.attention_units = m.layers * m.heads * CONSTANTS.attentionTransistorsPerHead.value;
-  transistors.norm_units = (2 * m.layers + 1) * CONSTANTS.normTransistors.value;
-  transistors.activation_buffers = m.layers * 2 * m.hiddenSize * CONSTANTS.activationBitsPerElement.value * CONSTANTS.flopTransistors.value;
+  transistors.attention_units = m.layers * m.heads * K.attentionTransistorsPerHead;
+  transistors.norm_units = (2 * m.layers + 1) * K.normTransistors;
+  transistors.activation_buffers = m.layers * 2 * m.hiddenSize * K.activationBitsPerElement * K.flopTransistors;
   for (const k of ['attention_units', 'norm_units', 'activation_buffers']) area[k] = logicMm2(transistors[k]);
-  const kvBits = 2 * m.layers * m.kvHeads * m.headDim * o.context * o.batch * CONSTANTS.kvBits.value;
-  transistors.kv_sram = kvBits * CONSTANTS.sramTransistorsPerBit.value;
+  const kvBits = 2 * m.layers * m.kvHeads * m.headDim * o.context * o.batch * K.kvBits;
+  transistors.kv_sram = kvBits * K.sramTransistorsPerBit;
   area.kv_sram = sramMm2(kvBits);
-  area.io = CONSTANTS.ioAreaMm2.value;
+  area.io = K.ioAreaMm2;
   const areaMm2 = Object.values(area).reduce((s, v) => s + v, 0);
   const totalTransistors = Object.values(transistors).reduce((s, v) => s + v, 0);
-  const perReticle = CONSTANTS.fieldAreaMm2.value * CONSTANTS.fieldUtilization.value;
-  const reticles = Math.ceil(areaMm2 / perReticle);
-  const wafers = Math.ceil(reticles / CONSTANTS.fullFieldsPerWafer.value);
-  const clockMHz = b.sky130ClockMHz * node.speedupVsSky130.value;
-  const matrixStages = CONSTANTS.matrixStagesPerLayer.value;
-  const attn = CONSTANTS.attentionCyclesPerLayer.value;
+  const perLayerMm2 = {
+    attentionUnits: area.attention_units / Math.max(1, m.layers),
+    kvSram: area.kv_sram / Math.max(1, m.layers),
+    normAndBuffers: (area.norm_units + area.activation_buffers) / Math.max(1, m.layers),
+    macUnits: (area.mac_units ?? 0) / Math.max(1, m.layers),
+  };
+  // Fields: fill them as Floorplan.Wafer does (soft tiles in strips, dataflow order); the I/O sits in the margins.
+  // Beyond four wafers' worth the rest is counted at the fill of the fields laid out (no tile lists of millions).
+  const fill = fillFields(floorGroups({ tensors, hiddenSize: m.hiddenSize, perLayerMm2, activationBits: 8 }), [], {
+    usableWMm: K.fieldWidthMm - 2 * K.fieldMarginMm,
+    usableHMm: K.fieldHeightMm - 2 * K.fieldMarginMm,
+    spacingMm: K.tileSpacingMm,
+    maxTileAreaMm2: K.maxTileAreaMm2,
+    maxAspect: K.maxTileAspect,
+    maxFields: 4 * K.fullFieldsPerWafer,
+  });
+  const laidOut = fill.fieldCount;
+  const placedMm2 = fill.tiles.reduce((s, t) => s + t.w * t.h, 0);
+  // A full field's silicon (for yield and the fields beyond the laid-out ones): the fill of every field but the last.
+  const fullFill = laidOut > 1 ? fill.tiles.filter((t) => t.field < laidOut - 1).reduce((s, t) => s + t.w * t.h, 0) / ((laidOut - 1) * K.fieldAreaMm2) : placedMm2 / K.fieldAreaMm2;
+  const reticles = laidOut + (fill.remainingMm2 > 0 ? Math.ceil(fill.remainingMm2 / (K.fieldAreaMm2 * fullFill)) : 0);
+  const fieldUtilization = (placedMm2 + fill.remainingMm2) / (reticles * K.fieldAreaMm2);
+  const perReticle = K.fieldAreaMm2 * fullFill;
+  const wafers = Math.ceil(reticles / K.fullFieldsPerWafer);
+  const clockMHz = b.sky130ClockMHz * node.speedupVsSky130;
+  const matrixStages = K.matrixStagesPerLayer;
+  const attn = K.attentionCyclesPerLayer;
   const paramsPerLayer = activeWeightParams / Math.max(1, m.layers);
   // Hardwired: every matrix of a layer is resident, so a stage costs one input vector's cycles (plus the
   // pipeline of a bit-serial tile); rom: the layer's weights stream through the shared MACs.
   const cyclesPerToken =
     o.arch === 'rom'
       ? m.layers * (paramsPerLayer / (romMacs * m.hiddenSize) + attn)
-      : m.layers * (matrixStages * (b.cyclesPerVector + (b.cyclesPerVector > 1 ? CONSTANTS.serialPipelineCycles.value : 0)) + attn);
+      : m.layers * (matrixStages * (b.cyclesPerVector + (b.cyclesPerVector > 1 ? K.serialPipelineCycles : 0)) + attn);
   const tileAreaMm2 = perTile ? logicMm2(perTile.transistors) : perReticle / 64;
   // Logic switching (ROM and SRAM bits excluded) at the measured SKY130 energy per transistor, scaled to the node.
-  const powerW = b.sky130EnergyPerTransistorJ === undefined ? undefined : ((totalTransistors - (transistors.kv_sram ?? 0) - (transistors.weights_rom ?? 0) - (transistors.embedding_rom ?? 0)) * b.sky130EnergyPerTransistorJ * clockMHz * 1e6) / node.energyDivisorVsSky130.value;
+  const powerW = b.sky130EnergyPerTransistorJ === undefined ? undefined : ((totalTransistors - (transistors.kv_sram ?? 0) - (transistors.weights_rom ?? 0) - (transistors.embedding_rom ?? 0)) * b.sky130EnergyPerTransistorJ * clockMHz * 1e6) / node.energyDivisorVsSky130;
   return {
     model: m.id,
     node: o.node,
@@ -223,22 +250,29 @@ export function estimateModel(m: ModelShape, o: EstimateOptions): Estimate {
     transistorsByCategory: transistors,
     reticles,
     wafers,
-    fitsOneWafer: reticles <= CONSTANTS.fullFieldsPerWafer.value,
+    fitsOneWafer: reticles <= K.fullFieldsPerWafer,
     clockMHz,
     cyclesPerToken,
     tokensPerS: (clockMHz * 1e6) / cyclesPerToken,
     config: o.arch === 'rom' ? `${romMacs} MAC lanes per hidden unit` : `${b.rows}x${b.cols} tiles, ${b.cyclesPerVector} cycles/vector`,
     powerW,
     energyPerTokenJ: powerW === undefined ? undefined : powerW / ((clockMHz * 1e6) / cyclesPerToken),
-    yield: fieldYield(perReticle, tileAreaMm2, node.defectsPerCm2.value, CONSTANTS.negativeBinomialAlpha.value, CONSTANTS.targetFieldYield.value),
+    yield: fieldYield(perReticle, tileAreaMm2, node.defectsPerCm2, K.negativeBinomialAlpha, K.targetFieldYield, K.fullFieldsPerWafer),
     tensors,
-    perLayerMm2: {
-      attentionUnits: area.attention_units / Math.max(1, m.layers),
-      kvSram: area.kv_sram / Math.max(1, m.layers),
-      normAndBuffers: (area.norm_units + area.activation_buffers) / Math.max(1, m.layers),
-    },
+    perLayerMm2,
+    fieldUtilization,
     logicUtilization: util,
   };
+}
+
+/** Every model-wide constant's value, with overrides by name. */
+function constantValues(overrides: Readonly<Record<string, number>> = {}): Record<keyof typeof CONSTANTS, number> {
+  return Object.fromEntries(Object.entries(CONSTANTS).map(([k, c]) => [k, overrides[k] ?? c.value])) as Record<keyof typeof CONSTANTS, number>;
+}
+
+/** One node's constants' values, with overrides named `<node>.<name>`. */
+function nodeValues(nodeName: CapacityNode, overrides: Readonly<Record<string, number>> = {}): Record<string, number> {
+  return Object.fromEntries(Object.entries(NODE_CONSTANTS[nodeName]).filter(([, c]) => c).map(([k, c]) => [k, overrides[`${nodeName}.${k}`] ?? c!.value]));
 }
 
 function requireModel(o: EstimateOptions): TileCostModel {
@@ -284,7 +318,7 @@ function lgamma(x: number): number {
   return shift + (x - 0.5) * Math.log(x) - x + 0.5 * Math.log(2 * Math.PI) + 1 / (12 * x) - 1 / (360 * x ** 3) + 1 / (1260 * x ** 5);
 }
 
-export function fieldYield(fieldMm2: number, tileMm2: number, d0: number, alpha: number, target: number): YieldEstimate {
+export function fieldYield(fieldMm2: number, tileMm2: number, d0: number, alpha: number, target: number, fieldsPerWafer = CONSTANTS.fullFieldsPerWafer.value): YieldEstimate {
   const cm2 = fieldMm2 / 100;
   const tiles = Math.max(1, Math.floor(fieldMm2 / Math.max(tileMm2, 1e-9)));
   const tileYield = negBinomialYield(d0, tileMm2 / 100, alpha);
@@ -299,13 +333,13 @@ export function fieldYield(fieldMm2: number, tileMm2: number, d0: number, alpha:
     tileYield,
     sparesPerField: spares,
     fieldYieldWithSpares: withSpares,
-    goodFieldsPerWafer: CONSTANTS.fullFieldsPerWafer.value * withSpares,
+    goodFieldsPerWafer: fieldsPerWafer * withSpares,
   };
 }
 
 /**
  * A llama-shaped model at any hidden size (pure): layers and the MLP ratio interpolated in log(hidden)
- * between the catalog's Llama 3.x shapes, head_dim 128 (64 below 3072), 8 KV heads, vocab 128,256.
+ * between the catalog's Llama 3.x shapes, head_dim, KV heads and vocabulary from the constants table (familyHeadDim, ...).
  */
 export function llamaShapeAt(hidden: number, anchors: readonly { hidden: number; layers: number; inter: number }[]): { hiddenSize: number; layers: number; intermediateSize: number; heads: number; kvHeads: number; headDim: number; vocab: number } {
   const pts = [...anchors].sort((a, b) => a.hidden - b.hidden);
@@ -318,6 +352,7 @@ export function llamaShapeAt(hidden: number, anchors: readonly { hidden: number;
   const lerp = (u: number, v: number) => u + (v - u) * t;
   const layers = Math.max(1, Math.round(lerp(a.layers, b2.layers)));
   const ratio = lerp(a.inter / a.hidden, b2.inter / b2.hidden);
-  const headDim = hidden < 3072 ? 64 : 128;
-  return { hiddenSize: hidden, layers, intermediateSize: Math.round((hidden * ratio) / 256) * 256, heads: hidden / headDim, kvHeads: 8, headDim, vocab: 128_256 };
+  const K = CONSTANTS;
+  const headDim = hidden < K.familySmallHiddenBelow.value ? K.familySmallHeadDim.value : K.familyHeadDim.value;
+  return { hiddenSize: hidden, layers, intermediateSize: Math.round((hidden * ratio) / 256) * 256, heads: hidden / headDim, kvHeads: K.familyKvHeads.value, headDim, vocab: K.familyVocab.value };
 }

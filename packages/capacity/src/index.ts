@@ -5,5 +5,6 @@ export * from './estimate.ts';
 export * from './instances.ts';
 export * from './largest.ts';
 export * from './answer.ts';
+export * from './sensitivity.ts';
 export { calibrateStage } from './stages/calibrateStage.ts';
 export { estimateStage, routedUtilization, studyStage } from './stages/studyStages.ts';

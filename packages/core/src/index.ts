@@ -17,3 +17,4 @@ export { execLogged, commandLine, shellQuote } from './io/exec.ts';
 export { REPO_ROOT, fixtureFile } from './io/paths.ts';
 export { createTsWorker } from './io/tsWorker.ts';
 export { mulberry32 } from './random.ts';
+export { forEachBounded } from './pool.ts';

@@ -10,7 +10,7 @@
  *   `metrics.json`, `COMMANDS` (exact tool command lines), `<slug>.log`, `runtime.txt`, and the outputs.
  *   A stage runs in `NN-<slug>.partial/`, renamed into place only when it succeeds.
  */
-import { cp, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { appendFileSync, existsSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { ConfigError, DeferredCheckError, HardwireError, StageError, UserError } from './errors.ts';
@@ -135,6 +135,22 @@ export async function runFlow(options: RunFlowOptions): Promise<RunFlowResult> {
     await writeJsonAtomic(join(runDir, 'findings.json'), findings);
   };
 
+  // Published files (DIR/images/..., DIR/estimate.json) are owned by the stage that wrote them
+  // (DIR/.published.json): files a rerun stage published before are removed first, so a file it no longer
+  // makes (a field image of a floorplan that now needs fewer fields) does not linger looking current.
+  const manifestPath = join(runDir, '.published.json');
+  const published: Record<string, string> = existsSync(manifestPath) ? (JSON.parse(await readFile(manifestPath, 'utf8')) as Record<string, string>) : {};
+  const rerun = new Set(selected.map((i) => flow.stages[i]));
+  for (const [file, owner] of Object.entries(published)) {
+    if (!rerun.has(owner)) continue;
+    await rm(join(runDir, file), { force: true });
+    delete published[file];
+  }
+  // A run folder from before the manifest: a full run clears the published places of its stages.
+  if (!existsSync(manifestPath) && fromIndex === 0) {
+    for (const i of selected) for (const target of Object.values(stages.get(flow.stages[i])!.publish ?? {})) await rm(join(runDir, target), { recursive: true, force: true });
+  }
+
   for (const [n, index] of selected.entries()) {
     const id = flow.stages[index];
     const stage = stages.get(id)!;
@@ -174,7 +190,8 @@ export async function runFlow(options: RunFlowOptions): Promise<RunFlowResult> {
     }
     result.ranStages.push(id);
     state = applyRecord(state, record, dirName);
-    for (const [view, target] of Object.entries(stage.publish ?? {})) await publishView(join(runDir, state.views[view]), join(runDir, target));
+    for (const [view, target] of Object.entries(stage.publish ?? {})) for (const file of await publishView(join(runDir, state.views[view]), join(runDir, target))) published[relative(runDir, file)] = id;
+    if (Object.keys(stage.publish ?? {}).length > 0) await writeJsonAtomic(manifestPath, Object.fromEntries(Object.entries(published).sort(([a], [b]) => (a < b ? -1 : 1))));
     runtimes[`run__stage__runtime_s__stage:${slug}`] = Number(record.runtimeS.toFixed(3));
     findings.push(...record.findings.map((f) => ({ ...f, stage: id })));
     await writeRunFiles();
@@ -190,14 +207,23 @@ export async function runFlow(options: RunFlowOptions): Promise<RunFlowResult> {
   return result;
 }
 
-/** Copy a view to its published place: into `<target>.partial`, then renamed over the old one. */
-async function publishView(source: string, target: string): Promise<void> {
+/**
+ * Copy a view to its published place: a file into `<target>.partial`, then renamed over the old one; a folder
+ * file by file the same way, so folders several stages publish into (`images/`, `tiles/`) gather all of them.
+ */
+async function publishView(source: string, target: string): Promise<string[]> {
+  if ((await stat(source)).isDirectory()) {
+    const files: string[] = [];
+    for (const entry of await readdir(source, { withFileTypes: true })) files.push(...(await publishView(join(source, entry.name), join(target, entry.name))));
+    return files;
+  }
   const partial = `${target}.partial`;
   await mkdir(dirname(target), { recursive: true });
   await rm(partial, { recursive: true, force: true });
-  await cp(source, partial, { recursive: true });
+  await cp(source, partial);
   await rm(target, { recursive: true, force: true });
   await rename(partial, target);
+  return [target];
 }
 
 /** The state after a stage: its views (run-relative) and metrics laid over the previous state. */

@@ -1,8 +1,8 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { ConfigError, DeferredCheckError, StageError, ToolError, UserError, parseFlowSpec, runFlow, type RunFlowOptions } from '../src/index.ts';
+import { ConfigError, DeferredCheckError, StageError, ToolError, UserError, defineStage, defineVars, int, parseFlowSpec, runFlow, type RunFlowOptions } from '../src/index.ts';
 import { TOY_STAGES, runCounts } from './toyStages.ts';
 
 const quiet = { write: () => {}, isTTY: false };
@@ -158,5 +158,45 @@ describe('runFlow', () => {
     writeFileSync(join(runDir, '02-toy-sum', 'state_out.json'), '{ not json');
     const again = await runFlow(options(runDir, { cacheDir: null }));
     expect(again.cacheMisses).toBe(1);
+  });
+});
+
+describe('published files', () => {
+  // Two stages publish into one folder (as Capacity.Estimate and Render.WaferMap share DIR/images).
+  const pictures = (id: string, prefix: string) =>
+    defineStage({
+      id,
+      summary: 'Writes count pictures',
+      version: '1',
+      inputs: id === 'Toy.Fields' ? ['numbers'] : [],
+      outputs: [`${prefix}Images`],
+      publish: { [`${prefix}Images`]: 'images' },
+      vars: defineVars({ count: int({ default: 3, min: 1, doc: 'How many numbers.' }) }),
+      async run(ctx) {
+        const n = id === 'Toy.Fields' ? (await import('node:fs')).readFileSync(ctx.inputPath('numbers'), 'utf8').split('\n').length : 1;
+        mkdirSync(join(ctx.stageDir, 'images'), { recursive: true });
+        for (let i = 0; i < n; i++) writeFileSync(join(ctx.stageDir, 'images', `${prefix}-${i}.png`), `${prefix} ${i}`);
+        return { views: { [`${prefix}Images`]: 'images' } };
+      },
+    });
+  const stages = new Map([...TOY_STAGES, ['Toy.Chart', pictures('Toy.Chart', 'chart')], ['Toy.Fields', pictures('Toy.Fields', 'field')]]);
+  const withPictures = parseFlowSpec('name: toy\nstages: [Toy.Chart, Toy.Source, Toy.Fields]\n', 'flows/toy.yaml', stages as never);
+
+  it('a rerun that makes fewer files leaves none of the old ones behind, and keeps what other stages published', async () => {
+    const runDir = join(root, 'run');
+    await runFlow(options(runDir, { flow: withPictures, stages: stages as never, cliValues: { count: '4' } }));
+    expect(readdirSync(join(runDir, 'images')).sort()).toEqual(['chart-0.png', 'field-0.png', 'field-1.png', 'field-2.png', 'field-3.png']);
+    // Rerun from the source with fewer numbers: the field pictures shrink to 2, the chart (not rerun) stays.
+    await runFlow(options(runDir, { flow: withPictures, stages: stages as never, cliValues: { count: '2' }, from: 'Toy.Source' }));
+    expect(readdirSync(join(runDir, 'images')).sort()).toEqual(['chart-0.png', 'field-0.png', 'field-1.png']);
+    expect(readJson(join(runDir, '.published.json'))).toEqual({ 'images/chart-0.png': 'Toy.Chart', 'images/field-0.png': 'Toy.Fields', 'images/field-1.png': 'Toy.Fields' });
+  });
+
+  it('a full run in a folder from before the manifest clears the published places first', async () => {
+    const runDir = join(root, 'run');
+    mkdirSync(join(runDir, 'images'), { recursive: true });
+    writeFileSync(join(runDir, 'images', 'field-9.png'), 'stale');
+    await runFlow(options(runDir, { flow: withPictures, stages: stages as never, cliValues: { count: '1' } }));
+    expect(readdirSync(join(runDir, 'images')).sort()).toEqual(['chart-0.png', 'field-0.png']);
   });
 });

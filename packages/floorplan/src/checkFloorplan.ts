@@ -1,6 +1,6 @@
 /** Floorplan checks (pure): overlaps, tiles outside their field, fields outside the usable disc, stitch demand. */
 import type { Finding } from '@hardwire/core';
-import { rectInsideDisc } from './reticleGrid.ts';
+import { rectInsideDisc, type WaferField } from './reticleGrid.ts';
 
 export interface PlanTile {
   readonly id: string;
@@ -13,17 +13,6 @@ export interface PlanTile {
   readonly busBits: number;
 }
 
-export interface PlanField {
-  readonly wafer: number;
-  readonly id: number;
-  readonly x: number;
-  readonly y: number;
-  readonly w: number;
-  readonly h: number;
-  readonly col: number;
-  readonly row: number;
-}
-
 export interface FloorplanCheck {
   overlaps: number;
   outside: number;
@@ -33,7 +22,7 @@ export interface FloorplanCheck {
   findings: Finding[];
 }
 
-export function checkFloorplan(tiles: readonly PlanTile[], fields: readonly PlanField[], usableRadiusMm: number, stitchWiresPerMm: number): FloorplanCheck {
+export function checkFloorplan(tiles: readonly PlanTile[], fields: readonly WaferField[], usableRadiusMm: number, stitchWiresPerMm: number): FloorplanCheck {
   const findings: Finding[] = [];
   const eps = 1e-6;
   const fieldOf = new Map(fields.map((f) => [`${f.wafer}|${f.id}`, f]));

@@ -20,10 +20,10 @@ export interface FloorTile {
 
 export interface FloorTileInput {
   /** Weight matrices with their silicon at the node, mm². */
-  readonly tensors: ReadonlyArray<{ readonly role: string; readonly layer: number | null; readonly areaMm2: number }>;
+  readonly tensors: ReadonlyArray<{ readonly role: string; readonly layer: number | null; readonly areaMm2: number; readonly params?: number }>;
   readonly hiddenSize: number;
   /** Non-weight silicon of every transformer layer, mm² (KV-cache SRAM 0: none placed). */
-  readonly perLayerMm2: { readonly attentionUnits: number; readonly kvSram: number; readonly normAndBuffers: number };
+  readonly perLayerMm2: { readonly attentionUnits: number; readonly kvSram: number; readonly normAndBuffers: number; readonly macUnits?: number };
   readonly maxTileAreaMm2: number;
   /** Activation width between tiles, bits per element. */
   readonly activationBits: number;
@@ -39,32 +39,38 @@ function roleOf(tensorRole: string): FloorRole | undefined {
 
 function layerExtra(layer: number | null, role: FloorRole, perLayer: FloorTileInput['perLayerMm2']): number {
   if (layer === null) return 0;
-  return role === 'attention' ? perLayer.attentionUnits : role === 'mlp' ? perLayer.normAndBuffers : 0;
+  return role === 'attention' ? perLayer.attentionUnits : role === 'mlp' ? perLayer.normAndBuffers + (perLayer.macUnits ?? 0) : 0;
 }
 
-export function floorTiles(input: FloorTileInput): FloorTile[] {
-  const groups = new Map<string, { layer: number | null; role: FloorRole; areaMm2: number; order: number }>();
+/** The (layer, role) groups of the model in dataflow order, with their areas (pure); KV-cache SRAM after its layer's attention. */
+export function floorGroups(input: Omit<FloorTileInput, 'maxTileAreaMm2'>): Array<{ layer: number | null; role: FloorRole; areaMm2: number; params: number; busBits: number }> {
+  const groups = new Map<string, { layer: number | null; role: FloorRole; areaMm2: number; params: number; order: number }>();
   const order = (layer: number | null, role: FloorRole) => (role === 'embed' ? -1 : role === 'head' ? 1e9 : (layer ?? 0) * 10 + (role === 'attention' ? 1 : role === 'kv' ? 2 : 3));
   for (const t of input.tensors) {
     const role = roleOf(t.role);
     if (!role) continue;
     const key = `${t.layer}|${role}`;
-    const g = groups.get(key) ?? { layer: t.layer, role, areaMm2: layerExtra(t.layer, role, input.perLayerMm2), order: order(t.layer, role) };
+    const g = groups.get(key) ?? { layer: t.layer, role, areaMm2: layerExtra(t.layer, role, input.perLayerMm2), params: 0, order: order(t.layer, role) };
     g.areaMm2 += t.areaMm2;
+    g.params += t.params ?? 0;
     groups.set(key, g);
   }
-  const bus = input.hiddenSize * input.activationBits;
+  const busBits = input.hiddenSize * input.activationBits;
+  const out: Array<{ layer: number | null; role: FloorRole; areaMm2: number; params: number; busBits: number }> = [];
+  for (const g of [...groups.values()].sort((a, b) => a.order - b.order)) {
+    if (g.areaMm2 > 0) out.push({ layer: g.layer, role: g.role, areaMm2: g.areaMm2, params: g.params, busBits });
+    if (g.role === 'attention' && g.layer !== null && input.perLayerMm2.kvSram > 0) out.push({ layer: g.layer, role: 'kv', areaMm2: input.perLayerMm2.kvSram, params: 0, busBits });
+  }
+  return out;
+}
+
+/** The groups split into equal square tiles no larger than `maxTileAreaMm2` (pure; the benchmark's hard-tile view). */
+export function floorTiles(input: FloorTileInput): FloorTile[] {
   const tiles: FloorTile[] = [];
-  const emit = (layer: number | null, role: FloorRole, area: number) => {
-    if (area <= 0) return;
-    const n = Math.max(1, Math.ceil(area / input.maxTileAreaMm2));
-    const side = Math.sqrt(area / n);
-    for (let i = 0; i < n; i++) tiles.push({ id: `${layer === null ? role : `l${layer}.${role}`}.${i}`, layer, role, w: side, h: side, busBits: bus });
-  };
-  const sorted = [...groups.values()].sort((a, b) => a.order - b.order);
-  for (const g of sorted) {
-    emit(g.layer, g.role, g.areaMm2);
-    if (g.role === 'attention' && g.layer !== null && input.perLayerMm2.kvSram > 0) emit(g.layer, 'kv', input.perLayerMm2.kvSram);
+  for (const g of floorGroups(input)) {
+    const n = Math.max(1, Math.ceil(g.areaMm2 / input.maxTileAreaMm2));
+    const side = Math.sqrt(g.areaMm2 / n);
+    for (let i = 0; i < n; i++) tiles.push({ id: `${g.layer === null ? g.role : `l${g.layer}.${g.role}`}.${i}`, layer: g.layer, role: g.role, w: side, h: side, busBits: g.busBits });
   }
   return tiles;
 }

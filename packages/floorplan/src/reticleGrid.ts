@@ -29,6 +29,11 @@ export interface FieldRect {
   readonly row: number;
 }
 
+/** A field on a given wafer: the one field-rectangle type of the floorplan, its checks, the capacity fill and assembly. */
+export interface WaferField extends FieldRect {
+  readonly wafer: number;
+}
+
 export interface FieldGrid {
   readonly offsetXMm: number;
   readonly offsetYMm: number;

@@ -5,7 +5,7 @@ import { kitAvailable } from '@hardwire/eda';
 import { runCli } from '@hardwire/flow';
 import { MODEL_CATALOG, buildInventory } from '@hardwire/models';
 import { describe, expect, it } from 'vitest';
-import { bestFieldGrid, checkFloorplan, fieldPath, floorTiles, packField, snakeOrder } from '../src/index.ts';
+import { bestFieldGrid, checkFloorplan, dataflowWiring, fieldFill, fieldPath, fillFields, floorGroups, floorTiles, packField, snakeOrder } from '../src/index.ts';
 import { elkLayoutService } from '../src/workers/elkLayoutService.ts';
 
 const grid = bestFieldGrid({ diameterMm: 300, edgeExclusionMm: 3 }, { widthMm: 26, heightMm: 33, scribeMm: 0.1 });
@@ -84,6 +84,78 @@ describe('packing with ELK and the checks', () => {
   });
 });
 
+describe('soft tiles filling fields', () => {
+  const inv = buildInventory(MODEL_CATALOG['llama-3.1-8b']);
+  const box = { usableWMm: 25, usableHMm: 32, spacingMm: 0.05, maxTileAreaMm2: 25, maxAspect: 4 };
+  const path = fieldPath(grid.fields);
+  const centres = path.map((f) => ({ x: f.x + f.w / 2, y: f.y + f.h / 2 }));
+  const groupsAt = (umPerParam: number) =>
+    floorGroups({ tensors: inv.tensors.map((t) => ({ ...t, areaMm2: t.params * umPerParam * 1e-6 })), hiddenSize: 4096, perLayerMm2: { attentionUnits: 0.5, kvSram: 2, normAndBuffers: 0.25 }, activationBits: 8 });
+
+  it('fill every field but the last to 0.90 of the reticle field, conserving each group and keeping dataflow order, at any model size', () => {
+    const moe = buildInventory(MODEL_CATALOG['gpt-oss-120b']);
+    const moeGroups = (umPerParam: number) => floorGroups({ tensors: moe.tensors.map((t) => ({ ...t, areaMm2: t.params * umPerParam * 1e-6 })), hiddenSize: 2880, perLayerMm2: { attentionUnits: 0.9, kvSram: 17.9, normAndBuffers: 0.1 }, activationBits: 8 });
+    const cases: Array<[string, ReturnType<typeof groupsAt>]> = [...[0.2, 0.3, 1, 3].map((u): [string, ReturnType<typeof groupsAt>] => [`llama-3.1-8b at ${u} um² per parameter`, groupsAt(u)]), ...[0.1, 0.23].map((u): [string, ReturnType<typeof groupsAt>] => [`gpt-oss-120b at ${u} um² per parameter`, moeGroups(u)])];
+    for (const [label, groups] of cases) {
+      const umPerParam = label;
+      const r = fillFields(groups, centres, box);
+      // Every group's area is placed exactly once, its pieces in order, and the tiles follow the groups.
+      const byGroup = new Map<number, number>();
+      for (const t of r.tiles) byGroup.set(t.group, (byGroup.get(t.group) ?? 0) + t.w * t.h);
+      groups.forEach((g, i) => expect(byGroup.get(i)).toBeCloseTo(g.areaMm2, 6));
+      expect(r.tiles.map((t) => t.group)).toEqual([...r.tiles.map((t) => t.group)].sort((a, b) => a - b));
+      expect(r.tiles.map((t) => t.field)).toEqual([...r.tiles.map((t) => t.field)].sort((a, b) => a - b));
+      // Inside the usable box, no overlaps (the independent floorplan check), aspect within the limit.
+      const placed = r.tiles.map((t) => {
+        const f = path[t.field % path.length];
+        return { ...t, wafer: Math.floor(t.field / path.length), reticle: f.id, x: f.x + 0.5 + t.fx, y: f.y + 0.5 + t.fy };
+      });
+      const fields = [...new Set(placed.map((t) => t.reticle))].map((id) => ({ ...grid.fields.find((f) => f.id === id)!, wafer: 0 }));
+      const check = checkFloorplan(placed.filter((t) => t.wafer === 0), fields, 147, 1e9);
+      expect(check.overlaps).toBe(0);
+      for (const t of r.tiles) {
+        expect(t.fx).toBeGreaterThanOrEqual(-1e-9);
+        expect(t.fy).toBeGreaterThanOrEqual(-1e-9);
+        expect(t.fx + t.w).toBeLessThanOrEqual(25 + 1e-9);
+        expect(t.fy + t.h).toBeLessThanOrEqual(32 + 1e-9);
+        expect(Math.max(t.w / t.h, t.h / t.w), `${label}: ${t.id}`).toBeLessThanOrEqual(4 * 1.06); // a lowered strip widens its pieces a little
+        expect(t.w * t.h).toBeLessThanOrEqual(25 * 1.06);
+      }
+      const fill = fieldFill(placed, 26 * 33);
+      expect(fill.perField.length).toBe(r.fieldCount);
+      if (r.fieldCount > 1) expect(fill.minButLast!, umPerParam).toBeGreaterThanOrEqual(0.9);
+    }
+  });
+
+  it('keeps consecutive tiles close: shorter dataflow wiring and fewer field-edge crossings than equal square tiles packed field by field', async () => {
+    const groups = groupsAt(1);
+    const r = fillFields(groups, centres, box);
+    const soft = r.tiles.map((t) => {
+      const f = path[t.field];
+      return { wafer: 0, reticle: f.id, x: f.x + 0.5 + t.fx, y: f.y + 0.5 + t.fy, w: t.w, h: t.h, busBits: t.busBits };
+    });
+    // The former floorplan: equal square tiles packed by ELK rectpacking, field by field, at 0.8 of the box.
+    const service = elkLayoutService();
+    const hard: typeof soft = [];
+    try {
+      const queue = floorTiles({ tensors: inv.tensors.map((t) => ({ ...t, areaMm2: t.params * 1e-6 })), hiddenSize: 4096, perLayerMm2: { attentionUnits: 0.5, kvSram: 2, normAndBuffers: 0.25 }, maxTileAreaMm2: 25, activationBits: 8 });
+      for (const f of path) {
+        if (queue.length === 0) break;
+        for (const t of await packField(queue, 25, 32, 0.8, 0.05, service.layout)) hard.push({ wafer: 0, reticle: f.id, x: f.x + 0.5 + t.fx, y: f.y + 0.5 + t.fy, w: t.w, h: t.h, busBits: t.busBits });
+      }
+    } finally {
+      await service.close();
+    }
+    const a = dataflowWiring(soft);
+    const b = dataflowWiring(hard);
+    expect(a.bitMm).toBeLessThan(b.bitMm);
+    expect(a.crossings).toBeLessThan(b.crossings);
+    expect(new Set(soft.map((t) => t.reticle)).size).toBeLessThan(new Set(hard.map((t) => t.reticle)).size);
+    // Same inputs, same floorplan.
+    expect(fillFields(groups, centres, box)).toEqual(r);
+  });
+});
+
 const hasKit = kitAvailable();
 describe.runIf(hasKit)('flow:wafer', () => {
   it('floorplans llama-3.1-8b at n5 from the capacity estimate with no overlaps, nothing outside, readable floorplan.json', async () => {
@@ -104,7 +176,10 @@ describe.runIf(hasKit)('flow:wafer', () => {
     const plan = JSON.parse(readFileSync(join(out, '05-floorplan-wafer', 'floorplan.json'), 'utf8'));
     expect(plan.units).toBe('mm');
     expect(plan.tiles).toHaveLength(m.floorplan__tile__count);
-    expect(Object.keys(plan.tiles[0]).sort()).toEqual(['busBits', 'h', 'id', 'layer', 'reticle', 'role', 'w', 'wafer', 'x', 'y']);
+    expect(Object.keys(plan.tiles[0]).sort()).toEqual(['busBits', 'coefficients', 'h', 'id', 'layer', 'reticle', 'role', 'w', 'wafer', 'x', 'y']);
+    // Soft tiles fill every field but the last to 0.9 of the reticle field.
+    if (m.floorplan__reticle__count > 1) expect(m.floorplan__fill__min_but_last).toBeGreaterThanOrEqual(0.9);
+    expect(m.capacity__reticles ?? m.floorplan__reticle__count).toBe(m.floorplan__reticle__count);
     expect(plan.wafers[0]).toMatchObject({ id: 0, diameter: 300, edgeExclusion: 3 });
     const { readdirSync } = await import('node:fs');
     const images = readdirSync(join(out, 'images'));
@@ -117,7 +192,7 @@ describe.runIf(hasKit)('flow:wafer', () => {
       return;
     }
     const view = await openInChromium(join(out, 'report.html'), join(out, 'report-screenshot.png'));
-    const charts = 4; // block kinds of layer 0 and of the model, floorplan and capacity area by category
+    const charts = 5; // block kinds of layer 0 and of the model, floorplan and capacity area by category, the sensitivity tornado
     expect(view.imagesTotal).toBe(1 + m.floorplan__reticle__count + charts);
     expect(view.imagesDecoded).toBe(view.imagesTotal);
     expect(view.consoleMessages).toEqual([]);

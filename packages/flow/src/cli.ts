@@ -5,7 +5,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parse as parseYaml } from 'yaml';
+import { createHash } from 'node:crypto';
 import {
   ConfigError,
   DeferredCheckError,
@@ -15,7 +15,9 @@ import {
   camelToKebab,
   didYouMeanSuffix,
   kebabToCamel,
-  parseFlowSpec,
+  parseFlowDocument,
+  parseFlowYaml,
+  writeFileAtomicSync,
   resolveFlowConfig,
   runFlow,
   stageSlug,
@@ -51,23 +53,41 @@ export async function loadFlow(name: string, flowsDir = join(REPO_ROOT, 'flows')
   const flows = listFlows(flowsDir);
   if (!flows.includes(name)) throw new UserError(`unknown flow '${name}'${didYouMeanSuffix(name, flows)}; flows: ${flows.join(', ')}`);
   const file = join(flowsDir, `${name}.yaml`);
-  const text = readFileSync(file, 'utf8');
-  const ids = stageIdsOf(text);
+  const doc = flowDocument(readFileSync(file, 'utf8'), `flows/${name}.yaml`);
+  const ids = stageIdsOf(doc);
   const stages = await loadStages(ids.every((id) => STAGE_IDS.includes(id)) ? ids : STAGE_IDS);
-  const flow = parseFlowSpec(text, `flows/${name}.yaml`, stages);
+  const flow = parseFlowDocument(doc, `flows/${name}.yaml`, stages);
   if (flow.name !== name) throw new ConfigError(`flows/${name}.yaml: field 'name' is '${flow.name}', expected '${name}'`);
   return flow;
 }
 
-/** The stage ids a flow file names, before validation (parseFlowSpec reports what is wrong). */
-function stageIdsOf(text: string): string[] {
-  try {
-    const doc = parseYaml(text) as { stages?: unknown };
-    if (!Array.isArray(doc?.stages)) return [];
-    return doc.stages.map((e: unknown) => (typeof e === 'string' ? e : typeof e === 'object' && e !== null && 'stage' in e ? String((e as { stage: unknown }).stage) : '')).filter(Boolean);
-  } catch {
-    return [];
+/**
+ * A flow file's YAML document, kept as JSON under out/.cache/flow-documents by the hash of its text: loading
+ * the YAML parser costs about 0.2 s of start-up, and flow files rarely change.
+ */
+function flowDocument(text: string, file: string): unknown {
+  const cached = join(REPO_ROOT, 'out', '.cache', 'flow-documents', `${createHash('sha256').update(text).digest('hex').slice(0, 32)}.json`);
+  if (existsSync(cached)) {
+    try {
+      return JSON.parse(readFileSync(cached, 'utf8'));
+    } catch {
+      // A damaged cache entry: parse the text again.
+    }
   }
+  const doc = parseFlowYaml(text, file);
+  try {
+    writeFileAtomicSync(cached, JSON.stringify(doc));
+  } catch {
+    // A read-only checkout still runs, only slower to start.
+  }
+  return doc;
+}
+
+/** The stage ids a flow document names, before validation (parseFlowDocument reports what is wrong). */
+function stageIdsOf(doc: unknown): string[] {
+  const stages = (doc as { stages?: unknown } | null)?.stages;
+  if (!Array.isArray(stages)) return [];
+  return stages.map((e: unknown) => (typeof e === 'string' ? e : typeof e === 'object' && e !== null && 'stage' in e ? String((e as { stage: unknown }).stage) : '')).filter(Boolean);
 }
 
 /** The union of the flow's stage vars, by camelCase name (the flow must come from `loadFlow`). */

@@ -248,3 +248,47 @@ export function scatterChartSvg(o: { title: string; xLabel: string; yLabel: stri
   out.push('</svg>');
   return out.join('\n');
 }
+
+export interface TornadoRow {
+  readonly label: string;
+  /** Changes (%) of each panel's quantity at the low and at the high value. */
+  readonly panels: readonly { readonly low: number; readonly high: number }[];
+}
+
+/** Tornado chart (pure SVG): one row per input, one panel per output, bars from 0 to the change at the low (orange) and high (blue) value. */
+export function tornadoChartSvg(o: { title: string; panelTitles: readonly string[]; rows: readonly TornadoRow[]; widthPx?: number }): string {
+  const width = o.widthPx ?? 1400;
+  const fs = 13;
+  const rowH = fs * 1.9;
+  const labelW = fs * 18;
+  const top = fs * 5;
+  const height = Math.round(top + rowH * o.rows.length + fs * 3);
+  const panels = o.panelTitles.length;
+  const panelW = (width - labelW - fs * 2) / panels;
+  const out: string[] = [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}">`,
+    `<rect width="${width}" height="${height}" fill="#ffffff"/>`,
+    `<text x="${fs}" y="${(fs * 1.8).toFixed(1)}" ${FONT} font-size="${(fs * 1.3).toFixed(1)}" font-weight="bold" fill="#111827">${esc(o.title)}</text>`,
+    `<text x="${fs}" y="${(fs * 3.3).toFixed(1)}" ${FONT} font-size="${fs}" fill="#374151">orange: the assumption at its low value; blue: at its high value</text>`,
+  ];
+  for (let p = 0; p < panels; p++) {
+    const x0 = labelW + p * panelW;
+    const max = Math.max(1, ...o.rows.map((r) => Math.max(Math.abs(r.panels[p].low), Math.abs(r.panels[p].high))));
+    const scale = (panelW * 0.45) / max;
+    const mid = x0 + panelW / 2;
+    out.push(`<text x="${mid.toFixed(1)}" y="${(top - fs * 0.8).toFixed(1)}" ${FONT} font-size="${fs}" font-weight="bold" text-anchor="middle" fill="#111827">${esc(o.panelTitles[p])}</text>`);
+    out.push(`<line x1="${mid.toFixed(1)}" x2="${mid.toFixed(1)}" y1="${top}" y2="${(top + rowH * o.rows.length).toFixed(1)}" stroke="#111827"/>`);
+    o.rows.forEach((r, i) => {
+      const y = top + i * rowH + rowH * 0.2;
+      for (const [v, color] of [[r.panels[p].low, '#f59e0b'], [r.panels[p].high, '#2563eb']] as const) {
+        if (v === 0) continue;
+        const w = Math.abs(v) * scale;
+        out.push(`<rect x="${(v < 0 ? mid - w : mid).toFixed(1)}" y="${y.toFixed(1)}" width="${w.toFixed(1)}" height="${(rowH * 0.6).toFixed(1)}" fill="${color}" opacity="0.85"><title>${esc(`${r.label}: ${v} %`)}</title></rect>`);
+        out.push(`<text x="${(v < 0 ? mid - w - fs * 0.3 : mid + w + fs * 0.3).toFixed(1)}" y="${(y + rowH * 0.45).toFixed(1)}" ${FONT} font-size="${(fs * 0.8).toFixed(1)}" text-anchor="${v < 0 ? 'end' : 'start'}" fill="#374151">${esc(`${v > 0 ? '+' : ''}${v.toFixed(0)} %`)}</text>`);
+      }
+    });
+  }
+  o.rows.forEach((r, i) => out.push(`<text x="${fs}" y="${(top + i * rowH + rowH * 0.62).toFixed(1)}" ${FONT} font-size="${fs}" fill="#111827">${esc(r.label)}</text>`));
+  out.push('</svg>');
+  return out.join('\n');
+}

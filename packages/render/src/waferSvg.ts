@@ -79,10 +79,14 @@ export function waferSvg(plan: PlanForImages, waferId: number, title: string, si
   for (const t of plan.tiles.filter((t) => t.wafer === waferId)) {
     out.push(`<rect x="${X(t.x).toFixed(2)}" y="${Y(t.y + t.h).toFixed(2)}" width="${(t.w * scale).toFixed(2)}" height="${(t.h * scale).toFixed(2)}" fill="${tileColor(t.role, t.layer, layers)}"/>`);
   }
-  // Field ids, sized to the field.
+  // Field ids, sized to the field, and each used field's fill (tile area over field area).
   for (const f of wafer.reticles) {
     const size = Math.min(f.w, f.h) * scale * 0.18;
     out.push(`<text x="${X(f.x + f.w / 2).toFixed(1)}" y="${Y(f.y + f.h / 2).toFixed(1)}" ${FONT} font-size="${size.toFixed(1)}" text-anchor="middle" dominant-baseline="middle" fill="#111827" fill-opacity="0.55">${f.id}</text>`);
+    const inField = plan.tiles.filter((t) => t.wafer === waferId && t.reticle === f.id);
+    if (inField.length === 0) continue;
+    const fill = inField.reduce((s, t) => s + t.w * t.h, 0) / (f.w * f.h);
+    out.push(`<text x="${X(f.x + f.w / 2).toFixed(1)}" y="${(Y(f.y + f.h / 2) + size * 0.85).toFixed(1)}" ${FONT} font-size="${(size * 0.5).toFixed(1)}" text-anchor="middle" dominant-baseline="middle" fill="#111827" fill-opacity="0.7">${(fill * 100).toFixed(1)} %</text>`);
   }
   // Title, scale bar, legend.
   const fs = sizePx / 55;

@@ -67,7 +67,9 @@ if (largest) console.log(`10,000 vectors through the largest tile (${largest.id}
 if (wasm && !from) {
   const first = sizes.split(',')[0];
   const arch = archs.split(',')[0] === 'all' ? 'bitserial-shared' : archs.split(',')[0];
-  const w = readRun(await run(['--sizes', first, '--tile-archs', arch, '--yosys', 'wasm', '--crosscheck-vectors', '0', ...passOn]))[0];
+  // The WebAssembly run times synthesis only: no Icarus (the native run's cross-check flags are left out).
+  const withoutCrosscheck = passOn.filter((a, i) => !a.startsWith('--crosscheck') && !(passOn[i - 1] ?? '').startsWith('--crosscheck'));
+  const w = readRun(await run(['--sizes', first, '--tile-archs', arch, '--yosys', 'wasm', '--crosscheck-vectors', '0', ...withoutCrosscheck]))[0];
   const n = rows.find((r) => r.arch === w.arch && r.rows === w.rows && r.cols === w.cols);
   console.log(`wasm yosys, ${w.id}: ${w.synthS.toFixed(1)} s${n ? ` (native ${n.synthS.toFixed(1)} s, ${(w.synthS / n.synthS).toFixed(1)}x)` : ''}, ${w.transistors} transistors${n ? ` (native ${n.transistors})` : ''}`);
 }

@@ -21,18 +21,19 @@ import {
   synthesizeTile,
   transistorCounts,
 } from '@hardwire/eda';
+import type { FieldRect, WaferField } from '@hardwire/floorplan';
 import type { Inventory } from '@hardwire/models';
 import { weightsFingerprint } from '@hardwire/quant';
 import { TILE_ARCHS, tileGenVars, tileVar, writeTileFolders, type TileArch } from '@hardwire/tiles';
 import { stitchCrossings, svgToPng, type PlanForImages } from '@hardwire/render';
-import { GRID_Y_UM, countOverlaps, fieldAssemblySvg, fieldDef, fieldGdsJob, hardenWindow, macroName, macroSizeUm, openroadFieldTcl, placedOriginUm, tileLef, type AsmField, type AsmTile } from '../abstracts.ts';
+import { GRID_Y_UM, countOverlaps, fieldAssemblySvg, fieldDef, fieldGdsJob, hardenWindow, macroName, macroSizeUm, openroadFieldTcl, placedOriginUm, tileLef, type AsmTile } from '../abstracts.ts';
 import { KLAYOUT_FIELD_GDS, KLAYOUT_WAFER_GDS } from '../scripts.ts';
 
 interface Plan extends PlanForImages {
   model: string;
   node: string;
   arch?: string;
-  wafers: Array<PlanForImages['wafers'][number] & { reticles: Array<{ id: number; x: number; y: number; w: number; h: number; used?: boolean }> }>;
+  wafers: Array<PlanForImages['wafers'][number] & { reticles: Array<FieldRect & { used?: boolean }> }>;
   tiles: Array<PlanForImages['tiles'][number]>;
 }
 
@@ -66,7 +67,8 @@ export const assembleStage = defineStage({
       const used = wafer.reticles.filter((r) => plan.tiles.some((t) => t.wafer === wafer.id && t.reticle === r.id)).map((r) => r.id);
       throw new UserError(`--field ${c.field}: no tiles in that field of wafer 1 (fields with tiles: ${used.join(', ')})`);
     }
-    const field: AsmField = { wafer: wafer.id, id: reticle.id, x: reticle.x, y: reticle.y, w: reticle.w, h: reticle.h };
+    const rect = reticle as FieldRect;
+    const field: WaferField = { wafer: wafer.id, id: rect.id, x: rect.x, y: rect.y, w: rect.w, h: rect.h, col: rect.col, row: rect.row };
     const tiles: AsmTile[] = tilesHere.map((t) => ({ id: t.id, role: t.role, layer: t.layer, x: t.x, y: t.y, w: t.w, h: t.h, busBits: t.busBits ?? 0 }));
     const out = join(ctx.stageDir, 'assembly');
     const work = join(ctx.stageDir, 'work');

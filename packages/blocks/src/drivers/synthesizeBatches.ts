@@ -4,7 +4,7 @@
  */
 import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import type { StageContext } from '@hardwire/core';
+import { forEachBounded, type StageContext } from '@hardwire/core';
 import { parseYosysStat, runYosysScript, synthScript, type YosysBackend, type YosysStat } from '@hardwire/eda';
 
 export interface ModuleToSynthesize {
@@ -28,9 +28,7 @@ export async function synthesizeBatches(
 ): Promise<void> {
   const batches: ModuleToSynthesize[][] = [];
   for (let i = 0; i < modules.length; i += options.batchSize) batches.push(modules.slice(i, i + options.batchSize));
-  let next = 0;
-  const runBatch = async (index: number) => {
-    const batch = batches[index];
+  const runBatch = async (batch: ModuleToSynthesize[], index: number) => {
     const dir = join(options.workDir, `batch-${String(index).padStart(4, '0')}`);
     mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, 'rtl.v'), batch.map((m) => m.verilog).join('\n'));
@@ -47,8 +45,5 @@ export async function synthesizeBatches(
     }));
     await onDone(results);
   };
-  const worker = async () => {
-    while (next < batches.length) await runBatch(next++);
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(options.jobs, batches.length)) }, worker));
+  await forEachBounded(batches, options.jobs, runBatch);
 }

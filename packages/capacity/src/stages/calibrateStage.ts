@@ -7,8 +7,8 @@
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { UserError, defineStage, defineVars, int, list, str, writeJsonAtomic } from '@hardwire/core';
-import { chooseYosys, findKit, hasSta, pdkRootVar, synthesizeTile, transistorCounts, writeTileLiberty } from '@hardwire/eda';
+import { ToolError, UserError, defineStage, forEachBounded, defineVars, int, list, str, writeJsonAtomic, type Finding } from '@hardwire/core';
+import { chooseYosys, findKit, hasSta, measureSwitchingPower, pdkRootVar, synthesizeTile, transistorCounts, writeTileLiberty } from '@hardwire/eda';
 import { LAYER_MATRIX_ROLES, matrixDims, type Inventory } from '@hardwire/models';
 import { weightsFingerprint } from '@hardwire/quant';
 import { TILE_ARCHS, expandTileArchs, tileGenVars, writeTileFolders, type TileStructure } from '@hardwire/tiles';
@@ -84,27 +84,39 @@ export const calibrateStage = defineStage({
     const clocks: Record<string, number> = {};
     const energies: Record<string, number> = {};
     ctx.progress.start(jobs.length, 'tiles', `calibration synthesis (yosys ${backend})`);
-    let next = 0;
     const one = async (job: (typeof jobs)[number]) => {
       const golden = JSON.parse(readFileSync(join(job.dir, 'golden.json'), 'utf8')) as Golden;
       const timed = job.size === largest && sta;
       const s = await synthesizeTile(ctx, { backend, workDir: job.dir, top: golden.top, libPath, cells, perCell, maxFanout: c.maxFanout, staClockNs: timed ? 10 : undefined });
       const st = golden.structure;
       samples.push({ id: job.id, arch: job.arch, rows: golden.rows, cols: golden.cols, inputBits: golden.inputBits, outputBits: golden.outputBits, cyclesPerVector: st.cyclesPerVector, rowBits: st.rowBits, serialAdders: st.serialAdders, instances: st.blockInstances, accumulatorBits: st.accumulatorBits, inputRegisterBits: st.inputRegisterBits, cells: s.cells, transistors: s.transistors, areaUm2: s.areaUm2 });
-      if (timed && s.clockMhz !== undefined) {
-        clocks[job.arch] = s.clockMhz;
-        // Switching power at the 10 ns clock, inputs toggling at the assumed activity.
-        writeFileSync(join(job.dir, 'power.tcl'), [`read_liberty ${libPath}`, 'read_verilog netlist.v', `link_design ${golden.top}`, 'create_clock -name clk -period 10 [get_ports clk]', `set_power_activity -input -activity ${CONSTANTS.switchingActivity.value}`, 'report_power', 'exit', ''].join('\n'));
-        const p = await ctx.exec('sta', ['-no_splash', '-exit', join(job.dir, 'power.tcl')], { cwd: job.dir });
-        const total = /^Total\s+\S+\s+\S+\s+\S+\s+(\S+)/m.exec(p.output);
-        if (total) energies[job.arch] = (Number(total[1]) * 10e-9) / s.transistors;
-      }
+      if (timed && s.clockMhz !== undefined) clocks[job.arch] = s.clockMhz;
+      synthesized.set(job.id, { top: golden.top, transistors: s.transistors });
       ctx.progress.advance(1);
     };
-    await Promise.all(Array.from({ length: Math.min(c.synthJobs, jobs.length) }, async () => {
-      while (next < jobs.length) await one(jobs[next++]);
-    }));
+    const synthesized = new Map<string, { top: string; transistors: number }>();
+    await forEachBounded(jobs, c.synthJobs, one);
     ctx.progress.finish();
+    // Switching power at the 10 ns clock, inputs toggling at the assumed activity: on the largest tile of
+    // each architecture, else the next smaller one (OpenSTA 2.x crashes in report_power on some netlists,
+    // for example the parallel 64x128 tile); the energy is per transistor and cycle, so any tile serves.
+    const powerFindings: Finding[] = [];
+    if (sta) for (const arch of archs) {
+      const candidates = jobs.filter((j) => j.arch === arch).reverse();
+      for (const job of candidates) {
+        const tile = synthesized.get(job.id)!;
+        try {
+          const watts = await measureSwitchingPower(ctx, job.dir, { libPath, netlist: 'netlist.v', top: tile.top, clockNs: 10, inputActivity: CONSTANTS.switchingActivity.value });
+          if (watts === undefined) continue;
+          energies[arch] = (watts * 10e-9) / tile.transistors;
+          if (job !== candidates[0]) ctx.log(`${arch}: switching energy from ${job.id} (OpenSTA failed on the larger tiles)`);
+          break;
+        } catch (error) {
+          if (!(error instanceof ToolError)) throw error;
+          powerFindings.push({ type: 'power_tool_warning', severity: 'warning', message: `${job.id}: OpenSTA report_power failed (${error.message}); trying a smaller tile` });
+        }
+      }
+    }
     samples.sort((a, b) => a.arch.localeCompare(b.arch) || a.rows * a.cols - b.rows * b.cols || a.rows - b.rows);
     const metrics: Record<string, number> = { capacity__calibration__samples: samples.length };
     const models: Record<string, unknown> = {};
@@ -158,7 +170,7 @@ export const calibrateStage = defineStage({
         clockFrom: `${largest.name} calibration tile`,
       };
     });
-    await writeJsonAtomic(join(ctx.stageDir, 'calibration.json'), { model: inventory.model, tensor: `${matrix.name}, windows at 0,0`, features: FEATURE_NAMES, samples, models, heldOut, productionTile: production.name, basis });
-    return { views: { calibration: 'calibration.json' }, metrics };
+    await writeJsonAtomic(join(ctx.stageDir, 'calibration.json'), { model: inventory.model, quant: c.quant, tensor: `${matrix.name}, windows at 0,0`, features: FEATURE_NAMES, samples, models, heldOut, productionTile: production.name, basis });
+    return { views: { calibration: 'calibration.json' }, metrics, findings: powerFindings };
   },
 });

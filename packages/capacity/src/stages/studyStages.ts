@@ -7,11 +7,12 @@ import { existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { UserError, defineStage, defineVars, int, list, num, oneOf, writeFileAtomic, writeJsonAtomic, type Finding } from '@hardwire/core';
 import { MODEL_CATALOG, buildInventory, type Inventory, type ModelConfig } from '@hardwire/models';
-import { barChartSvg, scatterChartSvg, svgToPng, type ScatterPoint } from '@hardwire/render';
+import { barChartSvg, scatterChartSvg, svgToPng, tornadoChartSvg, type ScatterPoint } from '@hardwire/render';
 import { CAPACITY_ARCHS, CAPACITY_NODES, CONSTANTS, constantRows, type CapacityArch, type CapacityNode } from '../constants.ts';
 import { estimateModel, isHardwiredMatrix, llamaShapeAt, type Estimate, type ModelShape, type TileBasis } from '../estimate.ts';
 import { largestHidden } from '../largest.ts';
 import { answerLines } from '../answer.ts';
+import { sensitivity, sensitivityCsv } from '../sensitivity.ts';
 import type { TileModel, TileSample } from '../calibrate.ts';
 import { expectedTileInstances, parseBlocksCsv, poolKinds, type KindCount } from '../instances.ts';
 
@@ -20,6 +21,8 @@ interface Calibration {
   samples: TileSample[];
   basis: Array<TileBasis & { arch: string }>;
   productionTile: string;
+  /** Weight format of the calibration tiles. */
+  quant?: string;
 }
 
 /** The catalog's Llama 3.x models, smallest first, and a llama-shaped model at any hidden size between them. */
@@ -76,10 +79,11 @@ export const estimateStage = defineStage({
   id: 'Capacity.Estimate',
   summary: 'Silicon for the whole model at one node and architecture: each matrix from its own block statistics through the calibrated tile model, area by category, transistors, reticles, wafers, yield with spares, clock and tokens/s.',
   version: '2',
-  inputs: ['inventory', 'calibration', 'blocks', 'blocksCsv'],
-  optionalInputs: ['tilesPhysical'],
-  outputs: ['estimate'],
-  publish: { estimate: 'estimate.json' },
+  inputs: ['inventory', 'calibration'],
+  // Block statistics price the block architectures (da, parallel); the bit-level ones and rom run without them (--skip Quant.Stats).
+  optionalInputs: ['tilesPhysical', 'blocks', 'blocksCsv'],
+  outputs: ['estimate', 'sensitivity', 'estimateImages'],
+  publish: { estimate: 'estimate.json', sensitivity: 'sensitivity.csv', estimateImages: 'images' },
   vars: defineVars({
     node: oneOf(CAPACITY_NODES, { default: 'n6', doc: 'Process node of the estimate.' }),
     arch: oneOf(CAPACITY_ARCHS, { default: 'bitserial-shared', doc: 'Architecture of the estimate: parallel, da, bitserial or bitserial-shared (hardwired logic, see flow:arch), rom (weights in mask ROM, shared MACs).' }),
@@ -95,8 +99,12 @@ export const estimateStage = defineStage({
     const cal = JSON.parse(readFileSync(ctx.inputPath('calibration'), 'utf8')) as Calibration;
     const c = { ...c0, ...(c0.tokensPerS === undefined ? {} : cheapestReaching(c0.tokensPerS, MODEL_CATALOG[inventory.model], cal, c0)) };
     if (c0.tokensPerS !== undefined) ctx.log(`--tokens-per-s ${c0.tokensPerS}: ${c.arch}${c.arch === 'rom' ? ` with ${c.romMacsPerHidden} MAC lanes per hidden unit` : ''} is the cheapest configuration that reaches it`);
-    const stats = JSON.parse(readFileSync(ctx.inputPath('blocks'), 'utf8')) as { block: number; quant: string; signFold: boolean };
-    const histograms = parseBlocksCsv(readFileSync(ctx.inputPath('blocksCsv'), 'utf8'));
+    const blocksPath = ctx.optionalInputPath('blocks');
+    const blocksCsvPath = ctx.optionalInputPath('blocksCsv');
+    if ((c.arch === 'da' || c.arch === 'parallel') && (!blocksPath || !blocksCsvPath)) throw new UserError(`--arch ${c.arch}: its tiles are priced from Quant.Stats' block statistics; run the flow with Quant.Stats (not --skip Quant.Stats) or pick bitserial, bitserial-shared or rom`);
+    const basisK = (cal.basis.find((b) => b.arch === c.arch) ?? cal.basis[0]).k;
+    const stats = blocksPath ? (JSON.parse(readFileSync(blocksPath, 'utf8')) as { block: number; quant: string; signFold: boolean }) : { block: basisK, quant: cal.quant ?? 'int3', signFold: false };
+    const histograms = blocksCsvPath ? parseBlocksCsv(readFileSync(blocksCsvPath, 'utf8')) : new Map<string, KindCount[]>();
     if (c.arch !== 'rom' && !cal.models[c.arch]) throw new UserError(`--arch ${c.arch}: the calibration fitted only ${Object.keys(cal.models).join(', ')} (add it to --calibration-archs)`);
     const basis = basisFor(cal, c.arch);
     if (stats.block !== basis.k) throw new UserError(`Capacity.Estimate: block statistics use k=${stats.block} but the calibration tiles k=${basis.k}; run both with the same --block`);
@@ -130,6 +138,7 @@ export const estimateStage = defineStage({
     for (const r of instanceCheck) ctx.log(`instances ${r.tile}: measured ${r.measured}, predicted from statistics ${r.predicted} (${r.errorPct} %)`);
     const metrics: Record<string, number | string> = estimateMetrics(e);
     metrics.capacity__utilization__logic = Number(e.logicUtilization.toFixed(4));
+    metrics.capacity__utilization__field = Number(e.fieldUtilization.toFixed(4));
     metrics.capacity__model = shape.id;
     metrics.capacity__node = c.node;
     metrics.capacity__arch = c.arch;
@@ -153,7 +162,20 @@ export const estimateStage = defineStage({
     }
     const findings: Finding[] = [];
     if (c.node === 'sky130' && routed === undefined) findings.push({ type: 'capacity_utilization_assumed_info', severity: 'info', message: `no routed tile in this run: SKY130 logic at the assumed utilization ${CONSTANTS.logicUtilization.value}` });
-    return { views: { estimate: 'estimate.json' }, metrics, findings };
+    // Which assumption the answer hangs on: each moved alone to its low and high value.
+    const sens = sensitivity(shape, { arch: c.arch, node: c.node, weightBits: c.weightBits, context: c.context, batch: c.batch, models: cal.models, basis, tensorInstancesPerTile, sky130Utilization: routed, romMacsPerHidden: c.romMacsPerHidden });
+    await writeFileAtomic(join(ctx.stageDir, 'sensitivity.csv'), sensitivityCsv(sens));
+    mkdirSync(join(ctx.stageDir, 'images'), { recursive: true });
+    await svgToPng(
+      tornadoChartSvg({
+        title: `Which assumption the answer hangs on: ${shape.id} at ${c.node}, ${c.arch} (${Math.round(e.areaMm2).toLocaleString('en-US')} mm², ${Math.round(e.tokensPerS).toLocaleString('en-US')} tokens/s)`,
+        panelTitles: ['silicon area (%)', 'tokens/s per user (%)'],
+        rows: sens.map((r) => ({ label: `${r.name} (${r.low}–${r.high}${r.unit ? ` ${r.unit}` : ''})`, panels: [{ low: r.areaLowPct, high: r.areaHighPct }, { low: r.tokensLowPct, high: r.tokensHighPct }] })),
+      }),
+      join(ctx.stageDir, 'images', 'sensitivity.png'),
+    );
+    if (sens.length > 0) metrics.capacity__sensitivity__top = sens[0].name;
+    return { views: { estimate: 'estimate.json', sensitivity: 'sensitivity.csv', estimateImages: 'images' }, metrics, findings };
   },
 });
 

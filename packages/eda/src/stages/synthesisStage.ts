@@ -5,7 +5,7 @@
  */
 import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { bool, defineStage, defineVars, int, num, oneOf, str, writeJsonAtomic, type Finding } from '@hardwire/core';
+import { bool, defineStage, forEachBounded, defineVars, int, num, oneOf, str, writeJsonAtomic, type Finding } from '@hardwire/core';
 import { chooseYosys } from '../drivers/runYosys.ts';
 import { hasSta, synthesizeTile } from '../drivers/synthesizeTile.ts';
 import { findKit, pdkRootVar, writeTileLiberty } from '../io/findKit.ts';
@@ -45,7 +45,6 @@ export const synthesisStage = defineStage({
     const metrics: Record<string, number> = {};
     const perArch = new Map<string, { cells: number; area: number; transistors: number; coefficients: number }>();
     ctx.progress.start(ids.length, 'tiles', `yosys ${backend}`);
-    let next = 0;
     const synthOne = async (id: string) => {
       const dir = join(ctx.stageDir, 'tiles', id);
       mkdirSync(dir, { recursive: true });
@@ -86,9 +85,7 @@ export const synthesisStage = defineStage({
       ctx.progress.advance(1);
       rmSync(tileWork, { recursive: true, force: true });
     };
-    await Promise.all(Array.from({ length: Math.min(c.synthJobs, ids.length) }, async () => {
-      while (next < ids.length) await synthOne(ids[next++]);
-    }));
+    await forEachBounded(ids, c.synthJobs, synthOne);
     ctx.progress.finish();
     for (const [arch, a] of [...perArch.entries()].sort()) {
       metrics[`synth__design__instance__count__arch:${arch}`] = a.cells;

@@ -1,7 +1,8 @@
 /** `Check.Floorplan`: overlaps, tiles outside fields, fields outside the disc, stitch demand; findings fail the run at the end. */
 import { readFileSync } from 'node:fs';
 import { defineStage, defineVars, num } from '@hardwire/core';
-import { checkFloorplan, type PlanField, type PlanTile } from '../checkFloorplan.ts';
+import { checkFloorplan, type PlanTile } from '../checkFloorplan.ts';
+import type { WaferField } from '../reticleGrid.ts';
 
 export const floorplanCheckStage = defineStage({
   id: 'Check.Floorplan',
@@ -11,8 +12,8 @@ export const floorplanCheckStage = defineStage({
   outputs: [],
   vars: defineVars({ stitchWiresPerMm: num({ default: 10_000, min: 0, unit: 'wires/mm', doc: 'Wires a field edge can carry across the scribe lane per mm.' }) }),
   async run(ctx) {
-    const plan = JSON.parse(readFileSync(ctx.inputPath('floorplan'), 'utf8')) as { usableRadius: number; wafers: Array<{ id: number; reticles: Array<Omit<PlanField, 'wafer'> & { used: boolean }> }>; tiles: PlanTile[] };
-    const fields: PlanField[] = plan.wafers.flatMap((w) => w.reticles.filter((r) => r.used).map((r) => ({ ...r, wafer: w.id })));
+    const plan = JSON.parse(readFileSync(ctx.inputPath('floorplan'), 'utf8')) as { usableRadius: number; wafers: Array<{ id: number; reticles: Array<Omit<WaferField, 'wafer'> & { used: boolean }> }>; tiles: PlanTile[] };
+    const fields: WaferField[] = plan.wafers.flatMap((w) => w.reticles.filter((r) => r.used).map((r) => ({ ...r, wafer: w.id })));
     const result = checkFloorplan(plan.tiles, fields, plan.usableRadius, ctx.config.stitchWiresPerMm);
     for (const f of result.findings) ctx.log(`${f.type}: ${f.message}`);
     return {

@@ -59,6 +59,7 @@ export const reportStage = defineStage({
       const pngs = readdirSync(imagesDir).filter((f) => f.endsWith('.png')).sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
       for (const f of pngs.filter((p) => p.startsWith('wafer'))) images.push({ section: 'Wafer', title: f.replace('.png', ''), caption: 'tiles coloured by layer and role; dashed ring: edge exclusion; grid: reticle fields', src: dataUri(join(imagesDir, f)) });
       for (const f of pngs.filter((p) => p.startsWith('field-'))) images.push({ section: 'Reticle fields', title: f.replace('.png', ''), caption: 'tiles with ids, stitch crossings on the edges, utilization', src: dataUri(join(imagesDir, f)) });
+      if (pngs.includes('sensitivity.png')) images.push({ section: 'Capacity', title: 'Which assumption the answer hangs on', caption: 'each assumption of the constants table moved alone to its low and high value: change of the silicon area and of tokens/s (sensitivity.csv)', src: dataUri(join(imagesDir, 'sensitivity.png')) });
       if (pngs.includes('arch.png')) images.push({ section: 'Tile micro-architectures', title: 'Transistors per coefficient against tile size', caption: 'every architecture and tile size of the sweep, synthesized on SKY130 (kit CDL transistor counts) and proven bit-exact; arch.csv and where.csv hold the numbers', src: dataUri(join(imagesDir, 'arch.png')) });
     }
     // Tile layouts.
@@ -121,7 +122,11 @@ export const reportStage = defineStage({
       }
     }
     const studyPng = join(runDir, 'study', 'images', 'study.png');
-    if (existsSync(studyPng)) images.push({ section: 'Capacity', title: 'Largest model per wafer', caption: 'per node and architecture, llama-shaped models interpolated between catalog shapes (study/study.csv)', src: dataUri(studyPng) });
+    if (existsSync(studyPng)) images.push({ section: 'Capacity', title: 'Largest model per wafer', caption: 'per node and architecture at the throughput floor, llama-shaped models interpolated between catalog shapes (study/study.csv)', src: dataUri(studyPng) });
+    const studyImages = join(runDir, 'study', 'images');
+    if (existsSync(studyImages)) {
+      for (const f of readdirSync(studyImages).filter((p) => /^front-.*\.png$/.test(p)).sort()) images.push({ section: 'Capacity', title: `Area against speed, ${f.slice(6, -4)}`, caption: 'every model, architecture and configuration of the study; Taalas HC1 ringed on N6', src: dataUri(join(studyImages, f)) });
+    }
     const summary = [
       model ? { label: 'model', value: model } : undefined,
       metrics['run__model__params'] !== undefined ? { label: 'parameters', value: Number(metrics['run__model__params']).toLocaleString('en-US') } : undefined,

@@ -5,7 +5,7 @@
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { defineStage, defineVars, str, writeJsonAtomic, type Finding } from '@hardwire/core';
-import { findKit, hasIcarus, pdkRootVar, parseCellLibrary, parseOutputsHex, runIcarus, tileTestbench, vectorsHex } from '@hardwire/eda';
+import { chooseYosys, findKit, hasIcarus, pdkRootVar, parseCellLibrary, parseOutputsHex, runIcarus, splitNetsForIcarus, tileTestbench, vectorsHex } from '@hardwire/eda';
 import { compileNetlist, type YosysNetlistJson } from '@hardwire/gatesim';
 import { checkTile, tileVectors } from '../checkTile.ts';
 import { goldenOutputs } from '../planTile.ts';
@@ -41,7 +41,7 @@ export const gateSimCheckStage = defineStage({
       const netlist = compileNetlist(JSON.parse(readFileSync(join(tilesDir, id, 'netlist.json'), 'utf8')) as YosysNetlistJson, golden.top, cells);
       const vectors = tileVectors(golden.cols, golden.inputBits, c.checkVectors, c.checkSeed);
       const started = performance.now();
-      // Icarus is event-driven and slow on deep adder trees (about a millisecond per cell-vector): the budget caps cells x vectors, and a tile over it gets none.
+      // Icarus is event-driven and far slower than our simulator: the budget caps cells x vectors, and a tile over it gets none.
       const crossWanted = icarus ? (c.crosscheckCellVectors > 0 ? Math.min(c.crosscheckVectors, Math.floor(c.crosscheckCellVectors / netlist.cellCount)) : c.crosscheckVectors) : 0;
       if (icarus && crossWanted === 0 && c.crosscheckVectors > 0) findings.push({ type: 'crosscheck_skipped_warning', severity: 'warning', message: `${id}: ${netlist.cellCount} cells, over the Icarus budget of ${c.crosscheckCellVectors.toLocaleString('en-US')} cell-vectors: no Icarus cross-check for this tile (--crosscheck-cell-vectors 0 lifts the budget)` });
       const result = checkTile(netlist, codes, golden.rows, golden.cols, golden.inputBits, golden.outputBits, vectors, 32, 256, crossWanted);
@@ -58,7 +58,8 @@ export const gateSimCheckStage = defineStage({
         if (crossWanted < c.crosscheckVectors) ctx.log(`${id}: Icarus on ${crossWanted} of ${c.crosscheckVectors} vectors (budget ${c.crosscheckCellVectors.toLocaleString('en-US')} cell-vectors for ${netlist.cellCount} cells)`);
         writeFileSync(join(dir, 'vectors.hex'), vectorsHex(subset, golden.inputBits));
         writeFileSync(join(dir, 'tb.v'), tileTestbench({ top: golden.top, cols: golden.cols, rows: golden.rows, inputBits: golden.inputBits, outputBits: golden.outputBits, vectors: subset.length, drainCycles: 2 * (golden.cyclesPerVector ?? golden.inputBits) + 4 }));
-        await runIcarus(ctx, dir, [kit.verilogPrimitives, kit.verilogCells, join(tilesDir, id, 'netlist.v'), join(dir, 'tb.v')]);
+        const simNetlist = await splitNetsForIcarus(ctx, (await chooseYosys('auto')).backend, dir, join(tilesDir, id, 'netlist.v'), golden.top, kit.liberty);
+        await runIcarus(ctx, dir, [kit.verilogPrimitives, kit.verilogCells, simNetlist, join(dir, 'tb.v')]);
         const outputs = parseOutputsHex(readFileSync(join(dir, 'outputs.hex'), 'utf8'), golden.rows, golden.outputBits);
         crossVectors = subset.length;
         for (let v = 0; v < subset.length; v++) {

@@ -7,7 +7,7 @@
  */
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { UserError, bool, defineStage, defineVars, int, num, oneOf, str, writeJsonAtomic, type Finding, type StageContext } from '@hardwire/core';
+import { UserError, bool, defineStage, forEachBounded, defineVars, int, num, oneOf, str, writeJsonAtomic, type Finding, type StageContext } from '@hardwire/core';
 import { chooseYosys, findKit, implementTile, pdkRootVar, orfsDesignFiles, parseOrfsMetadata, physicalToolVersions, writeTileLiberty, type PhysicalOptions } from '@hardwire/eda';
 import { compileNetlist, type YosysNetlistJson } from '@hardwire/gatesim';
 import { checkTile, tileVectors } from '../checkTile.ts';
@@ -86,7 +86,6 @@ export const physicalStage = defineStage({
     };
     const summary: Record<string, unknown>[] = [];
     ctx.progress.start(ids.length, 'tiles', 'place, route, check');
-    let next = 0;
     const one = async (id: string) => {
       const golden = JSON.parse(readFileSync(join(inputDir, id, 'golden.json'), 'utf8')) as Golden;
       const outDir = join(outRoot, id);
@@ -111,9 +110,7 @@ export const physicalStage = defineStage({
       ctx.log(`${id}: ${m.physical__design__instance__count} cells, ${m.route__net__unrouted__count}/${m.route__net__count} nets unrouted, ${m.drc__error__count} DRC errors, LVS ${m.lvs__match ? 'clean' : `${m.lvs__mismatch__count} mismatches`}, WNS ${m.timing__setup__ws} ns; steps ${JSON.stringify(result.stepSeconds)}`);
       ctx.progress.advance(1);
     };
-    await Promise.all(Array.from({ length: Math.min(c.physicalJobs, ids.length) }, async () => {
-      while (next < ids.length) await one(ids[next++]);
-    }));
+    await forEachBounded(ids, c.physicalJobs, one);
     ctx.progress.finish();
     await writeJsonAtomic(join(ctx.stageDir, 'physical.json'), summary.sort((a, b) => String(a.id).localeCompare(String(b.id))));
     return { views: { tilesPhysical: 'tiles' }, metrics, findings };

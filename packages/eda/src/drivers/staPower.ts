@@ -1,0 +1,47 @@
+/**
+ * OpenSTA switching power (thin driver): the Tcl script, the run, and the report parser. The capacity
+ * calibration uses it on its largest tile per architecture for the energy per transistor and cycle.
+ */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { StageContext } from '@hardwire/core';
+
+export interface StaPowerOptions {
+  readonly libPath: string;
+  /** Gate-level netlist (Verilog) and its top module. */
+  readonly netlist: string;
+  readonly top: string;
+  readonly clockNs: number;
+  /** Toggle rate of the primary inputs (set_power_activity -input). */
+  readonly inputActivity: number;
+}
+
+/** The OpenSTA script: read, link, clock, input activity, report_power (pure). */
+export function staPowerScript(o: StaPowerOptions): string {
+  return [
+    '# Hardwire: switching power with OpenSTA (ideal clock, no wire parasitics)',
+    `read_liberty ${o.libPath}`,
+    `read_verilog ${o.netlist}`,
+    `link_design ${o.top}`,
+    `create_clock -name clk -period ${o.clockNs} [get_ports clk]`,
+    `set_power_activity -input -activity ${o.inputActivity}`,
+    'report_power',
+    'exit',
+    '',
+  ].join('\n');
+}
+
+/** The design's total power in watts from `report_power` (pure): the last column of its `Total` row. */
+export function parseStaPowerTotalW(report: string): number | undefined {
+  const total = /^Total\s+\S+\s+\S+\s+\S+\s+(\S+)/m.exec(report);
+  const watts = total ? Number(total[1]) : NaN;
+  return Number.isFinite(watts) ? watts : undefined;
+}
+
+/** Run OpenSTA's power report in `dir` (script `power.tcl`, report `power.log`); total power in W, undefined when unparsable. */
+export async function measureSwitchingPower(ctx: Pick<StageContext<unknown>, 'exec'>, dir: string, o: StaPowerOptions): Promise<number | undefined> {
+  writeFileSync(join(dir, 'power.tcl'), staPowerScript(o));
+  const r = await ctx.exec('sta', ['-no_splash', '-exit', join(dir, 'power.tcl')], { cwd: dir });
+  writeFileSync(join(dir, 'power.log'), r.output);
+  return parseStaPowerTotalW(r.output);
+}
