@@ -53,7 +53,12 @@ export function stripHeightMm(groups: readonly FloorGroup[], o: FillOptions): { 
   const mean = groups.length > 0 ? total / groups.length : 0;
   const target = Math.max(1e-3, Math.min(Math.sqrt(o.maxTileAreaMm2), Math.sqrt(mean)));
   const strips = Math.max(1, Math.round((o.usableHMm + o.spacingMm) / (target + o.spacingMm)));
-  return { strips, heightMm: (o.usableHMm - (strips - 1) * o.spacingMm) / strips };
+  return { strips, heightMm: heightOfStrips(strips, o) };
+}
+
+/** The height of each of `strips` equal strips filling the usable box with gaps between them. */
+function heightOfStrips(strips: number, o: FillOptions): number {
+  return (o.usableHMm - (strips - 1) * o.spacingMm) / strips;
 }
 
 interface LocalTile {
@@ -184,10 +189,9 @@ function fillOneField(groups: readonly FloorGroup[], o: FillOptions, nominalH: n
  * one (one strip fewer or more, a little lower) and keeps the one that places the most area, so the
  * rounding at a field's top edge does not cost a strip's worth of silicon.
  */
-function cutIntoFields(groups: readonly FloorGroup[], o: FillOptions, nominalH: number): { fields: LocalTile[][]; remainingMm2: number } {
-  const strips = Math.max(1, Math.round((o.usableHMm + o.spacingMm) / (nominalH + o.spacingMm)));
+function cutIntoFields(groups: readonly FloorGroup[], o: FillOptions, strips: number): { fields: LocalTile[][]; remainingMm2: number } {
   const heights: number[] = [];
-  for (const s of [strips, strips + 1, strips - 1]) if (s >= 1) for (const f of [1, 0.98, 0.96]) heights.push(((o.usableHMm - (s - 1) * o.spacingMm) / s) * f);
+  for (const n of [strips, strips + 1, strips - 1]) if (n >= 1) for (const f of [1, 0.98, 0.96]) heights.push(heightOfStrips(n, o) * f);
   const fields: LocalTile[][] = [];
   let cursor: Cursor = { g: 0, rest: groups[0]?.areaMm2 ?? 0, piece: 0 };
   while (cursor.g < groups.length && cursor.rest <= 1e-9) cursor = { g: cursor.g + 1, rest: groups[cursor.g + 1]?.areaMm2 ?? 0, piece: 0 };
@@ -213,7 +217,7 @@ function cutIntoFields(groups: readonly FloorGroup[], o: FillOptions, nominalH: 
  */
 export function fillFields(groups: readonly FloorGroup[], fieldCenters: ReadonlyArray<{ x: number; y: number }>, o: FillOptions): { tiles: FilledTile[]; fieldCount: number; strips: number; stripHeightMm: number; remainingMm2: number } {
   const { strips, heightMm: h } = stripHeightMm(groups, o);
-  const { fields: local, remainingMm2 } = cutIntoFields(groups, o, h);
+  const { fields: local, remainingMm2 } = cutIntoFields(groups, o, strips);
   const tiles: FilledTile[] = [];
   let previousEnd: { x: number; y: number } | undefined;
   local.forEach((fieldTiles, f) => {

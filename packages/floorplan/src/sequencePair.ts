@@ -12,6 +12,7 @@
  * trade one block's position against another's; the wafer floorplan needs neither (its tiles are soft,
  * see fillField.ts), the published hard-block benchmarks need both.
  */
+import { mulberry32 } from '@hardwire/core';
 
 export interface HardBlock {
   readonly name: string;
@@ -51,16 +52,10 @@ export interface AnnealResult {
   readonly movesAccepted: number;
 }
 
-/** A small seeded generator (mulberry32). */
+/** The project's seeded generator (mulberry32) as fractions in [0, 1). */
 function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = mulberry32(seed);
+  return () => next() / 4294967296;
 }
 
 /** Decoder state for n blocks: the pair, rotations and scratch arrays. */

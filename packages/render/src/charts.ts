@@ -47,16 +47,18 @@ export function compactNumber(v: number): string {
   return String(Number(v.toPrecision(3)));
 }
 
+/** A chart's canvas and plot area (pure): the font size follows the height, the margins are in font sizes. */
+function plotFrame(width: number, height: number, fontPerHeight: number, margins: { left: number; right: number; top: number; bottom: number }) {
+  const fs = Math.max(11, Math.round(height * fontPerHeight));
+  const left = fs * margins.left;
+  const right = fs * margins.right;
+  const top = fs * margins.top;
+  const bottom = fs * margins.bottom;
+  return { width, height, fs, left, right, top, bottom, plotW: width - left - right, plotH: height - top - bottom };
+}
+
 export function barChartSvg(o: BarChartOptions): string {
-  const width = o.widthPx ?? 1200;
-  const height = o.heightPx ?? 600;
-  const fs = Math.max(11, Math.round(height * 0.026));
-  const left = fs * 5.5;
-  const right = fs * 1.5;
-  const top = fs * 3.2;
-  const bottom = fs * 6.5;
-  const plotW = width - left - right;
-  const plotH = height - top - bottom;
+  const { width, height, fs, left, top, plotW, plotH } = plotFrame(o.widthPx ?? 1200, o.heightPx ?? 600, 0.026, { left: 5.5, right: 1.5, top: 3.2, bottom: 6.5 });
   const max = Math.max(0, ...o.bars.map((b) => b.value));
   const step = niceStep(max);
   const axisMax = Math.max(step, Math.ceil(max / step) * step);
@@ -122,15 +124,7 @@ export interface LineChartOptions {
 
 /** A line chart over categorical x positions (pure SVG): one polyline and labelled points per series, a legend. */
 export function lineChartSvg(o: LineChartOptions): string {
-  const width = o.widthPx ?? 1200;
-  const height = o.heightPx ?? 600;
-  const fs = Math.max(11, Math.round(height * 0.026));
-  const left = fs * 5.5;
-  const right = fs * 14;
-  const top = fs * 3.2;
-  const bottom = fs * 5;
-  const plotW = width - left - right;
-  const plotH = height - top - bottom;
+  const { width, height, fs, left, right, top, plotW, plotH } = plotFrame(o.widthPx ?? 1200, o.heightPx ?? 600, 0.026, { left: 5.5, right: 14, top: 3.2, bottom: 5 });
   const values = [...o.series.flatMap((s) => s.values.filter((v): v is number => v !== null && Number.isFinite(v))), ...(o.references ?? []).map((r) => r.value)];
   const max = Math.max(1e-9, ...values);
   const min = Math.min(...values.filter((v) => v > 0), max);
@@ -200,15 +194,7 @@ export interface ScatterPoint {
 
 /** Log-log scatter chart (pure SVG): points by series colour, a legend of series, reference points ringed. */
 export function scatterChartSvg(o: { title: string; xLabel: string; yLabel: string; points: readonly ScatterPoint[]; legend: readonly { name: string; color: string }[]; widthPx?: number; heightPx?: number }): string {
-  const width = o.widthPx ?? 1200;
-  const height = o.heightPx ?? 700;
-  const fs = Math.max(11, Math.round(height * 0.022));
-  const left = fs * 6;
-  const right = fs * 14;
-  const top = fs * 3.2;
-  const bottom = fs * 5;
-  const plotW = width - left - right;
-  const plotH = height - top - bottom;
+  const { width, height, fs, left, top, plotW, plotH } = plotFrame(o.widthPx ?? 1200, o.heightPx ?? 700, 0.022, { left: 6, right: 14, top: 3.2, bottom: 5 });
   const axis = (values: number[]) => {
     const lo = 10 ** Math.floor(Math.log10(Math.max(1e-12, Math.min(...values))));
     const hi = 10 ** Math.ceil(Math.log10(Math.max(...values)));

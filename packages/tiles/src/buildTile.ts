@@ -7,7 +7,7 @@ import { buildNetwork, fixedNetworkVerilog, routePermutation } from '@hardwire/p
 import { columnStreams, digitTerms, rowCoefficientSums, type OffsetTerm, type Stream, type Term } from './arch/streams.ts';
 import { shareStreams, type ShareOptions } from './arch/shareStreams.ts';
 import { planTile, type TilePlan } from './planTile.ts';
-import { bitSerialTileVerilog, type BitSerialBlock } from './rtl/bitSerialTile.ts';
+import { bitSerialTileVerilog, type BitSerialBlock, type TileCircuitStats } from './rtl/bitSerialTile.ts';
 import { daOffsetBlock, parallelOffsetBlock } from './rtl/blockModules.ts';
 import { parallelTileVerilog } from './rtl/parallelTile.ts';
 
@@ -32,18 +32,7 @@ export interface BuildTileOptions {
   readonly share?: ShareOptions;
 }
 
-export interface TileStructure {
-  readonly cyclesPerVector: number;
-  /** Bits entering the row adder trees per cycle, all rows. */
-  readonly rowBits: number;
-  readonly treeFullAdders: number;
-  readonly treeConstantAdders: number;
-  readonly cpaFullAdders: number;
-  readonly cpaHalfAdders: number;
-  readonly treeLevelsMax: number;
-  readonly serialAdders: number;
-  readonly accumulatorBits: number;
-  readonly inputRegisterBits: number;
+export interface TileStructure extends TileCircuitStats {
   /** Block instances (da, parallel) after sharing equal tuples across rows. */
   readonly blockInstances: number;
   /** bitserial-shared: row bits before sharing (the bitserial tree of the same window). */

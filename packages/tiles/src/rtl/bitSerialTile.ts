@@ -46,8 +46,10 @@ export interface BitSerialTileSpec {
   readonly blockModules?: ReadonlyMap<string, string>;
 }
 
-export interface BitSerialStats {
+/** What a generated tile circuit holds (bit-serial and parallel alike): the structure the cost model reads. */
+export interface TileCircuitStats {
   readonly cyclesPerVector: number;
+  /** Bits entering the row adder trees per cycle, all rows. */
   readonly rowBits: number;
   readonly treeFullAdders: number;
   readonly treeConstantAdders: number;
@@ -72,7 +74,7 @@ function streamSignal(s: Stream, inverted: boolean, cols: number): string {
   }
 }
 
-export function bitSerialTileVerilog(spec: BitSerialTileSpec): { verilog: string; stats: BitSerialStats } {
+export function bitSerialTileVerilog(spec: BitSerialTileSpec): { verilog: string; stats: TileCircuitStats } {
   const { top, rows, cols, streams } = spec;
   const A = spec.inputBits;
   const W = spec.outputBits;

@@ -7,6 +7,7 @@
  */
 import { emitSum, type TreeBit } from './adderTree.ts';
 import { GENERIC_CELLS_VERILOG, ModuleWriter } from './ModuleWriter.ts';
+import type { TileCircuitStats } from './bitSerialTile.ts';
 
 export interface ParallelBlock {
   readonly id: number;
@@ -31,7 +32,7 @@ export interface ParallelTileSpec {
   readonly rowConstants: readonly number[];
 }
 
-export function parallelTileVerilog(spec: ParallelTileSpec): { verilog: string; stats: { cyclesPerVector: number; rowBits: number; treeFullAdders: number; treeConstantAdders: number; cpaFullAdders: number; cpaHalfAdders: number; treeLevelsMax: number; accumulatorBits: number; inputRegisterBits: number; serialAdders: number } } {
+export function parallelTileVerilog(spec: ParallelTileSpec): { verilog: string; stats: TileCircuitStats } {
   const { top, rows, cols, k } = spec;
   const A = spec.inputBits;
   const W = spec.outputBits;

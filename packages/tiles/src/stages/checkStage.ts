@@ -29,6 +29,8 @@ export const gateSimCheckStage = defineStage({
     const cells = parseCellLibrary(readFileSync(kit.liberty, 'utf8'));
     const tilesDir = ctx.inputPath('tilesSynth');
     const icarus = c.crosscheckVectors > 0 && (await hasIcarus());
+    // Icarus reads a copy of each netlist with its vector nets split (yosys), see splitNetsForIcarus.
+    const yosysBackend = icarus ? (await chooseYosys('auto')).backend : undefined;
     const findings: Finding[] = [];
     if (c.crosscheckVectors > 0 && !icarus) findings.push({ type: 'crosscheck_skipped_warning', severity: 'warning', message: 'iverilog is not installed: no Icarus cross-check (apt-get install iverilog)' });
     const metrics: Record<string, number> = {};
@@ -58,7 +60,7 @@ export const gateSimCheckStage = defineStage({
         if (crossWanted < c.crosscheckVectors) ctx.log(`${id}: Icarus on ${crossWanted} of ${c.crosscheckVectors} vectors (budget ${c.crosscheckCellVectors.toLocaleString('en-US')} cell-vectors for ${netlist.cellCount} cells)`);
         writeFileSync(join(dir, 'vectors.hex'), vectorsHex(subset, golden.inputBits));
         writeFileSync(join(dir, 'tb.v'), tileTestbench({ top: golden.top, cols: golden.cols, rows: golden.rows, inputBits: golden.inputBits, outputBits: golden.outputBits, vectors: subset.length, drainCycles: 2 * (golden.cyclesPerVector ?? golden.inputBits) + 4 }));
-        const simNetlist = await splitNetsForIcarus(ctx, (await chooseYosys('auto')).backend, dir, join(tilesDir, id, 'netlist.v'), golden.top, kit.liberty);
+        const simNetlist = await splitNetsForIcarus(ctx, yosysBackend!, dir, join(tilesDir, id, 'netlist.v'), golden.top, kit.liberty);
         await runIcarus(ctx, dir, [kit.verilogPrimitives, kit.verilogCells, simNetlist, join(dir, 'tb.v')]);
         const outputs = parseOutputsHex(readFileSync(join(dir, 'outputs.hex'), 'utf8'), golden.rows, golden.outputBits);
         crossVectors = subset.length;
