@@ -91,11 +91,14 @@ export interface TileModel {
 export function fitTileModel(samples: readonly TileSample[]): TileModel {
   if (samples.length < FEATURE_NAMES.length) throw new Error(`tile model: ${samples.length} samples for ${FEATURE_NAMES.length} coefficients`);
   const X = samples.map(features);
+  // Relative least squares: each tile's row divided by its measured value, so the fit minimizes the squared
+  // percentage errors and a 64x1024 tile does not outweigh a 4x16 one a thousand times over.
+  const relative = (y: readonly number[]) => leastSquares(X.map((row, i) => row.map((v) => v / y[i])), y.map(() => 1));
   return {
     arch: samples[0].arch,
-    transistorCoefficients: leastSquares(X, samples.map((s) => s.transistors)),
-    areaCoefficients: leastSquares(X, samples.map((s) => s.areaUm2)),
-    cellCoefficients: leastSquares(X, samples.map((s) => s.cells)),
+    transistorCoefficients: relative(samples.map((s) => s.transistors)),
+    areaCoefficients: relative(samples.map((s) => s.areaUm2)),
+    cellCoefficients: relative(samples.map((s) => s.cells)),
     samples: samples.length,
   };
 }

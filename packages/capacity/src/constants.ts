@@ -90,7 +90,7 @@ export const CONSTANTS = {
   targetFieldYield: c(0.9, '', 'assumption', 'spares are added until a field works with this probability', { low: 0.8, high: 0.99, why: 'how much a field may fail before a wafer is scrapped' }),
   serialPipelineCycles: c(4, 'cycles', 'assumption', 'bit-serial tiles (da, bitserial): pipeline cycles per matrix stage beyond the cycles per vector (accept, result, hand-over)', { low: 2, high: 16, why: 'a bare hand-over to registered stages between tiles and layers' }),
   attentionCyclesPerLayer: c(64, 'cycles', 'assumption', 'attention and normalization per layer per token (streaming, one user)', { low: 16, high: 512, why: 'wide parallel attention to a narrow one at a 2k context' }),
-  switchingActivity: c(0.2, '', 'assumption', 'toggle rate of the tile inputs given to OpenSTA report_power', { low: 0.05, high: 0.5, why: 'sparse activations to random ones (enters the measured energy per transistor, not the estimate itself)' }),
+  switchingActivity: c(0.2, '', 'assumption', 'toggle rate of every net per cycle given to OpenSTA report_power (set_power_activity -global; glitches not modeled)', { low: 0.05, high: 0.5, why: 'sparse activations to random ones and glitching adder trees (enters the measured energy per transistor, not the estimate itself)' }),
   familyHeadDim: c(128, 'elements', 'sourced', 'head_dim of the Llama 3.x models from 3 B up (config.json), used by the interpolated llama shapes'),
   familySmallHeadDim: c(64, 'elements', 'sourced', 'head_dim of Llama 3.2 1B (config.json), used by interpolated shapes below familySmallHiddenBelow'),
   familySmallHiddenBelow: c(3072, 'elements', 'sourced', 'hidden size of Llama 3.2 3B, the smallest with head_dim 128'),

@@ -1,6 +1,6 @@
 import { MODEL_CATALOG, buildInventory } from '@hardwire/models';
 import { describe, expect, it } from 'vitest';
-import { CONSTANTS, NODE_CONSTANTS, answerLines, atLeast, sensitivity, sensitivityCsv, constantRows, estimateModel, fitTileModel, largestHidden, leastSquares, leaveOneOut, llamaShapeAt, murphyYield, negBinomialYield, poissonYield, predict, type ModelShape, type TileSample } from '../src/index.ts';
+import { CONSTANTS, NODE_CONSTANTS, answerLines, atLeast, sensitivity, sensitivityCsv, constantRows, estimateModel, features, fitTileModel, largestHidden, leastSquares, leaveOneOut, llamaShapeAt, murphyYield, negBinomialYield, poissonYield, predict, type ModelShape, type TileSample } from '../src/index.ts';
 
 const shape = (id: string): ModelShape => {
   const m = MODEL_CATALOG[id];
@@ -26,6 +26,13 @@ describe('tile cost model', () => {
     expect(predict(fit, samples[5]).cells).toBeCloseTo(samples[5].cells, 3);
     expect(leaveOneOut(samples, 'cells').maxAbsPct).toBeLessThan(1e-6);
     expect(leastSquares([[1, 0], [1, 1], [1, 2]], [1, 3, 5])).toEqual([expect.closeTo(1, 6), expect.closeTo(2, 6)]);
+    // With a few per cent of noise on each tile, the fit minimizes percentage errors: the small tiles are
+    // priced as well as the big ones (a plain least-squares fit lets the biggest tile set the coefficients).
+    const noisy = samples.map((t, i) => ({ ...t, transistors: t.transistors * (1 + 0.03 * Math.sin(7 * i + 1)) }));
+    noisy.push({ ...noisy[7], id: '64x1024', rows: 64, cols: 1024, rowBits: noisy[7].rowBits * 32, instances: noisy[7].instances * 32, inputRegisterBits: 8192, accumulatorBits: noisy[7].accumulatorBits * 2, transistors: noisy[7].transistors * 30 });
+    const worstPct = (beta: readonly number[]) => Math.max(...noisy.map((t) => Math.abs(predict({ transistorCoefficients: [...beta], areaCoefficients: [...beta], cellCoefficients: [...beta] }, t).transistors / t.transistors - 1) * 100));
+    const plain = leastSquares(noisy.map(features), noisy.map((t) => t.transistors));
+    expect(worstPct(fitTileModel(noisy).transistorCoefficients)).toBeLessThan(worstPct(plain));
   });
 });
 
@@ -197,11 +204,16 @@ describe.runIf(kitAvailable() && STORIES)('flow:study', () => {
     // The calibration error is measured on held-out tiles; the run fails exactly when it is over 10 %.
     expect(m.capacity__calibration__error_pct).toBeTypeOf('number');
     expect(run.code, run.stderr).toBe(m.capacity__calibration__error_pct <= 10 ? 0 : 1);
-    expect(m.capacity__calibration__samples).toBe(14);
-    const cal = JSON.parse(readFileSync(join(out, readdirSync(out).find((d) => d.endsWith('capacity-calibrate'))!, 'calibration.json'), 'utf8')) as { basis: { arch: string; rows: number; cols: number; cyclesPerVector: number; features: { rowBits: number; serialAdders: number } }[] };
-    // The production tile is generated at its own size (not one of the synthesized ones) and priced by its structure.
+    // 7 sizes plus the production tile (always synthesized), for 2 architectures.
+    expect(m.capacity__calibration__samples).toBe(16);
+    const cal = JSON.parse(readFileSync(join(out, readdirSync(out).find((d) => d.endsWith('capacity-calibrate'))!, 'calibration.json'), 'utf8')) as { basis: { arch: string; rows: number; cols: number; cyclesPerVector: number; measuredTransistors: number; features: { rowBits: number; serialAdders: number } }[] };
+    // The production tile is synthesized beside the calibration sizes and priced by its structure; the fit's error there is reported.
     const shared = cal.basis.find((b) => b.arch === 'bitserial-shared')!;
     expect([shared.rows, shared.cols]).toEqual([64, 64]);
+    expect(shared.measuredTransistors).toBeGreaterThan(64 * 64);
+    expect(Math.abs(m['capacity__calibration__production_heldout_error_pct__arch:bitserial-shared'])).toBeLessThan(10);
+    expect(m['capacity__calibration__production_heldout_error_pct__arch:bitserial-shared']).not.toBe(0); // fitted without the tile it is judged on
+    expect(m['capacity__calibration__production_transistors_per_coef__arch:da']).toBeCloseTo(cal.basis.find((b) => b.arch === 'da')!.measuredTransistors / 4096, 2);
     expect(shared.features.serialAdders).toBeGreaterThan(0);
     expect(shared.cyclesPerVector).toBeGreaterThan(8);
     expect(m['capacity__sky130__energy_per_transistor_fj__arch:da']).toBeGreaterThan(0);
@@ -229,7 +241,7 @@ describe.runIf(kitAvailable() && STORIES)('flow:study', () => {
     expect(study.constants.length).toBeGreaterThan(30);
     const few = await runCli(['study', '--model', 'stories-260k', '--calibration-sizes', '4x8,8x8,8x16', '--production-tile', '8x16', '--out', join(out, 'few'), '--no-cache']);
     expect(few.code).toBe(2);
-    expect(few.stderr).toMatch(/--calibration-sizes: 3 sizes; the held-out fit needs at least 7/);
+    expect(few.stderr).toMatch(/--calibration-sizes: 3 sizes with the production tile; the held-out fit needs at least 7/);
     expect(await inkPixels(join(out, 'study', 'images', 'study.png'), { left: 0, top: 0, width: 700, height: 50 })).toBeGreaterThan(100);
   }, 10 * 60_000);
 });

@@ -11,15 +11,9 @@ export { measureSwitchingPower, parseStaPowerTotalW, staPowerScript, type StaPow
 export * from './icarus/tileTestbench.ts';
 export { hasIcarus, runIcarus, splitNetsForIcarus } from './drivers/icarus.ts';
 export { synthesisStage } from './stages/synthesisStage.ts';
-export { implementTile, missingPhysicalTools, physicalToolVersions, PHYSICAL_TOOLS, type PhysicalOptions, type PhysicalResult, type PhysicalTile } from './drivers/physical.ts';
-export * from './physical/def.ts';
-export * from './physical/bufferFanout.ts';
+export { PHYSICAL_TOOLS, missingPhysicalTools, physicalToolVersions } from './drivers/physicalTools.ts';
+export * from './netlist/bufferFanout.ts';
 export * from './physical/lvsSchematic.ts';
 export * from './physical/qflowTech.ts';
 export * from './physical/reports.ts';
 export * from './physical/scripts.ts';
-export * from './physical/viaRepair.ts';
-export * from './physical/stackPatch.ts';
-export * from './physical/pinVias.ts';
-export * from './physical/routePatches.ts';
-export * from './physical/floatingPins.ts';

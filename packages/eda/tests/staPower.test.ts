@@ -19,7 +19,7 @@ describe.runIf(ready)('OpenSTA power driver', () => {
     const ctx = { exec: (cmd: string, args: readonly string[], o?: { cwd?: string }) => execLogged(cmd, args, { commandsFile: join(dir, 'COMMANDS'), logFile: join(dir, 'exec.log') }, { cwd: o?.cwd }) };
     const power = async (n: number, clockNs: number) => {
       writeFileSync(join(dir, `chain${n}.v`), chain(n));
-      return measureSwitchingPower(ctx as never, dir, { libPath: kit.liberty, netlist: `chain${n}.v`, top: `chain${n}`, clockNs, inputActivity: 0.2 });
+      return measureSwitchingPower(ctx as never, dir, { libPath: kit.liberty, netlist: `chain${n}.v`, top: `chain${n}`, clockNs, activity: 0.2 });
     };
     const p8 = await power(8, 10);
     const p16 = await power(16, 10);

@@ -78,6 +78,17 @@ describe('hard-block floorplanning', () => {
       const strip = skylinePack(blocks, [...blocks.keys()], Math.sqrt(blockArea) * 1.1, true);
       expect(strip.width).toBeLessThanOrEqual(Math.sqrt(blockArea) * 1.1 + 1e-9);
       expect(overlaps(strip.blocks)).toBe(0);
+      // The area under the final skyline (what the search counts as blocks plus holes) covers at least the
+      // blocks' own top profile, which covers at least the blocks.
+      const xs = [...new Set(strip.blocks.flatMap((p) => [p.x, p.x + p.w]))].sort((a, b) => a - b);
+      let profile = 0;
+      for (let i = 1; i < xs.length; i++) {
+        const mid = (xs[i - 1] + xs[i]) / 2;
+        profile += (xs[i] - xs[i - 1]) * Math.max(0, ...strip.blocks.filter((p) => p.x < mid && mid < p.x + p.w).map((p) => p.y + p.h));
+      }
+      expect(profile).toBeGreaterThanOrEqual(blockArea - 1e-6);
+      expect(strip.under).toBeGreaterThanOrEqual(profile - 1e-6);
+      expect(strip.under).toBeLessThanOrEqual(Math.sqrt(blockArea) * 1.1 * strip.height + 1e-6);
     }
   });
 });

@@ -14,7 +14,7 @@ const LOADERS: Readonly<Record<string, () => Promise<unknown>>> = {
   'Yosys.Synthesis': async () => (await import('@hardwire/eda')).synthesisStage,
   'GateSim.Check': async () => (await import('@hardwire/tiles')).gateSimCheckStage,
   'Arch.Sweep': async () => (await import('@hardwire/tiles')).archSweepStage,
-  'Physical.Tiles': async () => (await import('@hardwire/tiles')).physicalStage,
+  'Physical.Tiles': async () => (await import('@hardwire/physical')).physicalStage,
   'Floorplan.Wafer': async () => (await import('@hardwire/floorplan')).waferStage,
   'Check.Floorplan': async () => (await import('@hardwire/floorplan')).floorplanCheckStage,
   'Render.WaferMap': async () => (await import('@hardwire/render')).waferMapStage,

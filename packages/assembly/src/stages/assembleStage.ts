@@ -14,13 +14,12 @@ import {
   KLAYOUT_READBACK,
   chooseYosys,
   findKit,
-  implementTile,
-  parseDef,
   writeTileLiberty,
   pdkRootVar,
   synthesizeTile,
   transistorCounts,
 } from '@hardwire/eda';
+import { SKY130HD, implementTile, parseDef } from '@hardwire/physical';
 import type { FieldRect, WaferField } from '@hardwire/floorplan';
 import type { Inventory } from '@hardwire/models';
 import { weightsFingerprint } from '@hardwire/quant';
@@ -109,7 +108,7 @@ export const assembleStage = defineStage({
         const dir = join(tileWork, id);
         const golden = JSON.parse(readFileSync(join(dir, 'golden.json'), 'utf8')) as { top: string };
         await synthesizeTile(ctx, { backend, workDir: dir, top: golden.top, libPath, cells, perCell: transistorCounts(readFileSync(kit.cdl, 'utf8')), maxFanout: 12 });
-        const phys = await implementTile(ctx, kit, cells, libPath, backend, { id, top: golden.top, netlistJson: join(dir, 'netlist.json'), rtl: join(dir, 'rtl.v') }, join(tileWork, 'physical'), join(out, 'hardened', t.id), {
+        const phys = await implementTile(ctx, { kit, tech: SKY130HD, cells, libertyPath: libPath, yosys: backend, tile: { id, top: golden.top, netlistJson: join(dir, 'netlist.json'), rtl: join(dir, 'rtl.v') }, work: join(tileWork, 'physical'), outDir: join(out, 'hardened', t.id), options: {
           density: 0.15,
           maxFanout: 12,
           tapSpacingUm: 14,
@@ -123,7 +122,7 @@ export const assembleStage = defineStage({
           routeCleanup: false,
           routeRepairRounds: 7,
           placeGlobalRoute: false,
-        });
+        } });
         const m = phys.metrics;
         for (const k of ['route__net__unrouted__count', 'drc__error__count', 'lvs__mismatch__count']) metrics[`assembly__harden__${k}__tile:${t.id}`] = m[k];
         hardened.set(t.id, { gds: phys.outputs.gds, top: golden.top, summary: join(tileWork, 'physical', 'gds.json'), note: `${id} of ${window.tensor} routed in sky130 (${m['physical__design__instance__count']} cells, ${m['route__net__unrouted__count']} unrouted, ${m['drc__error__count']} DRC, LVS ${m['lvs__mismatch__count'] === 0 ? 'clean' : 'not clean'})` });

@@ -2,10 +2,10 @@
  * `Capacity.Calibrate`: synthesize tiles of several sizes per architecture from the model's layer 0 q_proj
  * (real or synthetic weights, the same generator as Tile.Generate), fit the structural tile cost model per
  * architecture and measure its error on tiles left out of the fit; generate (not synthesize) the
- * production-size tile of each architecture for the structure the estimate prices; OpenSTA on the largest
+ * production-size tile of each architecture (always one of the synthesized sizes) for the structure the estimate prices; OpenSTA on the largest
  * calibration tile gives the SKY130 clock and switching energy (edge: yosys, sta).
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ToolError, UserError, defineStage, forEachBounded, defineVars, int, list, str, writeJsonAtomic, type Finding } from '@hardwire/core';
 import { chooseYosys, findKit, hasSta, measureSwitchingPower, pdkRootVar, synthesizeTile, transistorCounts, writeTileLiberty } from '@hardwire/eda';
@@ -29,13 +29,13 @@ interface Golden { top: string; rows: number; cols: number; inputBits: number; o
 
 export const calibrateStage = defineStage({
   id: 'Capacity.Calibrate',
-  summary: 'Synthesize tiles of several sizes per architecture, fit the structural tile cost model, measure its error on held-out tiles, and generate the production-size tile it prices; OpenSTA gives the SKY130 clock.',
+  summary: 'Synthesize tiles of several sizes per architecture, fit the structural tile cost model, measure its error on held-out tiles and at the production-size tile it prices (always synthesized); OpenSTA gives the SKY130 clock.',
   version: '2',
   inputs: ['inventory'],
   outputs: ['calibration'],
   vars: defineVars({
-    calibrationSizes: list({ default: ['4x16', '8x16', '16x16', '16x32', '32x32', '32x64', '32x128', '64x128'], doc: `Tile sizes (ROWSxCOLS) synthesized to fit the cost model, clipped to the calibration matrix; at least ${FEATURE_NAMES.length + 1} distinct (one more than the model's coefficients).` }),
-    productionTile: str({ doc: 'Tile size the whole-model estimate is built from: generated from the weights and priced by the fitted model, not synthesized (default 64x1024, clipped to the calibration matrix).' }),
+    calibrationSizes: list({ default: ['4x16', '8x16', '16x16', '16x32', '32x32', '32x64', '32x128', '64x128'], doc: `Tile sizes (ROWSxCOLS) synthesized to fit the cost model, clipped to the calibration matrix; the production tile is always added, so the fit covers the size it prices. At least ${FEATURE_NAMES.length + 1} distinct (one more than the model's coefficients).` }),
+    productionTile: str({ doc: 'Tile size the whole-model estimate is built from (default 64x1024, clipped to the calibration matrix): synthesized as one of the calibration sizes, and priced by the fitted model; the held-out error at this size is reported.' }),
     calibrationArchs: list({ default: [...TILE_ARCHS], choices: [...TILE_ARCHS, 'all'], doc: 'Architectures to calibrate.' }),
     synthJobs: int({ default: 2, min: 1, max: 64, doc: 'Tiles synthesized at once.' }),
     maxFanout: int({ default: 12, min: 2, max: 64, doc: 'Largest fanout left after buffering (clock, tied resets and control nets become buffer trees).' }),
@@ -58,7 +58,10 @@ export const calibrateStage = defineStage({
     const matrix = calibrationMatrix(inventory);
     // Sizes beyond the matrix are clipped to it (a small model's matrices are smaller than the defaults), duplicates dropped.
     const clipped = new Map<string, { rows: number; cols: number; name: string }>();
-    for (const raw of c.calibrationSizes) {
+    const production = c.productionTile ? parse(c.productionTile, '--production-tile') : { rows: Math.min(64, matrix.rows), cols: Math.min(1024, matrix.cols), name: `${Math.min(64, matrix.rows)}x${Math.min(1024, matrix.cols)}` };
+    if (production.rows > matrix.rows || production.cols > matrix.cols) throw new UserError(`--production-tile ${production.name}: larger than ${matrix.name} (${matrix.rows}x${matrix.cols})`);
+    // The production tile is one of the fitted sizes, so the estimate never prices a tile beyond the fit.
+    for (const raw of [...c.calibrationSizes, production.name]) {
       const s = parse(raw, '--calibration-sizes');
       const rows = Math.min(s.rows, matrix.rows);
       const cols = Math.min(s.cols, matrix.cols);
@@ -66,8 +69,7 @@ export const calibrateStage = defineStage({
       clipped.set(`${rows}x${cols}`, { rows, cols, name: `${rows}x${cols}` });
     }
     const sizes = [...clipped.values()].sort((a, b) => a.rows * a.cols - b.rows * b.cols || a.rows - b.rows);
-    if (sizes.length < FEATURE_NAMES.length + 1) throw new UserError(`--calibration-sizes: ${sizes.length} sizes; the held-out fit needs at least ${FEATURE_NAMES.length + 1} (one more than the model's ${FEATURE_NAMES.length} coefficients)`);
-    const production = c.productionTile ? parse(c.productionTile, '--production-tile') : { rows: Math.min(64, matrix.rows), cols: Math.min(1024, matrix.cols), name: `${Math.min(64, matrix.rows)}x${Math.min(1024, matrix.cols)}` };
+    if (sizes.length < FEATURE_NAMES.length + 1) throw new UserError(`--calibration-sizes: ${sizes.length} sizes with the production tile; the held-out fit needs at least ${FEATURE_NAMES.length + 1} (one more than the model's ${FEATURE_NAMES.length} coefficients)`);
     const kit = findKit(c.pdkRoot);
     const { backend } = await chooseYosys('auto');
     const perCell = transistorCounts(readFileSync(kit.cdl, 'utf8'));
@@ -97,7 +99,7 @@ export const calibrateStage = defineStage({
     const synthesized = new Map<string, { top: string; transistors: number }>();
     await forEachBounded(jobs, c.synthJobs, one);
     ctx.progress.finish();
-    // Switching power at the 10 ns clock, inputs toggling at the assumed activity: on the largest tile of
+    // Switching power at the 10 ns clock, every net toggling at the assumed activity: on the largest tile of
     // each architecture, else the next smaller one (OpenSTA 2.x crashes in report_power on some netlists,
     // for example the parallel 64x128 tile); the energy is per transistor and cycle, so any tile serves.
     const powerFindings: Finding[] = [];
@@ -106,7 +108,7 @@ export const calibrateStage = defineStage({
       for (const job of candidates) {
         const tile = synthesized.get(job.id)!;
         try {
-          const watts = await measureSwitchingPower(ctx, job.dir, { libPath, netlist: 'netlist.v', top: tile.top, clockNs: 10, inputActivity: CONSTANTS.switchingActivity.value });
+          const watts = await measureSwitchingPower(ctx, job.dir, { libPath, netlist: 'netlist.v', top: tile.top, clockNs: 10, activity: CONSTANTS.switchingActivity.value });
           if (watts === undefined) continue;
           energies[arch] = (watts * 10e-9) / tile.transistors;
           if (job !== candidates[0]) ctx.log(`${arch}: switching energy from ${job.id} (OpenSTA failed on the larger tiles)`);
@@ -142,31 +144,31 @@ export const calibrateStage = defineStage({
       ctx.log(`${arch}: ${mine.length} tiles, leave-one-out error mean ${loo.meanAbsPct.toFixed(2)} %, max ${loo.maxAbsPct.toFixed(2)} %`);
     }
     metrics.capacity__calibration__error_pct = Number(worstMean.toFixed(2));
-    // The production tile: generated from the same weights, its structure priced by the fitted model.
-    ctx.log(`generating the ${production.name} production tile in ${archs.join(', ')} (structure only)`);
-    const prodDir = join(work, 'production');
-    mkdirSync(prodDir, { recursive: true });
-    const prod = await writeTileFolders({ c, inventory, rows: production.rows, cols: production.cols, row: 0, col: 0, archs, outRoot: prodDir }).catch((e: unknown) => {
-      if (e instanceof UserError) throw new UserError(`--production-tile ${production.name}: ${e.message}`);
-      throw e;
-    });
+    // The production tile is one of the synthesized sizes: its structure is what the estimate prices, and the
+    // held-out error at that size (the model fitted on the other sizes, against the synthesized tile) is reported.
     const basis = archs.map((arch) => {
-      const st = prod.structures[arch];
-      const mine = samples.filter((s) => s.arch === arch);
-      const ref = mine[mine.length - 1];
+      const job = jobs.find((j) => j.arch === arch && j.size.rows === production.rows && j.size.cols === production.cols)!;
+      const golden = JSON.parse(readFileSync(join(job.dir, 'golden.json'), 'utf8')) as Golden;
+      const st = golden.structure;
+      const ref = samples.find((x) => x.id === job.id)!;
+      // What the fit would have said of this tile had it not been synthesized: the model fitted to the other sizes.
+      const held = (heldOut[arch] as ReturnType<typeof leaveOneOut>).rows.find((r) => r.id === job.id)!;
+      metrics[`capacity__calibration__production_heldout_error_pct__arch:${arch}`] = Number(held.errorPct.toFixed(2));
+      metrics[`capacity__calibration__production_transistors_per_coef__arch:${arch}`] = Number((ref.transistors / (production.rows * production.cols)).toFixed(3));
       return {
         arch,
         rows: production.rows,
         cols: production.cols,
         k: c.block,
         inputBits: c.inputBits,
-        outputBits: prod.outputBits,
+        outputBits: golden.outputBits,
         instancesPerBlock: st.blockInstances / ((production.rows * production.cols) / c.block),
         features: { rowBits: st.rowBits, serialAdders: st.serialAdders, instances: st.blockInstances, accumulatorBits: st.accumulatorBits, inputRegisterBits: st.inputRegisterBits },
         cyclesPerVector: st.cyclesPerVector,
         sky130Um2PerTransistor: ref.areaUm2 / ref.transistors,
         sky130ClockMHz: clocks[arch],
         sky130EnergyPerTransistorJ: energies[arch],
+        measuredTransistors: ref.transistors,
         clockFrom: `${largest.name} calibration tile`,
       };
     });

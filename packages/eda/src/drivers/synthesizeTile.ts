@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import type { StageContext } from '@hardwire/core';
 import { netlistTransistors } from '../cdl/transistorCounts.ts';
 import { cellArea, type CellSpec } from '../liberty/cellLibrary.ts';
-import { bufferFanout } from '../physical/bufferFanout.ts';
+import { bufferFanout } from '../netlist/bufferFanout.ts';
 import type { YosysJsonModule } from '../physical/lvsSchematic.ts';
 import { parseStaOutput } from '../physical/reports.ts';
 import { openStaScript } from '../physical/scripts.ts';

@@ -1,3 +1,5 @@
+import { readCellLef } from './lef.ts';
+
 /**
  * DEF and LEF text handling for the physical flow (pure): the few sections the flow reads and rewrites.
  * DEF 5.6 reference: the LEF/DEF Language Reference (Si2). Only what qflow's place2def, qrouter and
@@ -158,13 +160,7 @@ export function netRouting(text: string): NetRouting {
 
 /** Macro sizes (µm) and classes from LEF text. */
 export function lefMacros(text: string): Map<string, { widthUm: number; heightUm: number; cls: string }> {
-  const out = new Map<string, { widthUm: number; heightUm: number; cls: string }>();
-  for (const m of text.matchAll(/^MACRO (\S+)\s*\n([\s\S]*?)^END \1\s*$/gm)) {
-    const size = /^\s*SIZE\s+([\d.]+)\s+BY\s+([\d.]+)\s*;/m.exec(m[2]);
-    const cls = /^\s*CLASS ([A-Z ]+?) ;/m.exec(m[2]);
-    if (size) out.set(m[1], { widthUm: Number(size[1]), heightUm: Number(size[2]), cls: cls ? cls[1] : '' });
-  }
-  return out;
+  return new Map([...readCellLef(text).values()].map((m) => [m.name, { widthUm: m.widthUm, heightUm: m.heightUm, cls: m.cls }]));
 }
 
 /** Physical-only cells: fill, decap, antenna diodes and well taps. */

@@ -1,3 +1,6 @@
+import { sectionBody } from '../model/def.ts';
+import { type RepairPass } from './repairPass.ts';
+
 /**
  * Two die-boundary rules of the physical flow (pure).
  *
@@ -9,7 +12,6 @@
  *   0.078 µm²), under met1's 0.083 µm² minimum area. Such pins grow along their edge's normal, into the die,
  *   until they meet their layer's minimum area; routed pins are left as they are (their wire carries the area).
  */
-import { sectionBody } from './def.ts';
 
 /** qrouter `obstruction x0 y0 x1 y1 layer` lines (µm) around the die, `gapUm` clear of its edges. */
 export function dieMarginObstructions(die: { x0: number; y0: number; x1: number; y1: number }, dbuPerUm: number, layers: readonly string[], gapUm = 0.2, widthUm = 10): string[] {
@@ -70,3 +72,13 @@ export function growFloatingPins(def: string, minAreaUm2: ReadonlyMap<string, nu
   const bodyStart = def.indexOf('\n', pins.start) + 1;
   return { text: def.slice(0, bodyStart) + body + def.slice(bodyStart + pins.body.length), floating, grown };
 }
+
+export const floatingPinsPass: RepairPass = {
+  id: 'floating-pins',
+  mends: "top-level pins nothing routes (inputs no cell reads) left as a bare pin shape under the layer's minimum area: grown to it",
+  metrics: ['physical__route__floating_pins__count', 'physical__route__floating_pins_grown__count'],
+  run(def, c) {
+    const r = growFloatingPins(def, new Map([...c.layers].map(([name, l]) => [name, l.minAreaUm2])), c.dbuPerUm);
+    return { text: r.text, metrics: { physical__route__floating_pins__count: r.floating, physical__route__floating_pins_grown__count: r.grown } };
+  },
+};

@@ -5,7 +5,7 @@
  * net reaches hundreds of pins: qrouter spends minutes per such net and timing would be meaningless.
  * Sinks are grouped in a stable order (by instance name), so reruns give the same netlist.
  */
-import type { YosysJsonModule } from './lvsSchematic.ts';
+import type { YosysJsonModule } from '../physical/lvsSchematic.ts';
 
 export interface BufferOptions {
   readonly maxFanout: number;

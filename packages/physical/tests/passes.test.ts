@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { alignOffsetVias, alignOffsetWires, collapseViaJogs, crossNetOverlaps, lefViaCuts, slideCrowdedViaSegments, nudgeCrowdedUpperVias, fillSameNetGaps, fillSmallHoles, findKit, lefPinRects, lefRoutingLayers, lefVias, netPinShapes, patchStackMinArea, routedShapes, routingTechLef, type NetShape } from '../src/index.ts';
+import { alignOffsetVias, alignOffsetWires, collapseViaJogs, crossNetOverlaps, lefViaCuts, slideCrowdedViaSegments, nudgeCrowdedUpperVias, fillSameNetGaps, fillSmallHoles, lefPinRects, lefRoutingLayers, lefVias, netPinShapes, patchStackMinArea, routedShapes, routingTechLef, type NetShape } from '../src/index.ts';
+import { findKit } from '@hardwire/eda';
 
 const tlef = routingTechLef(readFileSync(findKit().techLef, 'utf8')).text;
 const vias = lefVias(tlef, ['li1', 'met1', 'met2', 'met3', 'met4', 'met5']);

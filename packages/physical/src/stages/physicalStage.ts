@@ -5,13 +5,15 @@
  * buffered netlist that is placed is proven again against the golden model with our gate simulator, so the
  * chain RTL = netlist (GateSim.Check) = placed netlist (here) = layout (LVS) is closed.
  */
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { UserError, bool, defineStage, forEachBounded, defineVars, int, num, oneOf, str, writeJsonAtomic, type Finding, type StageContext } from '@hardwire/core';
-import { chooseYosys, findKit, implementTile, pdkRootVar, orfsDesignFiles, parseOrfsMetadata, physicalToolVersions, writeTileLiberty, type PhysicalOptions } from '@hardwire/eda';
+import { bool, defineStage, forEachBounded, defineVars, int, num, oneOf, writeJsonAtomic, type Finding } from '@hardwire/core';
+import { chooseYosys, findKit, pdkRootVar, physicalToolVersions, writeTileLiberty } from '@hardwire/eda';
 import { compileNetlist, type YosysNetlistJson } from '@hardwire/gatesim';
-import { checkTile, tileVectors } from '../checkTile.ts';
-import { checkSeedVar } from '../vars.ts';
+import { checkSeedVar, checkTile, tileVectors } from '@hardwire/tiles';
+import { implementTile, type PhysicalOptions } from '../implementTile.ts';
+import { runOpenroadBackend } from '../openroad.ts';
+import { SKY130HD } from '../tech/sky130hd.ts';
 
 interface Golden { top: string; rows: number; cols: number; inputBits: number; outputBits: number; codes: number[][]; arch: string }
 
@@ -89,7 +91,7 @@ export const physicalStage = defineStage({
     const one = async (id: string) => {
       const golden = JSON.parse(readFileSync(join(inputDir, id, 'golden.json'), 'utf8')) as Golden;
       const outDir = join(outRoot, id);
-      const result = await implementTile(ctx, kit, cells, libertyPath, backend, { id, top: golden.top, netlistJson: join(inputDir, id, 'netlist.json'), rtl: join(inputDir, id, 'rtl.v') }, join(work, id), outDir, options);
+      const result = await implementTile(ctx, { kit, tech: SKY130HD, cells, libertyPath, yosys: backend, tile: { id, top: golden.top, netlistJson: join(inputDir, id, 'netlist.json'), rtl: join(inputDir, id, 'rtl.v') }, work: join(work, id), outDir, options });
       // The placed (buffered) netlist is the one in the layout: prove it against the golden model too.
       const placed = JSON.parse(readFileSync(join(work, id, 'placed.json'), 'utf8')) as YosysNetlistJson;
       const netlist = compileNetlist(placed, golden.top, cells);
@@ -116,40 +118,3 @@ export const physicalStage = defineStage({
     return { views: { tilesPhysical: 'tiles' }, metrics, findings };
   },
 });
-
-/** Where OpenROAD-flow-scripts lives: FLOW_HOME (with its Makefile), else undefined. */
-export function orfsHome(env: NodeJS.ProcessEnv = process.env): string | undefined {
-  return env.FLOW_HOME && existsSync(join(env.FLOW_HOME, 'Makefile')) ? env.FLOW_HOME : undefined;
-}
-
-/**
- * `--backend openroad`: write each tile's ORFS design (config.mk, constraint.sdc, the RTL) and run it through
- * `make` in FLOW_HOME, then read ORFS's metadata into the same metric names. Without OpenROAD-flow-scripts the
- * run stops with a clear error naming what is missing (the design files are still written).
- */
-async function runOpenroadBackend(ctx: StageContext<unknown>, ids: readonly string[], inputDir: string, outRoot: string, clockNs: number, density: number) {
-  for (const id of ids) {
-    const golden = JSON.parse(readFileSync(join(inputDir, id, 'golden.json'), 'utf8')) as { top: string };
-    const dir = join(outRoot, id, 'orfs');
-    mkdirSync(dir, { recursive: true });
-    const files = orfsDesignFiles({ top: golden.top, verilog: join(outRoot, id, 'rtl.v'), sdc: join(dir, 'constraint.sdc'), clockNs, coreUtilizationPct: Math.round(density * 100), placeDensity: Math.min(0.9, density + 0.1) });
-    writeFileSync(join(dir, 'config.mk'), files.configMk);
-    writeFileSync(join(dir, 'constraint.sdc'), files.constraintSdc);
-  }
-  const home = orfsHome();
-  if (!home) {
-    const { execa } = await import('execa');
-    const onPath = (await execa('which', ['openroad'], { reject: false })).exitCode === 0;
-    throw new UserError(`--backend openroad: OpenROAD-flow-scripts not found (set FLOW_HOME to a checkout with its Makefile${onPath ? '; openroad is on PATH but the flow scripts are needed' : '; openroad is not on PATH either'}); the ORFS design files are written under ${outRoot}/<tile>/orfs/`);
-  }
-  const metrics: Record<string, number> = {};
-  for (const id of ids) {
-    const dir = join(outRoot, id, 'orfs');
-    await ctx.exec('make', ['-C', home, `DESIGN_CONFIG=${join(dir, 'config.mk')}`], { timeoutMs: 6 * 3600_000 });
-    await ctx.exec('make', ['-C', home, `DESIGN_CONFIG=${join(dir, 'config.mk')}`, 'metadata'], { timeoutMs: 600_000 });
-    const golden = JSON.parse(readFileSync(join(inputDir, id, 'golden.json'), 'utf8')) as { top: string };
-    const meta = join(home, 'reports', 'sky130hd', golden.top, 'base', 'metadata.json');
-    for (const [k, v] of Object.entries(parseOrfsMetadata(readFileSync(meta, 'utf8')))) metrics[`${k}__tile:${id}`] = v;
-  }
-  return { views: { tilesPhysical: 'tiles' }, metrics, findings: [] as Finding[] };
-}

@@ -2,7 +2,8 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fixtureFile } from '@hardwire/core';
-import { KLAYOUT_READBACK, kitAvailable, missingPhysicalTools, netRouting, parseDef, parseDrcReport, parseLvsReport } from '@hardwire/eda';
+import { netRouting, parseDef } from '../src/index.ts';
+import { KLAYOUT_READBACK, kitAvailable, missingPhysicalTools, parseDrcReport, parseLvsReport } from '@hardwire/eda';
 import { runCli } from '@hardwire/flow';
 import { execa } from 'execa';
 import sharp from 'sharp';

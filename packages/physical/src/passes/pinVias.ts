@@ -1,4 +1,7 @@
-import { parseDef, sectionBody, statementPoints } from './def.ts';
+import { parseDef, sectionBody, statementPoints } from '../model/def.ts';
+import { type CellPins, lefLayerRects } from '../model/lef.ts';
+import { routedShapes } from '../model/shapes.ts';
+import { type RepairPass } from './repairPass.ts';
 
 /**
  * li1–met1 vias pulled inside the pin they land on (pure). qrouter drops the via on its track grid; where a
@@ -8,37 +11,6 @@ import { parseDef, sectionBody, statementPoints } from './def.ts';
  * rectangle under its centre; a met1 stub joins the old and the new position.
  */
 
-export interface CellPins {
-  readonly widthUm: number;
-  readonly heightUm: number;
-  /** Pin name → its rectangles on the layer (µm, cell coordinates). */
-  readonly pins: ReadonlyMap<string, readonly [number, number, number, number][]>;
-}
-
-/** Pin rectangles of every macro on one layer, from cell LEF text. */
-export function lefPinRects(lef: string, layer: string): Map<string, CellPins> {
-  const out = new Map<string, CellPins>();
-  for (const m of lef.matchAll(/^MACRO (\S+)\s*\n([\s\S]*?)^END \1\s*$/gm)) {
-    const size = /^\s*SIZE\s+([\d.]+)\s+BY\s+([\d.]+)\s*;/m.exec(m[2]);
-    if (!size) continue;
-    const pins = new Map<string, [number, number, number, number][]>();
-    for (const p of m[2].matchAll(/^\s*PIN (\S+)\s*\n([\s\S]*?)^\s*END \1\s*$/gm)) {
-      let current = '';
-      const rects: [number, number, number, number][] = [];
-      for (const line of p[2].split('\n')) {
-        const l = /^\s*LAYER (\S+)\s*;/.exec(line);
-        if (l) current = l[1];
-        const r = /^\s*RECT\s+(\S+)\s+(\S+)\s+(\S+)\s+(\S+)\s*;/.exec(line);
-        if (r && current === layer) rects.push([Number(r[1]), Number(r[2]), Number(r[3]), Number(r[4])]);
-      }
-      if (rects.length) pins.set(p[1], rects);
-    }
-    out.set(m[1], { widthUm: Number(size[1]), heightUm: Number(size[2]), pins });
-  }
-  return out;
-}
-
-/** A cell-coordinate rectangle placed at (x, y) with a DEF orientation (N, S, FN, FS), in DEF units. */
 export function placeRect(r: readonly [number, number, number, number], cell: { widthUm: number; heightUm: number }, at: { xDbu: number; yDbu: number; orient: string }, dbuPerUm: number): [number, number, number, number] {
   const flipX = at.orient === 'S' || at.orient === 'FN';
   const flipY = at.orient === 'S' || at.orient === 'FS';
@@ -48,28 +20,6 @@ export function placeRect(r: readonly [number, number, number, number], cell: { 
 }
 
 /** Every rectangle of every macro on one layer, pins and obstructions alike (µm, cell coordinates), from cell LEF text. */
-export function lefLayerRects(lef: string, layer: string): Map<string, { widthUm: number; heightUm: number; rects: { owner: string; rect: [number, number, number, number] }[] }> {
-  const out = new Map<string, { widthUm: number; heightUm: number; rects: { owner: string; rect: [number, number, number, number] }[] }>();
-  for (const m of lef.matchAll(/^MACRO (\S+)\s*\n([\s\S]*?)^END \1\s*$/gm)) {
-    const size = /^\s*SIZE\s+([\d.]+)\s+BY\s+([\d.]+)\s*;/m.exec(m[2]);
-    if (!size) continue;
-    const rects: { owner: string; rect: [number, number, number, number] }[] = [];
-    let owner = '';
-    let current = '';
-    for (const line of m[2].split('\n')) {
-      const pin = /^\s*PIN (\S+)/.exec(line);
-      if (pin) owner = pin[1];
-      if (/^\s*OBS\b/.test(line)) owner = 'OBS';
-      const l = /^\s*LAYER (\S+)\s*;/.exec(line);
-      if (l) current = l[1];
-      const r = /^\s*RECT\s+(\S+)\s+(\S+)\s+(\S+)\s+(\S+)\s*;/.exec(line);
-      if (r && current === layer && owner) rects.push({ owner, rect: [Number(r[1]), Number(r[2]), Number(r[3]), Number(r[4])] });
-    }
-    if (rects.length) out.set(m[1], { widthUm: Number(size[1]), heightUm: Number(size[2]), rects });
-  }
-  return out;
-}
-
 /**
  * Every cell rectangle on one layer, placed (DEF units), named by what it belongs to (pure): the net a pin is
  * connected to in NETS, else `instance/pin` (power pins, unconnected pins), or `instance/OBS`. What a route
@@ -559,3 +509,50 @@ export function nudgeCrowdedVias(def: string, cells: ReadonlyMap<string, CellPin
 }
 
 type NetShape_ = { net: string; layer: string; x0: number; y0: number; x1: number; y1: number };
+
+export const pinViasPass: RepairPass = {
+  id: 'pin-vias',
+  mends: 'li1–met1 vias dropped on the track grid whose li1 pad sticks a few nanometres out of the pin (li.3)',
+  metrics: ['physical__route__pin_vias_kept_crowded__count', 'physical__route__pin_vias_outside__count', 'physical__route__pin_vias_moved__count', 'physical__route__pin_vias_kept_li1_wire__count', 'physical__route__pin_vias_kept_far__count'],
+  run(def, c) {
+    const r = pullViasIntoPins(def, c.li1Pins, {
+      via: 'L1M1_PR',
+      padHalfDbu: c.l1m1Half.li1[0],
+      maxShiftDbu: c.dbu(0.08),
+      // Routes and the cells' own met1 (rails, other pins, obstructions) alike.
+      met1: { shapes: [...routedShapes(def, c.vias, c.layers, c.dbuPerUm).filter((s) => s.layer === 'met1'), ...c.cellMet1], half: c.l1m1Half.met1, spacing: c.tapRules.met1Spacing },
+    });
+    return {
+      text: r.text,
+      metrics: {
+        physical__route__pin_vias_kept_crowded__count: r.keptCrowded,
+        physical__route__pin_vias_outside__count: r.outside,
+        physical__route__pin_vias_moved__count: r.moved,
+        physical__route__pin_vias_kept_li1_wire__count: r.keptLi1Wire,
+        physical__route__pin_vias_kept_far__count: r.keptFar,
+      },
+    };
+  },
+};
+
+export const tapPairsPass: RepairPass = {
+  id: 'tap-pairs',
+  mends: 'two li1–met1 vias one met1 track apart at one x (met1 and mcon spacing): one moves the missing nanometres along its pin',
+  metrics: ['physical__route__tap_pairs__count', 'physical__route__tap_pairs_separated__count', 'physical__route__tap_pairs_merged__count'],
+  run(def, c) {
+    // Clearance checks see the cells' met1 too (rails, other pins, obstructions).
+    const r = separateTapPairs(def, c.li1Pins, [...routedShapes(def, c.vias, c.layers, c.dbuPerUm), ...c.cellMet1], c.tapRules);
+    return { text: r.text, metrics: { physical__route__tap_pairs__count: r.pairs, physical__route__tap_pairs_separated__count: r.moved, physical__route__tap_pairs_merged__count: r.merged } };
+  },
+};
+
+export const crowdedPinViasPass: RepairPass = {
+  id: 'crowded-pin-vias',
+  mends: "li1–met1 vias within met1 spacing of another net (a met1–met2 pad one track over, a rail): nudged 0.03 or 0.05 µm along their pin",
+  metrics: ['physical__route__crowded_pin_vias__count', 'physical__route__crowded_pin_vias_moved__count'],
+  run(def, c) {
+    const shapes = routedShapes(def, c.vias, c.layers, c.dbuPerUm);
+    const r = nudgeCrowdedVias(def, c.li1Pins, [...shapes.filter((s) => s.layer === 'met1'), ...c.cellMet1], [...shapes.filter((s) => s.layer === 'li1'), ...c.cellLi1], { ...c.tapRules, shiftsDbu: [0.03, 0.05].map(c.dbu) });
+    return { text: r.text, metrics: { physical__route__crowded_pin_vias__count: r.crowded, physical__route__crowded_pin_vias_moved__count: r.moved } };
+  },
+};

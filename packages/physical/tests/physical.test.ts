@@ -1,36 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import {
-  bufferFanout,
-  cdlAsDeviceCalls,
-  cdlPinOrder,
-  componentLine,
-  findKit,
-  kitAvailable,
-  lefMacros,
-  netRouting,
-  parseDef,
-  parseDrcReport,
-  parseLvsReport,
-  parseStaOutput,
-  powerGrid,
-  qflowObstructions,
-  graywolfNetFile,
-  graywolfPar,
-  refillRows,
-  destackFlops,
-  railObstructions,
-  routingTechLef,
-  clipTracksToDie,
-  powerPinsAsObstructions,
-  qrouterScript,
-  replaceSection,
-  topSubcircuit,
-  orfsDesignFiles,
-  parseOrfsMetadata,
-  type DefComponent,
-  type YosysJsonModule,
-} from '../src/index.ts';
+import { componentLine, lefMacros, netRouting, parseDef, powerGrid, refillRows, destackFlops, railObstructions, routingTechLef, clipTracksToDie, powerPinsAsObstructions, replaceSection, type DefComponent } from '../src/index.ts';
+import { cdlAsDeviceCalls, cdlPinOrder, findKit, kitAvailable, parseDrcReport, parseLvsReport, parseStaOutput, qflowObstructions, graywolfNetFile, graywolfPar, qrouterScript, topSubcircuit, orfsDesignFiles, parseOrfsMetadata, type YosysJsonModule } from '@hardwire/eda';
+import { bufferFanout } from '@hardwire/eda';
 
 const DEF = `VERSION 5.6 ;
 DESIGN t ;

@@ -1,4 +1,5 @@
-import { routingStatements } from './def.ts';
+import { routingStatements } from '../model/def.ts';
+import { type ViaDef } from '../model/lef.ts';
 
 /**
  * Via-to-via spacing between nets, and the repair qrouter cannot do by itself (pure).
@@ -10,23 +11,6 @@ import { routingStatements } from './def.ts';
  * The repair: find every such pair in the routed DEF, block the upper via's site on its other layer (the
  * via then cannot be dropped there; the wire through it may still pass on the conflict layer) and route again.
  */
-
-export interface ViaPadRect {
-  /** Pad on `layer`, in µm relative to the via's origin. */
-  readonly layer: string;
-  readonly x0Um: number;
-  readonly y0Um: number;
-  readonly x1Um: number;
-  readonly y1Um: number;
-}
-
-export interface ViaDef {
-  readonly name: string;
-  /** Metal layers the via joins, lower first (the cut layer is left out). */
-  readonly lower: string;
-  readonly upper: string;
-  readonly pads: readonly ViaPadRect[];
-}
 
 export interface RoutedVia {
   readonly net: string;
@@ -43,24 +27,6 @@ export interface ViaConflict {
 }
 
 /** Fixed vias (`VIA name DEFAULT` … `END name`) of a technology LEF with their pads on the layers in `metalLayers` (cut layers left out). */
-export function lefVias(tlef: string, metalLayers: readonly string[]): Map<string, ViaDef> {
-  const out = new Map<string, ViaDef>();
-  for (const m of tlef.matchAll(/^VIA (\S+) DEFAULT\s*\n([\s\S]*?)^END \1\s*$/gm)) {
-    const pads: ViaPadRect[] = [];
-    let layer = '';
-    for (const line of m[2].split('\n')) {
-      const l = /^\s*LAYER (\S+) ;/.exec(line);
-      if (l) layer = l[1];
-      const r = /^\s*RECT\s+(\S+)\s+(\S+)\s+(\S+)\s+(\S+)\s*;/.exec(line);
-      if (r && metalLayers.includes(layer)) pads.push({ layer, x0Um: Number(r[1]), y0Um: Number(r[2]), x1Um: Number(r[3]), y1Um: Number(r[4]) });
-    }
-    const layers = [...new Set(pads.map((p) => p.layer))].sort((p, q) => metalLayers.indexOf(p) - metalLayers.indexOf(q));
-    if (layers.length === 2) out.set(m[1], { name: m[1], lower: layers[0], upper: layers[1], pads });
-  }
-  return out;
-}
-
-/** Every via of every net in a routed DEF's NETS section, at its point. */
 export function routedVias(def: string, viaNames: ReadonlySet<string>): RoutedVia[] {
   const out: RoutedVia[] = [];
   for (const s of routingStatements(def, 'NETS')) {
@@ -126,29 +92,4 @@ export function conflictObstructions(conflicts: readonly ViaConflict[], defs: Re
     lines.add(`obstruction ${(x - 0.05).toFixed(3)} ${(y - 0.05).toFixed(3)} ${(x + 0.05).toFixed(3)} ${(y + 0.05).toFixed(3)} ${layer}`);
   }
   return { lines: [...lines].sort(), pinTapPairs };
-}
-
-/**
- * The cut of each fixed via of a technology LEF (pure): half its size (from the via's cut-layer RECT) and the
- * cut layer's cut-to-cut SPACING, in DEF units. Vias whose cut layer sets no spacing are left out.
- */
-export function lefViaCuts(tlef: string, dbuPerUm: number): Map<string, { cutLayer: string; halfDbu: number; spacingDbu: number }> {
-  const spacingOf = new Map<string, number>();
-  for (const m of tlef.matchAll(/^LAYER (\S+)\s*\n([\s\S]*?)^END \1\s*$/gm)) {
-    if (!/^\s*TYPE CUT ;/m.test(m[2])) continue;
-    const s = /^\s*SPACING\s+([\d.]+)/m.exec(m[2]);
-    if (s) spacingOf.set(m[1], Number(s[1]));
-  }
-  const out = new Map<string, { cutLayer: string; halfDbu: number; spacingDbu: number }>();
-  for (const m of tlef.matchAll(/^VIA (\S+) DEFAULT\s*\n([\s\S]*?)^END \1\s*$/gm)) {
-    let layer = '';
-    for (const line of m[2].split('\n')) {
-      const l = /^\s*LAYER (\S+) ;/.exec(line);
-      if (l) layer = l[1];
-      const r = /^\s*RECT\s+(\S+)\s+(\S+)\s+(\S+)\s+(\S+)\s*;/.exec(line);
-      const spacing = spacingOf.get(layer);
-      if (r && spacing !== undefined && !out.has(m[1])) out.set(m[1], { cutLayer: layer, halfDbu: Math.round(((Number(r[3]) - Number(r[1])) / 2) * dbuPerUm), spacingDbu: Math.round(spacing * dbuPerUm) });
-    }
-  }
-  return out;
 }

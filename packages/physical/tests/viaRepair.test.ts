@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { conflictObstructions, findKit, lefRoutingLayers, lefVias, routedVias, routingTechLef, viaSpacingConflicts, type RoutedVia } from '../src/index.ts';
+import { conflictObstructions, lefRoutingLayers, lefVias, routedVias, routingTechLef, viaSpacingConflicts, type RoutedVia } from '../src/index.ts';
+import { findKit } from '@hardwire/eda';
 
 const METALS = ['li1', 'met1', 'met2', 'met3', 'met4', 'met5'];
 const tlef = routingTechLef(readFileSync(findKit().techLef, 'utf8')).text;

@@ -1,0 +1,24 @@
+/** @hardwire/physical: sample tiles to routed, checked GDS (the Physical.Tiles stage, the DEF/LEF model, the post-route repair passes). */
+export { physicalStage } from './stages/physicalStage.ts';
+export { orfsHome, runOpenroadBackend } from './openroad.ts';
+export { implementTile, type PhysicalOptions, type PhysicalResult, type PhysicalTile, type TileRunInputs } from './implementTile.ts';
+export { SKY130HD, physicalOnlyCells, type TechProfile } from './tech/sky130hd.ts';
+export { RouteRounds, type RoundOutcome } from './routeRounds.ts';
+export * from './model/lef.ts';
+export * from './model/def.ts';
+export * from './model/defEdit.ts';
+export * from './model/shapes.ts';
+export * from './geometry.ts';
+export * from './passes/viaRepair.ts';
+export * from './passes/pinVias.ts';
+export * from './passes/floatingPins.ts';
+export * from './passes/stackMinArea.ts';
+export * from './passes/sameNetGaps.ts';
+export * from './passes/smallHoles.ts';
+export * from './passes/viaJogs.ts';
+export * from './passes/offsetVias.ts';
+export * from './passes/crowdedUpperVias.ts';
+export * from './passes/slideViaSegments.ts';
+export * from './passes/offsetWires.ts';
+export * from './passes/routePatches.ts';
+export * from './routeRepro.ts';

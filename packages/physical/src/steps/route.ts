@@ -1,0 +1,131 @@
+/**
+ * Step 4, routing (edge: qrouter): qrouter on the refilled placement, then repair rounds (`RouteRounds`): every
+ * cross-net via spacing conflict in a routed DEF gets its upper via's site blocked and the tile is routed again
+ * with all blocks so far. Every round is patched (the repair passes, `patchRoutedDef`); the best patched round
+ * (fewest unrouted nets, then shorts, then conflicts left after the patches, then before) is kept as routed.def.
+ */
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { CanceledError } from '@hardwire/core';
+import { qflowObstructions, qrouterScript } from '@hardwire/eda';
+import { netRouting, powerPinsAsObstructions, routingTechLef, type DefSummary } from '../model/def.ts';
+import { lefPinRects, lefRoutingLayers, lefVias } from '../model/lef.ts';
+import { crossNetOverlaps } from '../model/shapes.ts';
+import { dieMarginObstructions } from '../passes/floatingPins.ts';
+import { patchRoutedDef } from '../passes/routePatches.ts';
+import { netPinShapes } from '../passes/pinVias.ts';
+import { conflictObstructions, routedVias, viaSpacingConflicts } from '../passes/viaRepair.ts';
+import { RouteRounds } from '../routeRounds.ts';
+import { renameInto, type TileRun } from './tileRun.ts';
+
+/** Blocked sites within this distance (µm) of an unrouted net's pins are released. */
+const RELEASE_REACH_UM = 2;
+
+/** The box (DEF units) of a qrouter `obstruction x0 y0 x1 y1 layer` line in µm. */
+function obstructionBox(line: string, dbuPerUm: number): { x0: number; y0: number; x1: number; y1: number } | undefined {
+  const m = /^obstruction (\S+) (\S+) (\S+) (\S+) \S+$/.exec(line);
+  if (!m) return undefined;
+  const [x0, y0, x1, y1] = m.slice(1, 5).map((v) => Number(v) * dbuPerUm);
+  return { x0, y0, x1, y1 };
+}
+
+/** Route the placed tile; returns the path of routed.def. */
+export async function routeStep(r: TileRun, def: DefSummary): Promise<string> {
+  const { ctx, tile, layoutDir, o, metrics } = r;
+  const routedDef = join(layoutDir, 'routed.def');
+  const obstructions = qflowObstructions(readFileSync(join(layoutDir, `${tile.top}.cfg`), 'utf8'));
+  const techLef = routingTechLef(readFileSync(r.kit.techLef, 'utf8'), o.routeLayers, r.tech.metals);
+  writeFileSync(join(layoutDir, 'route.tlef'), techLef.text);
+  const routeCells = powerPinsAsObstructions(readFileSync(r.cellLef, 'utf8'));
+  // Outside the layout folder: KLayout's DEF reader also loads every LEF beside the DEF.
+  const routeCellLef = join(r.work, 'route-cells.lef');
+  writeFileSync(routeCellLef, routeCells.text);
+  metrics['physical__route__power_pins_obstructed__count'] = routeCells.moved;
+  // Nothing routes outside the die (qrouter can run a wire a track or two past the last one).
+  const dieMargin = dieMarginObstructions(def.die, def.dbuPerUm, r.tech.metals.slice(0, o.routeLayers));
+  const vias = lefVias(techLef.text, r.tech.metals);
+  const routingLayers = lefRoutingLayers(techLef.text);
+  const spacings = new Map([...routingLayers].map(([name, l]) => [name, l.spacingUm]));
+  const rounds = new RouteRounds(o.routeRepairRounds);
+  const pinLayers = new Map(['li1', 'met1'].map((layer) => [layer, lefPinRects(readFileSync(r.cellLef, 'utf8'), layer)]));
+  let bestMetrics: Record<string, number> = {};
+  // The patches read the cells' pins and metal from the kit's cell LEF (power pins as pins).
+  const cellLefText = readFileSync(r.cellLef, 'utf8');
+  // qrouter for round k+1 needs only the blocks so far, so it starts while round k is patched and ranked
+  // (the other core); if round k's patches end the rounds, that run is canceled.
+  interface RoundRun {
+    round: number;
+    out: string;
+    done: Promise<unknown>;
+    abort: AbortController;
+  }
+  const startRound = (round: number): RoundRun => {
+    o.onStep?.(`${tile.id}: route round ${round + 1} of up to ${o.routeRepairRounds + 1}`);
+    const script = round === 0 ? 'route.tcl' : `route-repair${round}.tcl`;
+    const out = round === 0 ? 'routed-round0.def' : `routed-repair${round}.def`;
+    writeFileSync(join(layoutDir, script), qrouterScript({ techLef: 'route.tlef', cellLef: routeCellLef, def: 'placed.def', out, obstructions: [...obstructions, ...dieMargin, ...[...rounds.blocked].sort()], layers: o.routeLayers, cleanup: o.routeCleanup, powerNets: false }));
+    const abort = new AbortController();
+    const done = ctx.exec('qrouter', ['-nog', '-noc', '-s', script], { cwd: layoutDir, timeoutMs: o.routeTimeoutS * 1000, signal: abort.signal });
+    done.catch(() => undefined); // awaited below; this only keeps a failure during the patching from going unhandled
+    return { round, out, done, abort };
+  };
+  let pending: RoundRun | undefined = startRound(0);
+  while (pending) {
+    const { round, out }: RoundRun = pending;
+    await pending.done;
+    if (!existsSync(join(layoutDir, out))) throw new Error(`qrouter wrote no ${join(layoutDir, out)}`);
+    const text = readFileSync(join(layoutDir, out), 'utf8');
+    const unroutedNets = netRouting(text).unrouted;
+    const unrouted = unroutedNets.length;
+    // A net the blocks left unrouted: the blocked sites near its pins go (see RouteRounds).
+    let released = 0;
+    if (unrouted > 0 && rounds.blocked.size > 0) {
+      const names = new Set(unroutedNets);
+      const pins = netPinShapes(text, pinLayers).filter((p) => names.has(p.net));
+      const reach = RELEASE_REACH_UM * def.dbuPerUm;
+      released = rounds.release(round, (line) => {
+        const box = obstructionBox(line, def.dbuPerUm);
+        return box !== undefined && pins.some((p) => box.x0 - p.x1 < reach && p.x0 - box.x1 < reach && box.y0 - p.y1 < reach && p.y0 - box.y1 < reach);
+      });
+      metrics[`physical__route__repair__released_sites__count__round:${round}`] = released;
+    }
+    const conflicts = viaSpacingConflicts(routedVias(text, new Set(vias.keys())), vias, spacings, def.dbuPerUm);
+    metrics[`physical__route__via_conflicts__count__round:${round}`] = conflicts.length;
+    metrics[`physical__route__unrouted__count__round:${round}`] = unrouted;
+    const repair = conflictObstructions(conflicts, vias, r.tech.metals, def.dbuPerUm);
+    metrics[`physical__route__via_conflicts_pin_taps__count__round:${round}`] = repair.pinTapPairs;
+    const before = rounds.blocked.size;
+    // Nothing new to block: another round would route the same.
+    const more = rounds.blockSites(round, repair.lines);
+    const next: RoundRun | undefined = more || (released > 0 && rounds.canRetry(round)) ? startRound(round + 1) : undefined;
+    const patched = patchRoutedDef(text, { techLef: techLef.text, cellLef: cellLefText, dbuPerUm: def.dbuPerUm });
+    const left = viaSpacingConflicts(routedVias(patched.text, new Set(vias.keys())), vias, spacings, def.dbuPerUm).length;
+    // Shapes of two nets overlapping (qrouter has run an offset wire through another net's via pad).
+    const shorts = crossNetOverlaps(patched.text, vias, routingLayers, def.dbuPerUm).length;
+    metrics[`physical__route__via_conflicts_patched__count__round:${round}`] = left;
+    metrics[`physical__route__shorts__count__round:${round}`] = shorts;
+    ctx.log(`${tile.id}: route round ${round}: ${unrouted} unrouted, ${shorts} shorts, ${conflicts.length} via spacing conflicts, ${left} after the patches${round > 0 ? ` (${before} sites blocked)` : ''}`);
+    const judged = rounds.judge({ round, unrouted, shorts, conflictsLeft: left, conflicts: conflicts.length });
+    if (judged.best) {
+      bestMetrics = patched.metrics;
+      writeFileSync(join(layoutDir, 'routed.partial.def'), patched.text);
+    }
+    if (next && judged.stop) {
+      next.abort.abort();
+      await next.done.catch((e: unknown) => {
+        if (!(e instanceof CanceledError)) throw e;
+      });
+      pending = undefined;
+    } else pending = next;
+  }
+  const best = rounds.best!;
+  Object.assign(metrics, bestMetrics);
+  await renameInto(join(layoutDir, 'routed.partial.def'), routedDef);
+  metrics['physical__route__repair__best_round'] = best.round;
+  metrics['physical__route__via_conflicts__count'] = best.conflicts;
+  metrics['physical__route__via_conflicts_patched__count'] = best.conflictsLeft;
+  metrics['physical__route__shorts__count'] = best.shorts;
+  metrics['physical__route__repair__blocked_sites__count'] = rounds.blocked.size;
+  metrics['physical__route__repair__released_sites__count'] = rounds.released.size;
+  return routedDef;
+}
