@@ -1,4 +1,4 @@
-import { type NetShape } from './model/shapes.ts';
+import type { NetShape } from './model/shapes.ts';
 
 /**
  * Rectangle geometry the repair passes share (pure, DEF units): gaps between boxes, a grid index for

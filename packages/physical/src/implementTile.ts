@@ -14,7 +14,7 @@ import { netlistStep } from './steps/netlist.ts';
 import { placeStep } from './steps/place.ts';
 import { refillStep } from './steps/refill.ts';
 import { routeStep } from './steps/route.ts';
-import { tileRun, type PhysicalCtx, type TileRunInputs } from './steps/tileRun.ts';
+import { type PhysicalCtx, type PhysicalOptions, type PhysicalTile, tileRun, type TileRunInputs } from './steps/tileRun.ts';
 
 export type { PhysicalCtx, PhysicalOptions, PhysicalTile, TileRunInputs } from './steps/tileRun.ts';
 

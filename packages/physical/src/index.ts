@@ -21,4 +21,5 @@ export * from './passes/crowdedUpperVias.ts';
 export * from './passes/slideViaSegments.ts';
 export * from './passes/offsetWires.ts';
 export * from './passes/routePatches.ts';
+export * from './passes/repairPass.ts';
 export * from './routeRepro.ts';

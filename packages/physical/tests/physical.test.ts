@@ -286,7 +286,10 @@ describe('OpenROAD-flow-scripts backend files', () => {
 describe('reports', () => {
   it('DRC counts per rule, largest first', () => {
     const r = parseDrcReport('style drc(full) total 7\n2\tmet1.2 spacing\n5\tli.3 spacing\n');
-    expect(r).toEqual({ style: 'drc(full)', total: 7, byRule: [{ rule: 'li.3 spacing', count: 5 }, { rule: 'met1.2 spacing', count: 2 }] });
+    expect(r).toEqual({ style: 'drc(full)', total: 7, byRule: [{ rule: 'li.3 spacing', count: 5 }, { rule: 'met1.2 spacing', count: 2 }], boxes: [] });
+    const where = parseDrcReport('style drc(full) total 1\n1\tLocal interconnect spacing < 0.17um (li.3)\nbox\t121.685 235.690 121.855 235.705\tLocal interconnect spacing < 0.17um (li.3)\n');
+    expect(where.byRule).toEqual([{ rule: 'Local interconnect spacing < 0.17um (li.3)', count: 1 }]);
+    expect(where.boxes).toEqual([{ rule: 'Local interconnect spacing < 0.17um (li.3)', x0Um: 121.685, y0Um: 235.69, x1Um: 121.855, y1Um: 235.705 }]);
     expect(() => parseDrcReport('nothing')).toThrow(/total/);
   });
   it('netgen verdicts: the top circuit is the last one compared', () => {

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { replayRouteRepro, subsetCellLef } from '../src/routeRepro.ts';
 import { REPAIR_PASSES, patchRoutedDef } from '../src/passes/routePatches.ts';
 import { repairContext } from '../src/passes/repairPass.ts';
+import { netConnections, netRouting, sectionItems, writeItems } from '../src/model/def.ts';
 import { lefPinRects } from '../src/model/lef.ts';
 
 const REPRO = join(import.meta.dirname, 'repro');
@@ -52,6 +53,27 @@ describe('the repair passes as a declared list', () => {
     // No passes: the DEF comes back as it was.
     expect(patchRoutedDef(routed, o, []).text).toBe(routed);
   }, 120_000);
+});
+
+describe('the DEF model on real routes', () => {
+  it('splits NETS and SPECIALNETS into items once and writes them back byte for byte', () => {
+    for (const name of folders) {
+      const def = gunzipSync(readFileSync(join(REPRO, name, 'routed.def.gz'))).toString('utf8');
+      for (const section of ['NETS', 'SPECIALNETS', 'COMPONENTS']) {
+        const items = sectionItems(def, section);
+        expect(items.items.length, `${name} ${section}`).toBeGreaterThan(0);
+        expect(writeItems(def, items, items.items.map((i) => i.text))).toBe(def);
+        expect(items.items.every((i) => i.text.startsWith(`- ${i.name}`))).toBe(true);
+      }
+      // The count in the section header is the number of items; every routed net has its connections.
+      const nets = sectionItems(def, 'NETS');
+      expect(nets.items.length).toBe(Number(/^NETS (\d+) ;/m.exec(def)![1]));
+      expect(netRouting(def).nets).toBe(nets.items.length);
+      const edited = writeItems(def, nets, nets.items.map((i) => (i.name === nets.items[0].name ? i.text.replace(/^- (\S+)/, '- $1 ') : i.text)));
+      expect(edited.length).toBe(def.length + 1);
+      expect(nets.items.filter((i) => netConnections(i).length >= 2).length).toBeGreaterThan(nets.items.length / 2);
+    }
+  });
 });
 
 describe('subsetCellLef', () => {

@@ -23,6 +23,14 @@ describe('route repair rounds (pure solver)', () => {
     expect(rounds.best!.round).toBe(3);
   });
 
+  it('waits as many rounds as its patience for a better one', () => {
+    const patient = new RouteRounds(7, 3);
+    patient.judge(outcome(0, 0, 0, 19, 35));
+    expect(patient.judge(outcome(1, 1, 0, 12, 16)).stop).toBe(false);
+    expect(patient.judge(outcome(2, 1, 0, 0, 0)).stop).toBe(false);
+    expect(patient.judge(outcome(3, 1, 0, 0, 0)).stop).toBe(true);
+  });
+
   it('stops once the best round leaves nothing, or after two rounds in a row that did not beat it', () => {
     const clean = new RouteRounds(7);
     clean.judge(outcome(0, 0, 0, 3, 30));
@@ -32,25 +40,6 @@ describe('route repair rounds (pure solver)', () => {
     expect(stuck.judge(outcome(1, 0, 1, 0, 4)).stop).toBe(false);
     expect(stuck.judge(outcome(2, 0, 0, 5, 6))).toEqual({ best: false, stop: true });
     expect(stuck.best!.round).toBe(0);
-  });
-});
-
-describe('releasing blocked sites a net needs', () => {
-  it('unblocks the sites near an unrouted net for good, and restarts the patience of the stopping rule', () => {
-    const rounds = new RouteRounds(7);
-    rounds.blockSites(0, ['obstruction 1.0 1.0 1.1 1.1 met1', 'obstruction 9.0 9.0 9.1 9.1 met1']);
-    rounds.judge(outcome(0, 0, 0, 19, 35));
-    expect(rounds.judge(outcome(1, 1, 0, 12, 16)).stop).toBe(false);
-    // Round 2 leaves the net unrouted again: the site near it goes, and round 3 gets its chance.
-    expect(rounds.release(2, (line) => line.includes(' 1.0 '))).toBe(1);
-    expect([...rounds.blocked]).toEqual(['obstruction 9.0 9.0 9.1 9.1 met1']);
-    expect(rounds.judge(outcome(2, 1, 0, 0, 0)).stop).toBe(false);
-    // A later conflict at a released site does not block it again.
-    expect(rounds.blockSites(2, ['obstruction 1.0 1.0 1.1 1.1 met1'])).toBe(false);
-    expect(rounds.judge(outcome(3, 0, 0, 0, 1))).toEqual({ best: true, stop: true });
-    expect(rounds.release(3, () => false)).toBe(0);
-    expect(rounds.canRetry(6)).toBe(true);
-    expect(rounds.canRetry(7)).toBe(false);
   });
 });
 

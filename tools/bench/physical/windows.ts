@@ -3,9 +3,9 @@
  * several tensors and positions, weight seeds 1 to 3, the r64c256 seed-3 window among them), each in both
  * sample architectures (bitserial-shared, da): twelve tiles through `flow:physical`, two at a time. Prints
  * one line per tile (cells, utilization, unrouted nets, magic DRC error tiles with their rules, LVS, the
- * round kept, sites blocked and released, route and total seconds) and the count of clean tiles.
+ * round kept, sites blocked, shorts, route and total seconds) and the count of clean tiles.
  *
- *   npx tsx tools/bench/physical/windows.ts [--out DIR] [--density D] [--only N]
+ *   npx tsx tools/bench/physical/windows.ts [--out DIR] [--density D] [--route-patience N] [--only N]
  */
 import { existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -14,7 +14,7 @@ import { runCli } from '@hardwire/flow';
 const args = process.argv.slice(2);
 const opt = (name: string) => (args.includes(name) ? args[args.indexOf(name) + 1] : undefined);
 const out = opt('--out') ?? join('out', 'physical-windows');
-const extra = opt('--density') ? ['--density', opt('--density')!] : [];
+const extra = [...(opt('--density') ? ['--density', opt('--density')!] : []), ...(opt('--route-patience') ? ['--route-patience', opt('--route-patience')!] : [])];
 const WINDOWS = [
   { name: 'l0-q-r0c0-s1', tensor: 'model.layers.0.self_attn.q_proj.weight', at: '0,0', seed: 1 },
   { name: 'l0-q-r64c256-s3', tensor: 'model.layers.0.self_attn.q_proj.weight', at: '64,256', seed: 3 },
@@ -25,7 +25,7 @@ const WINDOWS = [
 ];
 const only = opt('--only');
 mkdirSync(out, { recursive: true });
-console.log(['window', 'arch', 'cells', 'util', 'unrouted', 'DRC', 'DRC rules', 'LVS', 'round kept', 'blocked', 'released', 'route s', 'total s'].join('\t'));
+console.log(['window', 'arch', 'cells', 'util', 'unrouted', 'DRC', 'DRC rules', 'LVS', 'round kept', 'blocked', 'shorts', 'route s', 'total s'].join('\t'));
 let clean = 0;
 let tiles = 0;
 for (const [i, w] of WINDOWS.entries()) {
@@ -44,11 +44,11 @@ for (const [i, w] of WINDOWS.entries()) {
     const g = (k: string) => m[`${k}__tile:${id}`];
     const tileDir = readdirSync(dir).find((d) => d.endsWith('physical-tiles'));
     const rpt = tileDir ? join(dir, tileDir, 'tiles', id, 'drc.rpt') : '';
-    const rules = rpt && existsSync(rpt) ? [...readFileSync(rpt, 'utf8').matchAll(/\((\S+)\)\s*$/gm)].map((x) => x[1]).join(',') : '';
+    const rules = rpt && existsSync(rpt) ? [...readFileSync(rpt, 'utf8').matchAll(/^\d+\t.*\((\S+)\)\s*$/gm)].map((x) => x[1]).join(',') : '';
     const ok = g('route__net__unrouted__count') === 0 && g('drc__error__count') === 0 && g('lvs__mismatch__count') === 0;
     clean += ok ? 1 : 0;
     tiles++;
-    console.log([w.name, (/-\d+x\d+-(.+)$/.exec(id)?.[1] ?? id), g('physical__design__instance__count'), g('finish__design__instance__utilization'), g('route__net__unrouted__count'), g('drc__error__count'), rules || '-', g('lvs__mismatch__count') === 0 ? 'clean' : `${g('lvs__mismatch__count')} mismatches`, g('physical__route__repair__best_round'), g('physical__route__repair__blocked_sites__count'), g('physical__route__repair__released_sites__count') ?? '-', g('physical__step__wall_s__step:route'), g('physical__step__wall_s__step:total')].join('\t'));
+    console.log([w.name, (/-\d+x\d+-(.+)$/.exec(id)?.[1] ?? id), g('physical__design__instance__count'), g('finish__design__instance__utilization'), g('route__net__unrouted__count'), g('drc__error__count'), rules || '-', g('lvs__mismatch__count') === 0 ? 'clean' : `${g('lvs__mismatch__count')} mismatches`, g('physical__route__repair__best_round'), g('physical__route__repair__blocked_sites__count'), g('physical__route__shorts__count'), g('physical__step__wall_s__step:route'), g('physical__step__wall_s__step:total')].join('\t'));
   }
 }
 console.log(`${clean} of ${tiles} tiles clean (0 unrouted, 0 DRC, LVS clean)`);

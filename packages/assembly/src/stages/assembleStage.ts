@@ -121,6 +121,7 @@ export const assembleStage = defineStage({
           routeLayers: 5,
           routeCleanup: false,
           routeRepairRounds: 7,
+          routePatience: 2,
           placeGlobalRoute: false,
         } });
         const m = phys.metrics;

@@ -6,19 +6,24 @@ export interface DrcReport {
   readonly total: number;
   /** Error boxes per rule text, largest first. */
   readonly byRule: { rule: string; count: number }[];
+  /** Where they are (µm), up to 100 per rule: `box<TAB>x0 y0 x1 y1<TAB>rule` lines. */
+  readonly boxes: { rule: string; x0Um: number; y0Um: number; x1Um: number; y1Um: number }[];
 }
 
-/** Parse the report our magic script writes: `style S total N`, then `count<TAB>rule` lines. */
+/** Parse the report our magic script writes: `style S total N`, then `count<TAB>rule` lines, then `box<TAB>x0 y0 x1 y1<TAB>rule` lines. */
 export function parseDrcReport(text: string): DrcReport {
   const head = /^style (\S+) total (\d+)/m.exec(text);
   if (!head) throw new Error('DRC report: no "style ... total N" line');
   const byRule: { rule: string; count: number }[] = [];
+  const boxes: DrcReport['boxes'] = [];
   for (const line of text.split('\n').slice(1)) {
     const m = /^(\d+)\t(.*)$/.exec(line);
     if (m) byRule.push({ rule: m[2].trim(), count: Number(m[1]) });
+    const b = /^box\t(\S+) (\S+) (\S+) (\S+)\t(.*)$/.exec(line);
+    if (b) boxes.push({ rule: b[5].trim(), x0Um: Number(b[1]), y0Um: Number(b[2]), x1Um: Number(b[3]), y1Um: Number(b[4]) });
   }
   byRule.sort((a, b) => b.count - a.count || a.rule.localeCompare(b.rule));
-  return { style: head[1], total: Number(head[2]), byRule };
+  return { style: head[1], total: Number(head[2]), byRule, boxes };
 }
 
 /**

@@ -123,7 +123,11 @@ export function magicDrcScript(o: { gds: string; top: string; style: string; rep
     'set n [drc list count total]',
     `set f [open ${tclWord(o.report)} w]`,
     `puts $f "style ${o.style} total $n"`,
-    'foreach {why boxes} [drc listall why] { puts $f "[llength $boxes]\\t$why" }',
+    'set errors [drc listall why]',
+    'foreach {why boxes} $errors { puts $f "[llength $boxes]\\t$why" }',
+    // Where: every error box in µm (magic's internal units times its CIF output scale), up to 100 per rule.
+    'set um [cif scale out]',
+    'foreach {why boxes} $errors { foreach b [lrange $boxes 0 99] { puts $f [format "box\\t%.3f %.3f %.3f %.3f\\t%s" [expr {[lindex $b 0] * $um}] [expr {[lindex $b 1] * $um}] [expr {[lindex $b 2] * $um}] [expr {[lindex $b 3] * $um}] $why] } }',
     'close $f',
     'puts "DRC_TOTAL $n"',
     'quit -noprompt',

@@ -70,29 +70,36 @@ export function clipTracksToDie(text: string): { text: string; dropped: number }
 /** One routing statement of a DEF net: its layer, width (SPECIALNETS) and points, each with the via placed there. */
 export interface RoutingStatement { net: string; layer: string; special: boolean; widthDbu?: number; points: { x: number; y: number; via?: string }[] }
 
-/** Every routing statement (`+ ROUTED`/`FIXED`/`COVER` and each `NEW`) of a DEF's NETS or SPECIALNETS section, `*` resolved. */
-export function routingStatements(def: string, section: 'NETS' | 'SPECIALNETS'): RoutingStatement[] {
+const statementsCache = new Map<string, { text: string; statements: readonly RoutingStatement[] }>();
+
+/**
+ * Every routing statement (`+ ROUTED`/`FIXED`/`COVER` and each `NEW`) of a DEF's NETS or SPECIALNETS section,
+ * `*` resolved; parsed once per DEF text (the passes that read one text share it; nobody may change them).
+ */
+export function routingStatements(def: string, section: 'NETS' | 'SPECIALNETS'): readonly RoutingStatement[] {
+  const cached = statementsCache.get(section);
+  if (cached?.text === def) return cached.statements;
   const out: RoutingStatement[] = [];
-  if (!new RegExp(`^${section} \\d+ ;`, 'm').test(def)) return out;
-  const body = sectionBody(def, section).body;
-  for (const chunk of body.split(/^- /m).slice(1)) {
-    const net = chunk.slice(0, chunk.search(/\s/));
-    for (const stmt of chunk.split(/\+ (?:ROUTED|FIXED|COVER) |\bNEW /).slice(1)) {
-      const head = /^(\S+)(?:\s+(\d+))?\s*\(/.exec(stmt);
-      if (!head) continue;
-      const s: RoutingStatement = { net, layer: head[1], special: section === 'SPECIALNETS', widthDbu: head[2] ? Number(head[2]) : undefined, points: [] };
-      let x = 0;
-      let y = 0;
-      for (const t of stmt.matchAll(/\(\s*(\S+)\s+(\S+)(?:\s+\S+)?\s*\)|([A-Za-z_]\w*)/g)) {
-        if (t[1] !== undefined) {
-          if (t[1] !== '*') x = Math.round(Number(t[1]));
-          if (t[2] !== '*') y = Math.round(Number(t[2]));
-          s.points.push({ x, y });
-        } else if (s.points.length > 0) s.points[s.points.length - 1].via = t[3];
+  if (new RegExp(`^${section} \\d+ ;`, 'm').test(def)) {
+    for (const item of sectionItems(def, section).items) {
+      for (const stmt of item.text.split(/\+ (?:ROUTED|FIXED|COVER) |\bNEW /).slice(1)) {
+        const head = /^(\S+)(?:\s+(\d+))?\s*\(/.exec(stmt);
+        if (!head) continue;
+        const s: RoutingStatement = { net: item.name, layer: head[1], special: section === 'SPECIALNETS', widthDbu: head[2] ? Number(head[2]) : undefined, points: [] };
+        let x = 0;
+        let y = 0;
+        for (const t of stmt.matchAll(/\(\s*(\S+)\s+(\S+)(?:\s+\S+)?\s*\)|([A-Za-z_]\w*)/g)) {
+          if (t[1] !== undefined) {
+            if (t[1] !== '*') x = Math.round(Number(t[1]));
+            if (t[2] !== '*') y = Math.round(Number(t[2]));
+            s.points.push({ x, y });
+          } else if (s.points.length > 0) s.points[s.points.length - 1].via = t[3];
+        }
+        out.push(s);
       }
-      out.push(s);
     }
   }
+  statementsCache.set(section, { text: def, statements: out });
   return out;
 }
 
@@ -114,6 +121,49 @@ export function sectionBody(text: string, name: string): { start: number; end: n
   const endAt = text.indexOf(`\nEND ${name}`, open.index);
   if (endAt < 0) throw new Error(`DEF: ${name} section not closed`);
   return { start: open.index, end: endAt + `\nEND ${name}`.length, body: text.slice(open.index + open[0].length, endAt + 1) };
+}
+
+/** One item of a DEF section (a net of NETS or SPECIALNETS): its name and its text from `- ` up to the next item. */
+export interface DefItem {
+  readonly name: string;
+  readonly text: string;
+}
+
+/** A section split into its items once; `writeItems` puts it back byte for byte. */
+export interface DefItems {
+  /** Text after the `NAME n ;` line and before the first item (usually empty). */
+  readonly lead: string;
+  readonly items: readonly DefItem[];
+  /** Where the section's `NAME n ;` line starts, where its items start, and where `END NAME` starts. */
+  readonly start: number;
+  readonly bodyStart: number;
+  readonly bodyEnd: number;
+}
+
+const itemsCache = new Map<string, { text: string; items: DefItems }>();
+
+/** The items of a section (NETS, SPECIALNETS, PINS, COMPONENTS), split once per DEF text (the last text read per section is kept). */
+export function sectionItems(text: string, name: string): DefItems {
+  const cached = itemsCache.get(name);
+  if (cached?.text === text) return cached.items;
+  const s = sectionBody(text, name);
+  const bodyEnd = s.end - `END ${name}`.length;
+  const parts = s.body.split(/^(?=- )/m);
+  const lead = parts.length > 0 && !parts[0].startsWith('- ') ? parts.shift()! : '';
+  const items = { lead, items: parts.map((chunk) => ({ name: chunk.slice(2, 2 + chunk.slice(2).search(/\s/)), text: chunk })), start: s.start, bodyStart: bodyEnd - s.body.length, bodyEnd };
+  itemsCache.set(name, { text, items });
+  return items;
+}
+
+/** The DEF with a section's items replaced by `texts` (each a whole item, `- ` to its end), the rest untouched. */
+export function writeItems(text: string, section: DefItems, texts: readonly string[]): string {
+  return text.slice(0, section.bodyStart) + section.lead + texts.join('') + text.slice(section.bodyEnd);
+}
+
+/** The `( instance pin )` connections of a NETS item, read before its routing. */
+export function netConnections(item: DefItem): [string, string][] {
+  const head = item.text.split(/\+ ROUTED|\+ FIXED|\+ COVER|\+ NOSHIELD|;/)[0];
+  return [...head.slice(2).matchAll(/\(\s*(\S+)\s+(\S+)\s*\)/g)].map((p) => [p[1], p[2]]);
 }
 
 /** Replace a section (or insert it before `END DESIGN` when absent) with `lines` holding `count` items (default: one per line). */
@@ -144,18 +194,9 @@ export interface NetRouting {
  * pins whose name differs from their net), so this reads the result rather than the router's log.
  */
 export function netRouting(text: string): NetRouting {
-  const body = sectionBody(text, 'NETS').body;
-  const unrouted: string[] = [];
-  let nets = 0;
-  for (const chunk of body.split(/^- /m).slice(1)) {
-    nets += 1;
-    const name = chunk.slice(0, chunk.search(/\s/));
-    const head = chunk.split(/\+ ROUTED|\+ FIXED|\+ COVER|\+ NOSHIELD/)[0];
-    const connections = (head.match(/\(\s*\S+\s+\S+\s*\)/g) ?? []).length;
-    const routed = /\+ (ROUTED|FIXED|COVER|NOSHIELD) /.test(chunk);
-    if (connections >= 2 && !routed) unrouted.push(name);
-  }
-  return { nets, unrouted };
+  const { items } = sectionItems(text, 'NETS');
+  const unrouted = items.filter((net) => netConnections(net).length >= 2 && !/\+ (ROUTED|FIXED|COVER|NOSHIELD) /.test(net.text)).map((net) => net.name);
+  return { nets: items.length, unrouted };
 }
 
 /** Macro sizes (µm) and classes from LEF text. */

@@ -1,5 +1,5 @@
-import { sectionBody, statementPoints } from './def.ts';
-import { type ViaDef } from './lef.ts';
+import { sectionBody, sectionItems, statementPoints, writeItems } from './def.ts';
+import type { ViaDef } from './lef.ts';
 
 /**
  * Edits to a routed DEF's text the passes share (pure): wires appended to SPECIALNETS or to a net's routing
@@ -22,16 +22,14 @@ export function appendSpecial(def: string, wires: ReadonlyMap<string, readonly s
 
 export function appendToNets(def: string, patches: ReadonlyMap<string, readonly string[]>): string {
   if (patches.size === 0) return def;
-  const section = sectionBody(def, 'NETS');
-  const body = section.body.split(/^(?=- )/m).map((chunk) => {
-    const net = chunk.startsWith('- ') ? chunk.slice(2, 2 + chunk.slice(2).search(/\s/)) : '';
+  const section = sectionItems(def, 'NETS');
+  const body = section.items.map(({ name: net, text: chunk }) => {
     const add = patches.get(net);
     if (!add) return chunk;
     const end = chunk.lastIndexOf(';');
     return `${chunk.slice(0, end).replace(/\s+$/, '')}\n${add.join('\n')} ;${chunk.slice(end + 1)}`;
   });
-  const head = def.slice(section.start, section.start + def.slice(section.start).indexOf('\n') + 1);
-  return def.slice(0, section.start) + head + body.join('') + def.slice(section.end - '\nEND NETS'.length + 1);
+  return writeItems(def, section, body);
 }
 
 export function flushRect(layer: string, r: { x0: number; y0: number; x1: number; y1: number }): string {
@@ -56,10 +54,8 @@ export interface NetStatement {
  * statements, and returns replacement lines by line index (lines it leaves out stay as they are).
  */
 export function rewriteNets(def: string, vias: ReadonlyMap<string, ViaDef>, edit: (net: string, lines: readonly string[], parsed: readonly (NetStatement | undefined)[]) => ReadonlyMap<number, readonly string[]>): string {
-  const section = sectionBody(def, 'NETS');
-  const chunks = section.body.split(/^(?=- )/m).map((chunk) => {
-    if (!chunk.startsWith('- ')) return chunk;
-    const net = chunk.slice(2, 2 + chunk.slice(2).search(/\s/));
+  const section = sectionItems(def, 'NETS');
+  const chunks = section.items.map(({ name: net, text: chunk }) => {
     const lines = chunk.split('\n');
     const parsed = lines.map((line): NetStatement | undefined => {
       // The token after the points is a via name (or some other word), never the `;` that ends the net.
@@ -71,5 +67,5 @@ export function rewriteNets(def: string, vias: ReadonlyMap<string, ViaDef>, edit
     const edits = edit(net, lines, parsed);
     return lines.flatMap((line, i) => edits.get(i) ?? [line]).join('\n');
   });
-  return def.slice(0, section.start) + def.slice(section.start, section.start + def.slice(section.start).indexOf('\n') + 1) + chunks.join('') + def.slice(section.end - 'END NETS'.length);
+  return writeItems(def, section, chunks);
 }

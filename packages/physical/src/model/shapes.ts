@@ -1,6 +1,6 @@
 import { boxGap, groupBy, shapeGrid } from '../geometry.ts';
 import { routingStatements } from './def.ts';
-import { type RoutingLayer, type ViaDef } from './lef.ts';
+import type { RoutingLayer, ViaDef } from './lef.ts';
 
 /**
  * The routed shapes of a DEF (pure): every wire and via pad of every net as rectangles in DEF units, the

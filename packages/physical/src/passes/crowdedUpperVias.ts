@@ -1,9 +1,9 @@
 import { boxGap, groupBy, shapeGrid } from '../geometry.ts';
 import { routingStatements } from '../model/def.ts';
 import { rewriteNets } from '../model/defEdit.ts';
-import { type RoutingLayer, type ViaDef } from '../model/lef.ts';
+import type { RoutingLayer, ViaDef } from '../model/lef.ts';
 import { type NetShape, padBox, routedShapes } from '../model/shapes.ts';
-import { type RepairPass } from './repairPass.ts';
+import type { RepairPass } from './repairPass.ts';
 
 export interface UpperViaNudgeResult {
   readonly text: string;

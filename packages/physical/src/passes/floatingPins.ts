@@ -1,5 +1,5 @@
-import { sectionBody } from '../model/def.ts';
-import { type RepairPass } from './repairPass.ts';
+import { sectionBody, sectionItems } from '../model/def.ts';
+import type { RepairPass } from './repairPass.ts';
 
 /**
  * Two die-boundary rules of the physical flow (pure).
@@ -41,7 +41,7 @@ export function growFloatingPins(def: string, minAreaUm2: ReadonlyMap<string, nu
   const [dx0, dy0, dx1, dy1] = die.slice(1).map(Number);
   const routed = new Set<string>();
   if (/^NETS \d+ ;/m.test(def)) {
-    for (const net of sectionBody(def, 'NETS').body.split(/^- /m).slice(1)) if (/\+ (ROUTED|FIXED|COVER) /.test(net)) routed.add(net.split(/\s/)[0]);
+    for (const net of sectionItems(def, 'NETS').items) if (/\+ (ROUTED|FIXED|COVER) /.test(net.text)) routed.add(net.name);
   }
   const pins = sectionBody(def, 'PINS');
   let floating = 0;

@@ -1,8 +1,8 @@
 import { boxGap, groupBy } from '../geometry.ts';
 import { rewriteNets } from '../model/defEdit.ts';
-import { type RoutingLayer, type ViaDef } from '../model/lef.ts';
+import type { RoutingLayer, ViaDef } from '../model/lef.ts';
 import { padBox, routedShapes } from '../model/shapes.ts';
-import { type RepairPass } from './repairPass.ts';
+import type { RepairPass } from './repairPass.ts';
 
 export interface OffsetViaResult {
   readonly text: string;

@@ -1,7 +1,7 @@
-import { parseDef, sectionBody, statementPoints } from '../model/def.ts';
+import { netConnections, parseDef, sectionItems, statementPoints, writeItems } from '../model/def.ts';
 import { type CellPins, lefLayerRects } from '../model/lef.ts';
 import { routedShapes } from '../model/shapes.ts';
-import { type RepairPass } from './repairPass.ts';
+import type { RepairPass } from './repairPass.ts';
 
 /**
  * li1–met1 vias pulled inside the pin they land on (pure). qrouter drops the via on its track grid; where a
@@ -28,11 +28,7 @@ export function placeRect(r: readonly [number, number, number, number], cell: { 
 export function placedCellShapes(def: string, cells: ReturnType<typeof lefLayerRects>, layer: string): { net: string; layer: string; x0: number; y0: number; x1: number; y1: number }[] {
   const d = parseDef(def);
   const netOf = new Map<string, string>();
-  for (const chunk of sectionBody(def, 'NETS').body.split(/^- /m).slice(1)) {
-    const net = chunk.slice(0, chunk.search(/\s/));
-    const head = chunk.split(/\+ ROUTED|\+ FIXED|\+ COVER|\+ NOSHIELD|;/)[0];
-    for (const p of head.matchAll(/\(\s*(\S+)\s+(\S+)\s*\)/g)) netOf.set(`${p[1]}/${p[2]}`, net);
-  }
+  for (const net of sectionItems(def, 'NETS').items) for (const [instance, pin] of netConnections(net)) netOf.set(`${instance}/${pin}`, net.name);
   const out: { net: string; layer: string; x0: number; y0: number; x1: number; y1: number }[] = [];
   for (const c of d.components) {
     const cell = cells.get(c.macro);
@@ -53,17 +49,15 @@ export function netPinShapes(def: string, cellsByLayer: ReadonlyMap<string, Read
   const d = parseDef(def);
   const at = new Map(d.components.map((c) => [c.name, c]));
   const out: { net: string; layer: string; x0: number; y0: number; x1: number; y1: number }[] = [];
-  for (const chunk of sectionBody(def, 'NETS').body.split(/^- /m).slice(1)) {
-    const net = chunk.slice(0, chunk.search(/\s/));
-    const head = chunk.split(/\+ ROUTED|\+ FIXED|\+ COVER|\+ NOSHIELD|;/)[0];
-    for (const p of head.matchAll(/\(\s*(\S+)\s+(\S+)\s*\)/g)) {
-      const c = at.get(p[1]);
+  for (const item of sectionItems(def, 'NETS').items) {
+    for (const [instance, pin] of netConnections(item)) {
+      const c = at.get(instance);
       if (!c) continue;
       for (const [layer, cells] of cellsByLayer) {
         const cell = cells.get(c.macro);
-        for (const r of cell?.pins.get(p[2]) ?? []) {
+        for (const r of cell?.pins.get(pin) ?? []) {
           const [x0, y0, x1, y1] = placeRect(r, cell!, c, d.dbuPerUm);
-          out.push({ net, layer, x0, y0, x1, y1 });
+          out.push({ net: item.name, layer, x0, y0, x1, y1 });
         }
       }
     }
@@ -113,10 +107,8 @@ function editVias(def: string, cells: ReadonlyMap<string, CellPins>, via: string
   const moved: { net: string; box: readonly [number, number, number, number]; dx: number; dy: number }[] = [];
   const d = parseDef(def);
   const at = new Map(d.components.map((c) => [c.name, c]));
-  const section = sectionBody(def, 'NETS');
-  const chunks = section.body.split(/^(?=- )/m).map((chunk) => {
-    if (!chunk.startsWith('- ')) return chunk;
-    const net = chunk.slice(2, 2 + chunk.slice(2).search(/\s/));
+  const section = sectionItems(def, 'NETS');
+  const chunks = section.items.map(({ name: net, text: chunk }) => {
     const head = chunk.split(/\+ ROUTED/)[0];
     const rects: [number, number, number, number][] = [];
     for (const p of head.matchAll(/\(\s*(\S+)\s+(\S+)\s*\)/g)) {
@@ -199,7 +191,7 @@ function editVias(def: string, cells: ReadonlyMap<string, CellPins>, via: string
     const out = lines.flatMap((line, i) => edits.get(i) ?? [line]);
     return out.join('\n');
   });
-  const text = def.slice(0, section.start) + def.slice(section.start, section.start + def.slice(section.start).indexOf('\n') + 1) + chunks.join('') + def.slice(section.end - 'END NETS'.length);
+  const text = writeItems(def, section, chunks);
   return li1HalfDbu > 0 ? shiftSpecialLi1(text, moved) : text;
 }
 
@@ -225,9 +217,8 @@ function shiftSpecialLi1(def: string, moved: readonly { net: string; box: readon
   if (moved.length === 0 || !/^SPECIALNETS \d+ ;/m.test(def)) return def;
   const byNet = new Map<string, typeof moved>();
   for (const m of moved) byNet.set(m.net, [...(byNet.get(m.net) ?? []), m]);
-  const section = sectionBody(def, 'SPECIALNETS');
-  const body = section.body.split(/^(?=- )/m).map((chunk) => {
-    const net = chunk.startsWith('- ') ? chunk.slice(2, 2 + chunk.slice(2).search(/\s/)) : '';
+  const section = sectionItems(def, 'SPECIALNETS');
+  const body = section.items.map(({ name: net, text: chunk }) => {
     const list = byNet.get(net);
     if (!list) return chunk;
     return chunk
@@ -249,8 +240,7 @@ function shiftSpecialLi1(def: string, moved: readonly { net: string; box: readon
       })
       .join('\n');
   });
-  const head = def.slice(section.start, section.start + def.slice(section.start).indexOf('\n') + 1);
-  return def.slice(0, section.start) + head + body.join('') + def.slice(section.end - 'END SPECIALNETS'.length);
+  return writeItems(def, section, body);
 }
 
 export interface PullOptions {

@@ -1,5 +1,5 @@
 import { type CellPins, lefLayerRects, lefPinRects, lefRoutingLayers, lefViaCuts, lefVias, type RoutingLayer, type ViaDef } from '../model/lef.ts';
-import { type NetShape } from '../model/shapes.ts';
+import type { NetShape } from '../model/shapes.ts';
 import { placedCellShapes, type TapPairRules } from './pinVias.ts';
 
 /**

@@ -1,9 +1,9 @@
 import { boxGap, covered, groupBy, netLayerKey, shapeGrid, touchingGroups } from '../geometry.ts';
 import { appendSpecial } from '../model/defEdit.ts';
-import { type RoutingLayer, type ViaDef } from '../model/lef.ts';
+import type { RoutingLayer, ViaDef } from '../model/lef.ts';
 import { type NetShape, routedShapes } from '../model/shapes.ts';
 import { netPinShapes } from './pinVias.ts';
-import { type RepairPass } from './repairPass.ts';
+import type { RepairPass } from './repairPass.ts';
 
 export interface GapFillResult {
   readonly text: string;

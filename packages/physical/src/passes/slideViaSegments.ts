@@ -1,9 +1,9 @@
 import { boxGap, shapeGrid } from '../geometry.ts';
 import { routingStatements } from '../model/def.ts';
 import { type NetStatement, rewriteNets } from '../model/defEdit.ts';
-import { type RoutingLayer, type ViaDef } from '../model/lef.ts';
+import type { RoutingLayer, ViaDef } from '../model/lef.ts';
 import { clearance, type NetShape, padBox } from '../model/shapes.ts';
-import { type RepairPass } from './repairPass.ts';
+import type { RepairPass } from './repairPass.ts';
 
 export interface ViaColumnSlideResult {
   readonly text: string;

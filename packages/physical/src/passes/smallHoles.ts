@@ -1,9 +1,9 @@
 import { groupBy, holesOf, touchingGroups } from '../geometry.ts';
 import { appendSpecial, flushRect } from '../model/defEdit.ts';
-import { type RoutingLayer, type ViaDef } from '../model/lef.ts';
+import type { RoutingLayer, ViaDef } from '../model/lef.ts';
 import { type NetShape, routedShapes } from '../model/shapes.ts';
 import { netPinShapes } from './pinVias.ts';
-import { type RepairPass } from './repairPass.ts';
+import type { RepairPass } from './repairPass.ts';
 
 export interface HoleFillResult {
   readonly text: string;

@@ -1,9 +1,9 @@
 import { boxGap, groupBy, netLayerKey, unionArea } from '../geometry.ts';
 import { routingStatements } from '../model/def.ts';
 import { appendSpecial, appendToNets, flushRect } from '../model/defEdit.ts';
-import { type RoutingLayer, type ViaDef } from '../model/lef.ts';
+import type { RoutingLayer, ViaDef } from '../model/lef.ts';
 import { type NetShape, routedShapes } from '../model/shapes.ts';
-import { type RepairPass } from './repairPass.ts';
+import type { RepairPass } from './repairPass.ts';
 
 /**
  * Minimum-area patches for via stacks (pure). Where a net goes straight through a layer (a via from below and

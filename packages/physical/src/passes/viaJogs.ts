@@ -1,9 +1,9 @@
 import { boxGap, groupBy } from '../geometry.ts';
-import { sectionBody, statementPoints } from '../model/def.ts';
+import { sectionItems, statementPoints } from '../model/def.ts';
 import { rewriteNets } from '../model/defEdit.ts';
-import { type RoutingLayer, type ViaDef } from '../model/lef.ts';
+import type { RoutingLayer, ViaDef } from '../model/lef.ts';
 import { routedShapes } from '../model/shapes.ts';
-import { type RepairPass } from './repairPass.ts';
+import type { RepairPass } from './repairPass.ts';
 
 export interface JogResult {
   readonly text: string;
@@ -66,9 +66,8 @@ export function collapseViaJogs(def: string, vias: ReadonlyMap<string, ViaDef>, 
     return edits;
   });
   if (dropSpecial.size > 0 && /^SPECIALNETS \d+ ;/m.test(text)) {
-    const sp = sectionBody(text, 'SPECIALNETS');
-    const body = sp.body.split(/^(?=- )/m).map((chunk) => {
-      const net = chunk.startsWith('- ') ? chunk.slice(2, 2 + chunk.slice(2).search(/\s/)) : '';
+    const sp = sectionItems(text, 'SPECIALNETS');
+    const body = sp.items.map(({ name: net, text: chunk }) => {
       const drops = dropSpecial.get(net);
       if (!drops) return chunk;
       const kept: string[] = [];
@@ -86,9 +85,9 @@ export function collapseViaJogs(def: string, vias: ReadonlyMap<string, ViaDef>, 
       if (!/;\s*$/.test(kept[last])) kept[last] = `${kept[last].replace(/\s+$/, '')} ;`;
       return kept.join('\n');
     });
+    // Statements left with no routing go, and the section's count with them.
     const count = body.filter((c) => c.startsWith('- ')).length;
-    const head = `SPECIALNETS ${count} ;\n`;
-    text = text.slice(0, sp.start) + head + body.join('') + text.slice(sp.end - 'END SPECIALNETS'.length);
+    text = `${text.slice(0, sp.start)}SPECIALNETS ${count} ;\n${sp.lead}${body.join('')}${text.slice(sp.bodyEnd)}`;
   }
   return { text, jogs, collapsed };
 }

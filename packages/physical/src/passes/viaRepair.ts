@@ -1,5 +1,5 @@
 import { routingStatements } from '../model/def.ts';
-import { type ViaDef } from '../model/lef.ts';
+import type { ViaDef } from '../model/lef.ts';
 
 /**
  * Via-to-via spacing between nets, and the repair qrouter cannot do by itself (pure).

@@ -11,8 +11,9 @@ import { bool, defineStage, forEachBounded, defineVars, int, num, oneOf, writeJs
 import { chooseYosys, findKit, pdkRootVar, physicalToolVersions, writeTileLiberty } from '@hardwire/eda';
 import { compileNetlist, type YosysNetlistJson } from '@hardwire/gatesim';
 import { checkSeedVar, checkTile, tileVectors } from '@hardwire/tiles';
-import { implementTile, type PhysicalOptions } from '../implementTile.ts';
+import { implementTile } from '../implementTile.ts';
 import { runOpenroadBackend } from '../openroad.ts';
+import type { PhysicalOptions } from '../steps/tileRun.ts';
 import { SKY130HD } from '../tech/sky130hd.ts';
 
 interface Golden { top: string; rows: number; cols: number; inputBits: number; outputBits: number; codes: number[][]; arch: string }
@@ -36,6 +37,7 @@ export const physicalStage = defineStage({
     routeLayers: int({ default: 5, min: 3, max: 6, doc: 'qrouter layers from li1 up (5: li1 to met4; 4 stops at met3, 6 adds met5).' }),
     routeCleanup: bool({ default: false, doc: "Run qrouter's stage-3 cleanup rounds after the routes close (about twice the route time)." }),
     routeRepairRounds: int({ default: 7, min: 0, max: 20, doc: 'Re-routes with the sites of cross-net via spacing conflicts blocked (qrouter drops an li1–met1 via beside a met1–met2 via of another net); the best round is kept. 0: route once.' }),
+    routePatience: int({ default: 2, min: 1, max: 20, doc: 'Repair rounds in a row that may fail to beat the best round (fewest unrouted, shorts, conflicts left) before the rounds stop.' }),
     placeGlobalRoute: bool({ default: false, doc: "Let graywolf run its own global router (feedthroughs and channel routes qrouter never uses; ~97% of graywolf's time). false: graywolf places only and the flow writes the net file place2def reads." }),
     routeTimeoutS: int({ default: 3600, min: 60, unit: 's', doc: 'Longest qrouter run per tile before it counts as a tool failure.' }),
     physicalJobs: int({ default: 2, min: 1, max: 64, doc: 'Tiles implemented at once.' }),
@@ -84,6 +86,7 @@ export const physicalStage = defineStage({
       placeGlobalRoute: c.placeGlobalRoute,
       routeCleanup: c.routeCleanup,
       routeRepairRounds: c.routeRepairRounds,
+      routePatience: c.routePatience,
       onStep: (step) => ctx.progress.note(step),
     };
     const summary: Record<string, unknown>[] = [];

@@ -7,8 +7,8 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cdlAsDeviceCalls, cdlPinOrder, magicDrcScript, magicExtractScript, netgenSetup, openStaScript, parseDrcReport, parseLvsReport, parseStaOutput, topSubcircuit, type YosysJsonModule } from '@hardwire/eda';
-import { physicalOnlyCells } from '../tech/sky130hd.ts';
 import type { TileRun } from './tileRun.ts';
+import { physicalOnlyCells } from '../tech/sky130hd.ts';
 
 export async function checksStep(r: TileRun, placedModule: YosysJsonModule, gds: string): Promise<string[]> {
   const { ctx, tile, work, outDir, o, metrics } = r;

@@ -5,7 +5,7 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { clipTracksToDie, componentLine, destackFlops, isPhysicalCell, lefMacros, parseDef, powerGrid, refillRows, replaceSection, type DefSummary } from '../model/def.ts';
+import { clipTracksToDie, componentLine, type DefSummary, destackFlops, isPhysicalCell, lefMacros, parseDef, powerGrid, refillRows, replaceSection } from '../model/def.ts';
 import type { TileRun } from './tileRun.ts';
 
 export function refillStep(r: TileRun, cellAreaUm2: number): DefSummary {

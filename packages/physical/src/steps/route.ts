@@ -8,26 +8,14 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CanceledError } from '@hardwire/core';
 import { qflowObstructions, qrouterScript } from '@hardwire/eda';
-import { netRouting, powerPinsAsObstructions, routingTechLef, type DefSummary } from '../model/def.ts';
-import { lefPinRects, lefRoutingLayers, lefVias } from '../model/lef.ts';
+import { type DefSummary, netRouting, powerPinsAsObstructions, routingTechLef } from '../model/def.ts';
+import { lefRoutingLayers, lefVias } from '../model/lef.ts';
 import { crossNetOverlaps } from '../model/shapes.ts';
 import { dieMarginObstructions } from '../passes/floatingPins.ts';
 import { patchRoutedDef } from '../passes/routePatches.ts';
-import { netPinShapes } from '../passes/pinVias.ts';
 import { conflictObstructions, routedVias, viaSpacingConflicts } from '../passes/viaRepair.ts';
 import { RouteRounds } from '../routeRounds.ts';
 import { renameInto, type TileRun } from './tileRun.ts';
-
-/** Blocked sites within this distance (µm) of an unrouted net's pins are released. */
-const RELEASE_REACH_UM = 2;
-
-/** The box (DEF units) of a qrouter `obstruction x0 y0 x1 y1 layer` line in µm. */
-function obstructionBox(line: string, dbuPerUm: number): { x0: number; y0: number; x1: number; y1: number } | undefined {
-  const m = /^obstruction (\S+) (\S+) (\S+) (\S+) \S+$/.exec(line);
-  if (!m) return undefined;
-  const [x0, y0, x1, y1] = m.slice(1, 5).map((v) => Number(v) * dbuPerUm);
-  return { x0, y0, x1, y1 };
-}
 
 /** Route the placed tile; returns the path of routed.def. */
 export async function routeStep(r: TileRun, def: DefSummary): Promise<string> {
@@ -46,8 +34,7 @@ export async function routeStep(r: TileRun, def: DefSummary): Promise<string> {
   const vias = lefVias(techLef.text, r.tech.metals);
   const routingLayers = lefRoutingLayers(techLef.text);
   const spacings = new Map([...routingLayers].map(([name, l]) => [name, l.spacingUm]));
-  const rounds = new RouteRounds(o.routeRepairRounds);
-  const pinLayers = new Map(['li1', 'met1'].map((layer) => [layer, lefPinRects(readFileSync(r.cellLef, 'utf8'), layer)]));
+  const rounds = new RouteRounds(o.routeRepairRounds, o.routePatience);
   let bestMetrics: Record<string, number> = {};
   // The patches read the cells' pins and metal from the kit's cell LEF (power pins as pins).
   const cellLefText = readFileSync(r.cellLef, 'utf8');
@@ -75,20 +62,7 @@ export async function routeStep(r: TileRun, def: DefSummary): Promise<string> {
     await pending.done;
     if (!existsSync(join(layoutDir, out))) throw new Error(`qrouter wrote no ${join(layoutDir, out)}`);
     const text = readFileSync(join(layoutDir, out), 'utf8');
-    const unroutedNets = netRouting(text).unrouted;
-    const unrouted = unroutedNets.length;
-    // A net the blocks left unrouted: the blocked sites near its pins go (see RouteRounds).
-    let released = 0;
-    if (unrouted > 0 && rounds.blocked.size > 0) {
-      const names = new Set(unroutedNets);
-      const pins = netPinShapes(text, pinLayers).filter((p) => names.has(p.net));
-      const reach = RELEASE_REACH_UM * def.dbuPerUm;
-      released = rounds.release(round, (line) => {
-        const box = obstructionBox(line, def.dbuPerUm);
-        return box !== undefined && pins.some((p) => box.x0 - p.x1 < reach && p.x0 - box.x1 < reach && box.y0 - p.y1 < reach && p.y0 - box.y1 < reach);
-      });
-      metrics[`physical__route__repair__released_sites__count__round:${round}`] = released;
-    }
+    const unrouted = netRouting(text).unrouted.length;
     const conflicts = viaSpacingConflicts(routedVias(text, new Set(vias.keys())), vias, spacings, def.dbuPerUm);
     metrics[`physical__route__via_conflicts__count__round:${round}`] = conflicts.length;
     metrics[`physical__route__unrouted__count__round:${round}`] = unrouted;
@@ -96,8 +70,7 @@ export async function routeStep(r: TileRun, def: DefSummary): Promise<string> {
     metrics[`physical__route__via_conflicts_pin_taps__count__round:${round}`] = repair.pinTapPairs;
     const before = rounds.blocked.size;
     // Nothing new to block: another round would route the same.
-    const more = rounds.blockSites(round, repair.lines);
-    const next: RoundRun | undefined = more || (released > 0 && rounds.canRetry(round)) ? startRound(round + 1) : undefined;
+    const next: RoundRun | undefined = rounds.blockSites(round, repair.lines) ? startRound(round + 1) : undefined;
     const patched = patchRoutedDef(text, { techLef: techLef.text, cellLef: cellLefText, dbuPerUm: def.dbuPerUm });
     const left = viaSpacingConflicts(routedVias(patched.text, new Set(vias.keys())), vias, spacings, def.dbuPerUm).length;
     // Shapes of two nets overlapping (qrouter has run an offset wire through another net's via pad).
@@ -126,6 +99,5 @@ export async function routeStep(r: TileRun, def: DefSummary): Promise<string> {
   metrics['physical__route__via_conflicts_patched__count'] = best.conflictsLeft;
   metrics['physical__route__shorts__count'] = best.shorts;
   metrics['physical__route__repair__blocked_sites__count'] = rounds.blocked.size;
-  metrics['physical__route__repair__released_sites__count'] = rounds.released.size;
   return routedDef;
 }

@@ -25,6 +25,8 @@ export interface PhysicalOptions {
   readonly routeCleanup: boolean;
   /** Re-routes with the sites of cross-net via spacing conflicts blocked (0: route once). */
   readonly routeRepairRounds: number;
+  /** Repair rounds in a row that may fail to beat the best round before the rounds stop. */
+  readonly routePatience: number;
   /** Let graywolf run its own global router (feedthroughs, channel routes: ~97% of its time, all thrown away). */
   readonly placeGlobalRoute: boolean;
   /** Told each step as it starts (place, route round n of m, GDS, DRC, LVS, STA), for progress lines. */
@@ -41,32 +43,7 @@ export interface PhysicalTile {
 
 export type PhysicalCtx = Pick<StageContext<unknown>, 'exec' | 'log'>;
 
-export interface TileRun {
-  readonly ctx: PhysicalCtx;
-  readonly kit: StdCellKit;
-  readonly tech: TechProfile;
-  readonly cells: ReadonlyMap<string, CellSpec>;
-  readonly libertyPath: string;
-  readonly yosys: YosysBackend;
-  readonly tile: PhysicalTile;
-  readonly o: PhysicalOptions;
-  /** The cell LEF placement and routing read (the kit's routing variant where it has one). */
-  readonly cellLef: string;
-  /** KLayout technology and layer properties, magic technology file. */
-  readonly lyt: string;
-  readonly lyp: string;
-  readonly magicTech: string;
-  /** Scratch folder, deliverables folder, the qflow project and its layout folder. */
-  readonly work: string;
-  readonly outDir: string;
-  readonly project: string;
-  readonly layoutDir: string;
-  readonly metrics: Record<string, number>;
-  readonly stepSeconds: Record<string, number>;
-  /** Run one step, its wall time recorded under `step` (and announced, except `route`, which announces its rounds). */
-  timed<T>(step: string, fn: () => Promise<T>): Promise<T>;
-}
-
+/** What a tile's run is given: the kit, the technology profile, the cells, the synthesized tile, scratch and deliverable folders, options. */
 export interface TileRunInputs {
   readonly kit: StdCellKit;
   readonly tech: TechProfile;
@@ -77,6 +54,25 @@ export interface TileRunInputs {
   readonly work: string;
   readonly outDir: string;
   readonly options: PhysicalOptions;
+}
+
+/** One tile's run: its inputs, the folders and files derived from them, and what the steps collect. */
+export interface TileRun extends Omit<TileRunInputs, 'options'> {
+  readonly ctx: PhysicalCtx;
+  readonly o: PhysicalOptions;
+  /** The cell LEF placement and routing read (the kit's routing variant where it has one). */
+  readonly cellLef: string;
+  /** KLayout technology and layer properties, magic technology file. */
+  readonly lyt: string;
+  readonly lyp: string;
+  readonly magicTech: string;
+  /** The qflow project and its layout folder (under `work`). */
+  readonly project: string;
+  readonly layoutDir: string;
+  readonly metrics: Record<string, number>;
+  readonly stepSeconds: Record<string, number>;
+  /** Run one step, its wall time recorded under `step` (and announced, except `route`, which announces its rounds). */
+  timed<T>(step: string, fn: () => Promise<T>): Promise<T>;
 }
 
 export function tileRun(ctx: PhysicalCtx, i: TileRunInputs): TileRun {

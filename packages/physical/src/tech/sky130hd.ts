@@ -1,9 +1,10 @@
+import type { PinAccessRules } from '../model/def.ts';
+
 /**
  * The technology profile the physical flow reads (pure data): everything the step drivers need to know about
  * one standard-cell library and its metal stack, so that no driver holds a SKY130 literal. One profile today,
  * sky130_fd_sc_hd (SkyWater SKY130, high density); another library is another profile.
  */
-import type { PinAccessRules } from '../model/def.ts';
 
 export interface TechProfile {
   readonly name: string;
