@@ -243,5 +243,5 @@ describe.runIf(kitAvailable() && STORIES)('flow:study', () => {
     expect(few.code).toBe(2);
     expect(few.stderr).toMatch(/--calibration-sizes: 3 sizes with the production tile; the held-out fit needs at least 7/);
     expect(await inkPixels(join(out, 'study', 'images', 'study.png'), { left: 0, top: 0, width: 700, height: 50 })).toBeGreaterThan(100);
-  }, 10 * 60_000);
+  }, 15 * 60_000);
 });

@@ -160,10 +160,13 @@ const hasKit = kitAvailable();
 describe.runIf(hasKit)('flow:wafer', () => {
   it('floorplans llama-3.1-8b at n5 from the capacity estimate with no overlaps, nothing outside, readable floorplan.json', async () => {
     const out = mkdtempSync(join(tmpdir(), 'hw-wafer-'));
-    const { code, stderr } = await runCli(['wafer', '--model', 'llama-8b', '--out', out, '--no-cache']);
+    // A 32x128 production tile (one of the calibration sizes): the floorplan is what this test checks, and the
+    // 64x1024 tile's synthesis (minutes) would only change the tiles' areas.
+    const { code, stderr } = await runCli(['wafer', '--model', 'llama-8b', '--production-tile', '32x128', '--out', out, '--no-cache']);
     expect(code, stderr).toBe(0);
     const m = JSON.parse(readFileSync(join(out, 'metrics.json'), 'utf8'));
     expect(m.quant__coefficients__count).toBe(6_979_321_856);
+    expect(m.capacity__calibration__samples).toBe(8);
     expect(m).toMatchObject({ floorplan__overlap__count: 0, floorplan__outside__count: 0, floorplan__field_outside__count: 0, floorplan__wafer__count: 1, floorplan__field__full_per_wafer: 64 });
     // The tiles carry the estimate's silicon: everything but the I/O ring, to rounding.
     expect(m.floorplan__area__tiles_mm2).toBeCloseTo(m.capacity__area__mm2 - m.capacity__area__io__mm2, 0);
