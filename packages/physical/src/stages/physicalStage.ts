@@ -11,9 +11,9 @@ import { bool, defineStage, forEachBounded, defineVars, int, num, oneOf, writeJs
 import { chooseYosys, findKit, pdkRootVar, physicalToolVersions, writeTileLiberty } from '@hardwire/eda';
 import { compileNetlist, type YosysNetlistJson } from '@hardwire/gatesim';
 import { checkSeedVar, checkTile, tileVectors } from '@hardwire/tiles';
-import { implementTile } from '../implementTile.ts';
-import { runOpenroadBackend } from '../openroad.ts';
-import type { PhysicalOptions } from '../steps/tileRun.ts';
+import { implementTile } from '../drivers/implementTile.ts';
+import { runOpenroadBackend } from '../drivers/openroad.ts';
+import type { PhysicalOptions } from '../drivers/tileRun.ts';
 import { SKY130HD } from '../tech/sky130hd.ts';
 
 interface Golden { top: string; rows: number; cols: number; inputBits: number; outputBits: number; codes: number[][]; arch: string }

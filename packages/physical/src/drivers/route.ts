@@ -8,6 +8,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CanceledError } from '@hardwire/core';
 import { qflowObstructions, qrouterScript } from '@hardwire/eda';
+import { renameInto, type TileRun } from './tileRun.ts';
 import { type DefSummary, netRouting, powerPinsAsObstructions, routingTechLef } from '../model/def.ts';
 import { lefRoutingLayers, lefVias } from '../model/lef.ts';
 import { crossNetOverlaps } from '../model/shapes.ts';
@@ -15,7 +16,6 @@ import { dieMarginObstructions } from '../passes/floatingPins.ts';
 import { patchRoutedDef } from '../passes/routePatches.ts';
 import { conflictObstructions, routedVias, viaSpacingConflicts } from '../passes/viaRepair.ts';
 import { RouteRounds } from '../routeRounds.ts';
-import { renameInto, type TileRun } from './tileRun.ts';
 
 /** Route the placed tile; returns the path of routed.def. */
 export async function routeStep(r: TileRun, def: DefSummary): Promise<string> {

@@ -5,8 +5,8 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { clipTracksToDie, componentLine, type DefSummary, destackFlops, isPhysicalCell, lefMacros, parseDef, powerGrid, refillRows, replaceSection } from '../model/def.ts';
 import type { TileRun } from './tileRun.ts';
+import { clipTracksToDie, componentLine, type DefSummary, destackFlops, isPhysicalCell, lefMacros, parseDef, powerGrid, refillRows, replaceSection } from '../model/def.ts';
 
 export function refillStep(r: TileRun, cellAreaUm2: number): DefSummary {
   const { tech, o, metrics } = r;

@@ -7,16 +7,16 @@
  */
 import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { netRouting } from './model/def.ts';
-import { checksStep } from './steps/checks.ts';
-import { gdsStep } from './steps/gds.ts';
-import { netlistStep } from './steps/netlist.ts';
-import { placeStep } from './steps/place.ts';
-import { refillStep } from './steps/refill.ts';
-import { routeStep } from './steps/route.ts';
-import { type PhysicalCtx, type PhysicalOptions, type PhysicalTile, tileRun, type TileRunInputs } from './steps/tileRun.ts';
+import { checksStep } from './checks.ts';
+import { gdsStep } from './gds.ts';
+import { netlistStep } from './netlist.ts';
+import { placeStep } from './place.ts';
+import { refillStep } from './refill.ts';
+import { routeStep } from './route.ts';
+import { type PhysicalCtx, type PhysicalOptions, type PhysicalTile, tileRun, type TileRunInputs } from './tileRun.ts';
+import { netRouting } from '../model/def.ts';
 
-export type { PhysicalCtx, PhysicalOptions, PhysicalTile, TileRunInputs } from './steps/tileRun.ts';
+export type { PhysicalCtx, PhysicalOptions, PhysicalTile, TileRunInputs } from './tileRun.ts';
 
 /** Wall time per step (s) and flat metrics, keyed without the tile qualifier. */
 export interface PhysicalResult {
