@@ -201,5 +201,5 @@ describe.runIf(hasKit)('flow:wafer', () => {
     expect(view.consoleMessages).toEqual([]);
     expect(view.inkShare).toBeGreaterThan(0.1);
     expect(m.render__report__images).toBe(view.imagesTotal);
-  }, 300_000);
+  }, 600_000);
 });
