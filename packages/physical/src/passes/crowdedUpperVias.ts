@@ -3,7 +3,7 @@ import { routingStatements } from '../model/def.ts';
 import { rewriteNets } from '../model/defEdit.ts';
 import type { RoutingLayer, ViaDef } from '../model/lef.ts';
 import { type NetShape, padBox, routedShapes } from '../model/shapes.ts';
-import type { RepairPass } from './repairPass.ts';
+import { declarePass, type RepairContext } from './repairPass.ts';
 
 export interface UpperViaNudgeResult {
   readonly text: string;
@@ -101,12 +101,14 @@ export function nudgeCrowdedUpperVias(
   return { text, crowded, moved };
 }
 
-export const crowdedUpperViasPass: RepairPass = {
+export const crowdedUpperViasPass = declarePass({
   id: 'crowded-upper-vias',
   mends: "met1–met2 vias crowding another net's met1 (an li1–met1 pad one track over that could not move): slid 0.03–0.05 µm along their met2 column",
-  metrics: ['physical__route__crowded_upper_vias__count', 'physical__route__crowded_upper_vias_moved__count'],
-  run(def, c) {
-    const r = nudgeCrowdedUpperVias(def, 'M1M2_PR', c.vias, c.layers, c.dbuPerUm, { cellShapes: c.cellMet1, cutHalfDbu: c.via1.halfDbu, cutSpacingDbu: c.via1.spacingDbu, shiftsDbu: [0.03, 0.05].map(c.dbu) });
-    return { text: r.text, metrics: { physical__route__crowded_upper_vias__count: r.crowded, physical__route__crowded_upper_vias_moved__count: r.moved } };
+  counts: {
+    physical__route__crowded_upper_vias__count: 'crowded',
+    physical__route__crowded_upper_vias_moved__count: 'moved',
   },
-};
+  fix: (def: string, c: RepairContext) => {
+    return nudgeCrowdedUpperVias(def, 'M1M2_PR', c.vias, c.layers, c.dbuPerUm, { cellShapes: c.cellMet1, cutHalfDbu: c.via1.halfDbu, cutSpacingDbu: c.via1.spacingDbu, shiftsDbu: [0.03, 0.05].map(c.dbu) });
+  },
+});

@@ -1,5 +1,5 @@
 import { sectionBody, sectionItems } from '../model/def.ts';
-import type { RepairPass } from './repairPass.ts';
+import { declarePass, type RepairContext } from './repairPass.ts';
 
 /**
  * Two die-boundary rules of the physical flow (pure).
@@ -73,12 +73,14 @@ export function growFloatingPins(def: string, minAreaUm2: ReadonlyMap<string, nu
   return { text: def.slice(0, bodyStart) + body + def.slice(bodyStart + pins.body.length), floating, grown };
 }
 
-export const floatingPinsPass: RepairPass = {
+export const floatingPinsPass = declarePass({
   id: 'floating-pins',
   mends: "top-level pins nothing routes (inputs no cell reads) left as a bare pin shape under the layer's minimum area: grown to it",
-  metrics: ['physical__route__floating_pins__count', 'physical__route__floating_pins_grown__count'],
-  run(def, c) {
-    const r = growFloatingPins(def, new Map([...c.layers].map(([name, l]) => [name, l.minAreaUm2])), c.dbuPerUm);
-    return { text: r.text, metrics: { physical__route__floating_pins__count: r.floating, physical__route__floating_pins_grown__count: r.grown } };
+  counts: {
+    physical__route__floating_pins__count: 'floating',
+    physical__route__floating_pins_grown__count: 'grown',
   },
-};
+  fix: (def: string, c: RepairContext) => {
+    return growFloatingPins(def, new Map([...c.layers].map(([name, l]) => [name, l.minAreaUm2])), c.dbuPerUm);
+  },
+});

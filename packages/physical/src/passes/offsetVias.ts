@@ -2,7 +2,7 @@ import { boxGap, groupBy } from '../geometry.ts';
 import { rewriteNets } from '../model/defEdit.ts';
 import type { RoutingLayer, ViaDef } from '../model/lef.ts';
 import { padBox, routedShapes } from '../model/shapes.ts';
-import type { RepairPass } from './repairPass.ts';
+import { declarePass, type RepairContext } from './repairPass.ts';
 
 export interface OffsetViaResult {
   readonly text: string;
@@ -61,12 +61,14 @@ export function alignOffsetVias(def: string, vias: ReadonlyMap<string, ViaDef>, 
   return { text, offset, aligned };
 }
 
-export const offsetViasPass: RepairPass = {
+export const offsetViasPass = declarePass({
   id: 'offset-vias',
   mends: "vias left at a wire's few-nanometre pin offset while the wire above starts on the track",
-  metrics: ['physical__route__offset_vias__count', 'physical__route__offset_vias_aligned__count'],
-  run(def, c) {
-    const r = alignOffsetVias(def, c.vias, c.layers, c.dbuPerUm);
-    return { text: r.text, metrics: { physical__route__offset_vias__count: r.offset, physical__route__offset_vias_aligned__count: r.aligned } };
+  counts: {
+    physical__route__offset_vias__count: 'offset',
+    physical__route__offset_vias_aligned__count: 'aligned',
   },
-};
+  fix: (def: string, c: RepairContext) => {
+    return alignOffsetVias(def, c.vias, c.layers, c.dbuPerUm);
+  },
+});

@@ -1,7 +1,7 @@
 import { rewriteNets } from '../model/defEdit.ts';
 import type { RoutingLayer, ViaDef } from '../model/lef.ts';
 import { clearance, type NetShape } from '../model/shapes.ts';
-import type { RepairPass } from './repairPass.ts';
+import { declarePass, type RepairContext } from './repairPass.ts';
 
 export interface OffsetWireResult {
   readonly text: string;
@@ -61,12 +61,14 @@ export function alignOffsetWires(
   return { text, crowded, aligned };
 }
 
-export const offsetWiresPass: RepairPass = {
+export const offsetWiresPass = declarePass({
   id: 'offset-wires',
   mends: 'wires run a few nanometres off their track (to reach a pin) that crowd another net: put back on the track',
-  metrics: ['physical__route__offset_wires_crowded__count', 'physical__route__offset_wires_aligned__count'],
-  run(def, c) {
-    const r = alignOffsetWires(def, c.vias, c.layers, c.dbuPerUm, { cellShapes: c.cellMet1, tracks: c.tracks, maxOffsetDbu: c.dbu(0.05) });
-    return { text: r.text, metrics: { physical__route__offset_wires_crowded__count: r.crowded, physical__route__offset_wires_aligned__count: r.aligned } };
+  counts: {
+    physical__route__offset_wires_crowded__count: 'crowded',
+    physical__route__offset_wires_aligned__count: 'aligned',
   },
-};
+  fix: (def: string, c: RepairContext) => {
+    return alignOffsetWires(def, c.vias, c.layers, c.dbuPerUm, { cellShapes: c.cellMet1, tracks: c.tracks, maxOffsetDbu: c.dbu(0.05) });
+  },
+});

@@ -1,7 +1,7 @@
 import { netConnections, parseDef, sectionItems, statementPoints, writeItems } from '../model/def.ts';
 import { type CellPins, lefLayerRects } from '../model/lef.ts';
 import { routedShapes } from '../model/shapes.ts';
-import type { RepairPass } from './repairPass.ts';
+import { declarePass, type RepairContext } from './repairPass.ts';
 
 /**
  * li1–met1 vias pulled inside the pin they land on (pure). qrouter drops the via on its track grid; where a
@@ -500,49 +500,50 @@ export function nudgeCrowdedVias(def: string, cells: ReadonlyMap<string, CellPin
 
 type NetShape_ = { net: string; layer: string; x0: number; y0: number; x1: number; y1: number };
 
-export const pinViasPass: RepairPass = {
+export const pinViasPass = declarePass({
   id: 'pin-vias',
   mends: 'li1–met1 vias dropped on the track grid whose li1 pad sticks a few nanometres out of the pin (li.3)',
-  metrics: ['physical__route__pin_vias_kept_crowded__count', 'physical__route__pin_vias_outside__count', 'physical__route__pin_vias_moved__count', 'physical__route__pin_vias_kept_li1_wire__count', 'physical__route__pin_vias_kept_far__count'],
-  run(def, c) {
-    const r = pullViasIntoPins(def, c.li1Pins, {
+  counts: {
+    physical__route__pin_vias_kept_crowded__count: 'keptCrowded',
+    physical__route__pin_vias_outside__count: 'outside',
+    physical__route__pin_vias_moved__count: 'moved',
+    physical__route__pin_vias_kept_li1_wire__count: 'keptLi1Wire',
+    physical__route__pin_vias_kept_far__count: 'keptFar',
+  },
+  fix: (def: string, c: RepairContext) => {
+    return pullViasIntoPins(def, c.li1Pins, {
       via: 'L1M1_PR',
       padHalfDbu: c.l1m1Half.li1[0],
       maxShiftDbu: c.dbu(0.08),
       // Routes and the cells' own met1 (rails, other pins, obstructions) alike.
       met1: { shapes: [...routedShapes(def, c.vias, c.layers, c.dbuPerUm).filter((s) => s.layer === 'met1'), ...c.cellMet1], half: c.l1m1Half.met1, spacing: c.tapRules.met1Spacing },
     });
-    return {
-      text: r.text,
-      metrics: {
-        physical__route__pin_vias_kept_crowded__count: r.keptCrowded,
-        physical__route__pin_vias_outside__count: r.outside,
-        physical__route__pin_vias_moved__count: r.moved,
-        physical__route__pin_vias_kept_li1_wire__count: r.keptLi1Wire,
-        physical__route__pin_vias_kept_far__count: r.keptFar,
-      },
-    };
   },
-};
+});
 
-export const tapPairsPass: RepairPass = {
+export const tapPairsPass = declarePass({
   id: 'tap-pairs',
   mends: 'two li1–met1 vias one met1 track apart at one x (met1 and mcon spacing): one moves the missing nanometres along its pin',
-  metrics: ['physical__route__tap_pairs__count', 'physical__route__tap_pairs_separated__count', 'physical__route__tap_pairs_merged__count'],
-  run(def, c) {
-    // Clearance checks see the cells' met1 too (rails, other pins, obstructions).
-    const r = separateTapPairs(def, c.li1Pins, [...routedShapes(def, c.vias, c.layers, c.dbuPerUm), ...c.cellMet1], c.tapRules);
-    return { text: r.text, metrics: { physical__route__tap_pairs__count: r.pairs, physical__route__tap_pairs_separated__count: r.moved, physical__route__tap_pairs_merged__count: r.merged } };
+  counts: {
+    physical__route__tap_pairs__count: 'pairs',
+    physical__route__tap_pairs_separated__count: 'moved',
+    physical__route__tap_pairs_merged__count: 'merged',
   },
-};
+  fix: (def: string, c: RepairContext) => {
+    // Clearance checks see the cells' met1 too (rails, other pins, obstructions).
+    return separateTapPairs(def, c.li1Pins, [...routedShapes(def, c.vias, c.layers, c.dbuPerUm), ...c.cellMet1], c.tapRules);
+  },
+});
 
-export const crowdedPinViasPass: RepairPass = {
+export const crowdedPinViasPass = declarePass({
   id: 'crowded-pin-vias',
   mends: "li1–met1 vias within met1 spacing of another net (a met1–met2 pad one track over, a rail): nudged 0.03 or 0.05 µm along their pin",
-  metrics: ['physical__route__crowded_pin_vias__count', 'physical__route__crowded_pin_vias_moved__count'],
-  run(def, c) {
-    const shapes = routedShapes(def, c.vias, c.layers, c.dbuPerUm);
-    const r = nudgeCrowdedVias(def, c.li1Pins, [...shapes.filter((s) => s.layer === 'met1'), ...c.cellMet1], [...shapes.filter((s) => s.layer === 'li1'), ...c.cellLi1], { ...c.tapRules, shiftsDbu: [0.03, 0.05].map(c.dbu) });
-    return { text: r.text, metrics: { physical__route__crowded_pin_vias__count: r.crowded, physical__route__crowded_pin_vias_moved__count: r.moved } };
+  counts: {
+    physical__route__crowded_pin_vias__count: 'crowded',
+    physical__route__crowded_pin_vias_moved__count: 'moved',
   },
-};
+  fix: (def: string, c: RepairContext) => {
+    const shapes = routedShapes(def, c.vias, c.layers, c.dbuPerUm);
+    return nudgeCrowdedVias(def, c.li1Pins, [...shapes.filter((s) => s.layer === 'met1'), ...c.cellMet1], [...shapes.filter((s) => s.layer === 'li1'), ...c.cellLi1], { ...c.tapRules, shiftsDbu: [0.03, 0.05].map(c.dbu) });
+  },
+});

@@ -94,3 +94,25 @@ export function repairContext(routed: string, o: { techLef: string; cellLef: str
     dbu,
   };
 }
+
+/**
+ * Declare a pass from the function that mends the DEF: `counts` maps each metric the pass emits to the field of
+ * the function's result that holds it, so a metric's name is written once and the declared list is that map's keys.
+ */
+export function declarePass<R extends { readonly text: string }>(d: {
+  readonly id: string;
+  readonly mends: string;
+  readonly counts: Readonly<Record<string, Exclude<keyof R, 'text'> & string>>;
+  fix: (def: string, c: RepairContext) => R;
+}): RepairPass {
+  const counts = Object.entries(d.counts);
+  return {
+    id: d.id,
+    mends: d.mends,
+    metrics: counts.map(([name]) => name),
+    run(def, c) {
+      const r = d.fix(def, c);
+      return { text: r.text, metrics: Object.fromEntries(counts.map(([name, field]) => [name, r[field] as number])) };
+    },
+  };
+}

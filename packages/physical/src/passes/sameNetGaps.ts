@@ -3,7 +3,7 @@ import { appendSpecial } from '../model/defEdit.ts';
 import type { RoutingLayer, ViaDef } from '../model/lef.ts';
 import { type NetShape, routedShapes } from '../model/shapes.ts';
 import { netPinShapes } from './pinVias.ts';
-import type { RepairPass } from './repairPass.ts';
+import { declarePass, type RepairContext } from './repairPass.ts';
 
 export interface GapFillResult {
   readonly text: string;
@@ -150,15 +150,18 @@ export function fillSameNetGaps(def: string, vias: ReadonlyMap<string, ViaDef>, 
   return { text: appendSpecial(def, patches), filled, diagonal, diagonalFilled };
 }
 
-export const sameNetGapsPass: RepairPass = {
+export const sameNetGapsPass = declarePass({
   id: 'same-net-gaps',
   mends: "slots narrower than spacing between two shapes of one net (a via pad and the net's next via a track away, a route and its own met1 pin): bridged with the net's metal",
-  metrics: ['physical__route__same_net_slots_filled__count', 'physical__route__same_net_slots_diagonal__count', 'physical__route__same_net_slots_diagonal_filled__count'],
-  run(def, c) {
+  counts: {
+    physical__route__same_net_slots_filled__count: 'filled',
+    physical__route__same_net_slots_diagonal__count: 'diagonal',
+    physical__route__same_net_slots_diagonal_filled__count: 'diagonalFilled',
+  },
+  fix: (def: string, c: RepairContext) => {
     // Only met1 pins take part: li1 pins sit closer than li1 spacing to other pins of their cell, and a
     // bridge to one would come near those (measured: li.3 14 -> 1,036 boxes on the DA tile).
     const met1Pins = netPinShapes(def, new Map([['met1', c.met1Pins]]));
-    const r = fillSameNetGaps(def, c.vias, c.layers, c.dbuPerUm, met1Pins, 1, c.cellMet1);
-    return { text: r.text, metrics: { physical__route__same_net_slots_filled__count: r.filled, physical__route__same_net_slots_diagonal__count: r.diagonal, physical__route__same_net_slots_diagonal_filled__count: r.diagonalFilled } };
+    return fillSameNetGaps(def, c.vias, c.layers, c.dbuPerUm, met1Pins, 1, c.cellMet1);
   },
-};
+});

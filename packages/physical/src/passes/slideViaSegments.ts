@@ -3,7 +3,7 @@ import { routingStatements } from '../model/def.ts';
 import { type NetStatement, rewriteNets } from '../model/defEdit.ts';
 import type { RoutingLayer, ViaDef } from '../model/lef.ts';
 import { clearance, type NetShape, padBox } from '../model/shapes.ts';
-import type { RepairPass } from './repairPass.ts';
+import { declarePass, type RepairContext } from './repairPass.ts';
 
 export interface ViaColumnSlideResult {
   readonly text: string;
@@ -123,17 +123,19 @@ export function slideCrowdedViaSegments(
   return { text, crowded, slid };
 }
 
-export const slideViaSegmentsPass: RepairPass = {
+export const slideViaSegmentsPass = declarePass({
   id: 'slide-via-segments',
   mends: 'a via still crowded and boxed in where it stands: the two-via segment it ends moves to the next track, the wires meeting it follow',
-  metrics: ['physical__route__crowded_via_segments__count', 'physical__route__crowded_via_segments_slid__count'],
-  run(def, c) {
-    const r = slideCrowdedViaSegments(def, c.vias, c.layers, c.dbuPerUm, {
+  counts: {
+    physical__route__crowded_via_segments__count: 'crowded',
+    physical__route__crowded_via_segments_slid__count: 'slid',
+  },
+  fix: (def: string, c: RepairContext) => {
+    return slideCrowdedViaSegments(def, c.vias, c.layers, c.dbuPerUm, {
       cellShapes: [...c.cellMet1, ...c.cellLi1],
       pitchDbu: new Map([...c.tracks].map(([name, t]) => [name, t.stepDbu])),
       cuts: c.cuts,
       nudgesDbu: [0.03, 0.05].map(c.dbu),
     });
-    return { text: r.text, metrics: { physical__route__crowded_via_segments__count: r.crowded, physical__route__crowded_via_segments_slid__count: r.slid } };
   },
-};
+});

@@ -3,7 +3,7 @@ import { appendSpecial, flushRect } from '../model/defEdit.ts';
 import type { RoutingLayer, ViaDef } from '../model/lef.ts';
 import { type NetShape, routedShapes } from '../model/shapes.ts';
 import { netPinShapes } from './pinVias.ts';
-import type { RepairPass } from './repairPass.ts';
+import { declarePass, type RepairContext } from './repairPass.ts';
 
 export interface HoleFillResult {
   readonly text: string;
@@ -55,12 +55,14 @@ export function fillSmallHoles(def: string, vias: ReadonlyMap<string, ViaDef>, l
 
 /** A rectangle as a flush-ended special wire along its longer side. */
 
-export const smallHolesPass: RepairPass = {
+export const smallHolesPass = declarePass({
   id: 'small-holes',
   mends: 'a bridge or a route beside its own pin closing a ring round a hole under the minimum enclosed area (met1.7): the hole filled',
-  metrics: ['physical__route__small_holes_filled__count', 'physical__route__small_holes_blocked__count'],
-  run(def, c) {
-    const r = fillSmallHoles(def, c.vias, c.layers, c.dbuPerUm, netPinShapes(def, new Map([['met1', c.met1Pins]])));
-    return { text: r.text, metrics: { physical__route__small_holes_filled__count: r.filled, physical__route__small_holes_blocked__count: r.blocked } };
+  counts: {
+    physical__route__small_holes_filled__count: 'filled',
+    physical__route__small_holes_blocked__count: 'blocked',
   },
-};
+  fix: (def: string, c: RepairContext) => {
+    return fillSmallHoles(def, c.vias, c.layers, c.dbuPerUm, netPinShapes(def, new Map([['met1', c.met1Pins]])));
+  },
+});

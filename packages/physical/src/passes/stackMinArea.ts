@@ -3,7 +3,7 @@ import { routingStatements } from '../model/def.ts';
 import { appendSpecial, appendToNets, flushRect } from '../model/defEdit.ts';
 import type { RoutingLayer, ViaDef } from '../model/lef.ts';
 import { type NetShape, routedShapes } from '../model/shapes.ts';
-import type { RepairPass } from './repairPass.ts';
+import { declarePass, type RepairContext } from './repairPass.ts';
 
 /**
  * Minimum-area patches for via stacks (pure). Where a net goes straight through a layer (a via from below and
@@ -169,12 +169,15 @@ function widenedPad(own: readonly NetShape[], others: readonly NetShape[], needD
 
 /** Add SPECIALNETS entries (one per net: `+ ROUTED` then `NEW` for each wire), creating the section if absent. */
 
-export const stackMinAreaPass: RepairPass = {
+export const stackMinAreaPass = declarePass({
   id: 'stack-min-area',
   mends: 'via stacks straight through a layer leave only two pads there, under its minimum area (met3.6): a stub of the layer width, away from other nets',
-  metrics: ['physical__route__stack_min_area__count', 'physical__route__stack_min_area_patched__count', 'physical__route__stack_min_area_blocked__count'],
-  run(def, c) {
-    const r = patchStackMinArea(def, c.vias, c.layers, c.dbuPerUm);
-    return { text: r.text, metrics: { physical__route__stack_min_area__count: r.small, physical__route__stack_min_area_patched__count: r.patched, physical__route__stack_min_area_blocked__count: r.blocked } };
+  counts: {
+    physical__route__stack_min_area__count: 'small',
+    physical__route__stack_min_area_patched__count: 'patched',
+    physical__route__stack_min_area_blocked__count: 'blocked',
   },
-};
+  fix: (def: string, c: RepairContext) => {
+    return patchStackMinArea(def, c.vias, c.layers, c.dbuPerUm);
+  },
+});

@@ -3,7 +3,7 @@ import { sectionItems, statementPoints } from '../model/def.ts';
 import { rewriteNets } from '../model/defEdit.ts';
 import type { RoutingLayer, ViaDef } from '../model/lef.ts';
 import { routedShapes } from '../model/shapes.ts';
-import type { RepairPass } from './repairPass.ts';
+import { declarePass, type RepairContext } from './repairPass.ts';
 
 export interface JogResult {
   readonly text: string;
@@ -92,12 +92,14 @@ export function collapseViaJogs(def: string, vias: ReadonlyMap<string, ViaDef>, 
   return { text, jogs, collapsed };
 }
 
-export const viaJogsPass: RepairPass = {
+export const viaJogsPass = declarePass({
   id: 'via-jogs',
   mends: 'short up-over-down via hops (met2 to met3 and back within 0.7 µm): two via stacks where one straight wire fits',
-  metrics: ['physical__route__via_jogs__count', 'physical__route__via_jogs_collapsed__count'],
-  run(def, c) {
-    const r = collapseViaJogs(def, c.vias, c.layers, c.dbuPerUm);
-    return { text: r.text, metrics: { physical__route__via_jogs__count: r.jogs, physical__route__via_jogs_collapsed__count: r.collapsed } };
+  counts: {
+    physical__route__via_jogs__count: 'jogs',
+    physical__route__via_jogs_collapsed__count: 'collapsed',
   },
-};
+  fix: (def: string, c: RepairContext) => {
+    return collapseViaJogs(def, c.vias, c.layers, c.dbuPerUm);
+  },
+});
