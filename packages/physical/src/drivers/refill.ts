@@ -6,7 +6,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TileRun } from './tileRun.ts';
-import { clipTracksToDie, componentLine, type DefSummary, destackFlops, isPhysicalCell, lefMacros, parseDef, powerGrid, refillRows, replaceSection } from '../model/def.ts';
+import { clipTracksToDie, componentLine, type DefSummary, defTracks, destackFlops, isPhysicalCell, parseDef, powerGrid, refillRows, replaceSection } from '../model/def.ts';
+import { lefMacros } from '../model/lef.ts';
 
 export function refillStep(r: TileRun, cellAreaUm2: number): DefSummary {
   const { tech, o, metrics } = r;
@@ -25,13 +26,13 @@ export function refillStep(r: TileRun, cellAreaUm2: number): DefSummary {
   metrics['physical__destack__stacked_before__count'] = destacked.stackedBefore;
   metrics['physical__destack__stacked_after__count'] = destacked.stackedLeft;
   const refill = refillRows(destacked.components, widthDbu, { siteDbu, tapSpacingUm: o.tapSpacingUm, dbuPerUm: def.dbuPerUm, tapMacro: tech.cells.tap, fills: tech.cells.fills });
-  const strapTracks = new RegExp(`TRACKS X (-?[\\d.]+) DO \\d+ STEP (\\d+) LAYER ${tech.power.strapLayer} ;`).exec(qflowDef);
+  const strapTracks = defTracks(qflowDef).find((t) => t.axis === 'X' && t.layer === tech.power.strapLayer);
   if (!strapTracks) throw new Error(`qflow DEF has no ${tech.power.strapLayer} TRACKS line`);
   const grid = powerGrid(refill.components, widthDbu, {
     dbuPerUm: def.dbuPerUm,
     rowHeightDbu: dbu(tech.rowHeightUm),
-    trackX0Dbu: Math.round(Number(strapTracks[1])),
-    trackStepDbu: Number(strapTracks[2]),
+    trackX0Dbu: Math.round(strapTracks.startDbu),
+    trackStepDbu: strapTracks.stepDbu,
     strapPitchUm: o.strapPitchUm,
     strapWidthDbu: dbu(tech.power.strapWidthUm),
     powerNet: tech.power.net,

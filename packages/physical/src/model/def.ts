@@ -1,4 +1,3 @@
-import { readCellLef } from './lef.ts';
 
 /**
  * DEF and LEF text handling for the physical flow (pure): the few sections the flow reads and rewrites.
@@ -43,6 +42,14 @@ export function parseDef(text: string): DefSummary {
   };
 }
 
+/** A `TRACKS X|Y start DO count STEP step LAYER name ;` line. */
+const TRACKS_LINE = /^TRACKS ([XY]) (-?[\d.]+) DO (\d+) STEP (\d+) LAYER (\S+) ;$/gm;
+
+/** Every TRACKS statement of a DEF: axis (X: vertical tracks at x positions), first track, count and pitch (DEF units), layer. */
+export function defTracks(text: string): { axis: 'X' | 'Y'; startDbu: number; count: number; stepDbu: number; layer: string }[] {
+  return [...text.matchAll(TRACKS_LINE)].map((m) => ({ axis: m[1] as 'X' | 'Y', startDbu: Number(m[2]), count: Number(m[3]), stepDbu: Number(m[4]), layer: m[5] }));
+}
+
 /**
  * Keep every routing track inside the die (pure). qflow writes each layer's TRACKS from the first track at or
  * below the die's lower edge up to the first at or above its upper edge, so a coarse layer (met3, met4) gets a
@@ -51,7 +58,7 @@ export function parseDef(text: string): DefSummary {
 export function clipTracksToDie(text: string): { text: string; dropped: number } {
   const { die } = parseDef(text);
   let dropped = 0;
-  const out = text.replace(/^TRACKS ([XY]) (-?[\d.]+) DO (\d+) STEP (\d+) LAYER (\S+) ;$/gm, (_line, axis: string, startText: string, countText: string, stepText: string, layer: string) => {
+  const out = text.replace(TRACKS_LINE, (_line, axis: string, startText: string, countText: string, stepText: string, layer: string) => {
     const step = Number(stepText);
     const [lo, hi] = axis === 'X' ? [die.x0, die.x1] : [die.y0, die.y1];
     let start = Number(startText);
@@ -197,11 +204,6 @@ export function netRouting(text: string): NetRouting {
   const { items } = sectionItems(text, 'NETS');
   const unrouted = items.filter((net) => netConnections(net).length >= 2 && !/\+ (ROUTED|FIXED|COVER|NOSHIELD) /.test(net.text)).map((net) => net.name);
   return { nets: items.length, unrouted };
-}
-
-/** Macro sizes (µm) and classes from LEF text. */
-export function lefMacros(text: string): Map<string, { widthUm: number; heightUm: number; cls: string }> {
-  return new Map([...readCellLef(text).values()].map((m) => [m.name, { widthUm: m.widthUm, heightUm: m.heightUm, cls: m.cls }]));
 }
 
 /** Physical-only cells: fill, decap, antenna diodes and well taps. */

@@ -258,3 +258,8 @@ export function lefLayerRects(lef: string, layer: string): Map<string, { widthUm
   }
   return out;
 }
+
+/** Macro sizes (µm) and classes from LEF text. */
+export function lefMacros(text: string): Map<string, { widthUm: number; heightUm: number; cls: string }> {
+  return new Map([...readCellLef(text).values()].map((m) => [m.name, { widthUm: m.widthUm, heightUm: m.heightUm, cls: m.cls }]));
+}

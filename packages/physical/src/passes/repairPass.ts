@@ -1,3 +1,4 @@
+import { defTracks } from '../model/def.ts';
 import { type CellPins, lefLayerRects, lefPinRects, lefRoutingLayers, lefViaCuts, lefVias, type RoutingLayer, type ViaDef } from '../model/lef.ts';
 import type { NetShape } from '../model/shapes.ts';
 import { placedCellShapes, type TapPairRules } from './pinVias.ts';
@@ -61,9 +62,10 @@ export function repairContext(routed: string, o: { techLef: string; cellLef: str
     return [dbu(pad?.x1Um ?? 0), dbu(pad?.y1Um ?? 0)];
   };
   const tracks = new Map<string, { startDbu: number; stepDbu: number }>();
+  const statements = defTracks(routed);
   for (const [name, layer] of layers) {
-    const m = new RegExp(`^TRACKS ${layer.direction === 'VERTICAL' ? 'X' : 'Y'} (\\S+) DO \\d+ STEP (\\d+) LAYER ${name} ;`, 'm').exec(routed);
-    if (m) tracks.set(name, { startDbu: Math.round(Number(m[1])), stepDbu: Number(m[2]) });
+    const t = statements.find((s) => s.layer === name && s.axis === (layer.direction === 'VERTICAL' ? 'X' : 'Y'));
+    if (t) tracks.set(name, { startDbu: Math.round(t.startDbu), stepDbu: t.stepDbu });
   }
   const mcon = cutOf('L1M1_PR', 0.085, 0.19);
   const l1m1Half = { li1: half('li1'), met1: half('met1') };
