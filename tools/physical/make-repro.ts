@@ -35,7 +35,7 @@ const routed = readFileSync(join(layout, defName), 'utf8');
 const techLef = readFileSync(join(layout, 'route.tlef'), 'utf8');
 const cellLef = subsetCellLef(readFileSync(kitCellLef, 'utf8'), routed);
 const replay = replayRouteRepro({ routed, techLef, cellLef });
-const dest = join(REPO_ROOT, 'packages', 'physical', 'tests', 'repro', name);
+const dest = join(REPO_ROOT, 'packages', 'physical', 'tests', 'fixtures', 'repro', name);
 const temp = `${dest}.partial`;
 rmSync(temp, { recursive: true, force: true });
 mkdirSync(temp, { recursive: true });

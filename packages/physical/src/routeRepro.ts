@@ -2,7 +2,7 @@
  * Regression repros of the post-route patches (pure): a routed DEF from a real run, replayed through
  * `patchRoutedDef` with the technology and cell LEF it was routed with, judged the way the route rounds
  * judge a patched DEF (shorts between nets, via spacing conflicts left). The repro folders under
- * `packages/physical/tests/repro/` keep the expected patched DEF's hash and these metrics, so any change to a
+ * `packages/physical/tests/fixtures/repro/` keep the expected patched DEF's hash and these metrics, so any change to a
  * pass that alters a real route shows up in the test suite without any tool installed.
  */
 import { sha256Hex } from '@hardwire/core';

@@ -8,7 +8,7 @@ import { repairContext } from '../src/passes/repairPass.ts';
 import { netConnections, netRouting, sectionItems, writeItems } from '../src/model/def.ts';
 import { lefPinRects } from '../src/model/lef.ts';
 
-const REPRO = join(import.meta.dirname, 'repro');
+const REPRO = join(import.meta.dirname, 'fixtures', 'repro');
 const folders = readdirSync(REPRO).filter((d) => !d.startsWith('.') && !d.endsWith('.md')).sort();
 
 describe('post-route patch repros (routed DEFs from real runs, no tools)', () => {

@@ -1,5 +1,5 @@
 /**
- * The repair passes' speed: every routed DEF kept in packages/physical/tests/repro/ patched once per pass list
+ * The repair passes' speed: every routed DEF kept in packages/physical/tests/fixtures/repro/ patched once per pass list
  * run (what each route round costs besides qrouter), with the time of each pass.
  *
  *   npx tsx tools/bench/physical/patches.ts
@@ -10,7 +10,7 @@ import { gunzipSync } from 'node:zlib';
 import { REPO_ROOT } from '@hardwire/core';
 import { REPAIR_PASSES, parseDef, repairContext } from '@hardwire/physical';
 
-const root = join(REPO_ROOT, 'packages', 'physical', 'tests', 'repro');
+const root = join(REPO_ROOT, 'packages', 'physical', 'tests', 'fixtures', 'repro');
 for (const name of readdirSync(root).sort()) {
   const dir = join(root, name);
   const routed = gunzipSync(readFileSync(join(dir, 'routed.def.gz'))).toString('utf8');
