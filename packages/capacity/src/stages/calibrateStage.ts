@@ -93,10 +93,10 @@ export const calibrateStage = defineStage({
       const st = golden.structure;
       samples.push({ id: job.id, arch: job.arch, rows: golden.rows, cols: golden.cols, inputBits: golden.inputBits, outputBits: golden.outputBits, cyclesPerVector: st.cyclesPerVector, rowBits: st.rowBits, serialAdders: st.serialAdders, instances: st.blockInstances, accumulatorBits: st.accumulatorBits, inputRegisterBits: st.inputRegisterBits, cells: s.cells, transistors: s.transistors, areaUm2: s.areaUm2 });
       if (timed && s.clockMhz !== undefined) clocks[job.arch] = s.clockMhz;
-      synthesized.set(job.id, { top: golden.top, transistors: s.transistors });
+      synthesized.set(job.id, { golden, transistors: s.transistors });
       ctx.progress.advance(1);
     };
-    const synthesized = new Map<string, { top: string; transistors: number }>();
+    const synthesized = new Map<string, { golden: Golden; transistors: number }>();
     await forEachBounded(jobs, c.synthJobs, one);
     ctx.progress.finish();
     // Switching power at the 10 ns clock, every net toggling at the assumed activity: on the largest tile of
@@ -108,7 +108,7 @@ export const calibrateStage = defineStage({
       for (const job of candidates) {
         const tile = synthesized.get(job.id)!;
         try {
-          const watts = await measureSwitchingPower(ctx, job.dir, { libPath, netlist: 'netlist.v', top: tile.top, clockNs: 10, activity: CONSTANTS.switchingActivity.value });
+          const watts = await measureSwitchingPower(ctx, job.dir, { libPath, netlist: 'netlist.v', top: tile.golden.top, clockNs: 10, activity: CONSTANTS.switchingActivity.value });
           if (watts === undefined) continue;
           energies[arch] = (watts * 10e-9) / tile.transistors;
           if (job !== candidates[0]) ctx.log(`${arch}: switching energy from ${job.id} (OpenSTA failed on the larger tiles)`);
@@ -148,7 +148,7 @@ export const calibrateStage = defineStage({
     // held-out error at that size (the model fitted on the other sizes, against the synthesized tile) is reported.
     const basis = archs.map((arch) => {
       const job = jobs.find((j) => j.arch === arch && j.size.rows === production.rows && j.size.cols === production.cols)!;
-      const golden = JSON.parse(readFileSync(join(job.dir, 'golden.json'), 'utf8')) as Golden;
+      const { golden } = synthesized.get(job.id)!;
       const st = golden.structure;
       const ref = samples.find((x) => x.id === job.id)!;
       // What the fit would have said of this tile had it not been synthesized: the model fitted to the other sizes.
