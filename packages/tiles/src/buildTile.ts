@@ -84,7 +84,7 @@ export function buildTile(codes: ArrayLike<number>, rows: number, cols: number, 
     return { verilog, structure: { ...stats, blockInstances: 0, rowBitsUnshared: unshared } };
   }
   const k = o.spec.k;
-  const plan = planTile(codes, rows, cols, k, levelIndex);
+  const plan = planTile(codes, rows, cols, k, levelIndex, o.spec.signFold);
   const modules = new Map<string, string>();
   const kinds = new Map<number, ReturnType<typeof daOffsetBlock>>();
   const kindOf = (rank: number, coefficients: readonly number[]) => {
@@ -96,9 +96,13 @@ export function buildTile(codes: ArrayLike<number>, rows: number, cols: number, 
     }
     return block;
   };
+  // Sign-folded kinds hold magnitudes (no offset of their own): an instance's offset is its negative
+  // coefficients' share, since it reads those columns inverted (da: |c|·(1 − b); parallel: |c|·(2^A − 1 − u)).
+  const inputFull = o.arch === 'da' ? 1 : 2 ** A - 1;
   const blocks = plan.instances.map((inst) => {
     const kind = kindOf(inst.kindRank, inst.kindCoefficients);
-    return { id: inst.id, group: inst.group, fabric: fabricModule(k, o.arch === 'da' ? 1 : A, inst.portColumn, modules), module: kind.module, outputBits: kind.outputBits, offset: kind.offset };
+    const offset = o.spec.signFold ? inst.tuple.reduce((s, c) => s + (c < 0 ? -c * inputFull : 0), 0) : kind.offset;
+    return { id: inst.id, group: inst.group, fabric: fabricModule(k, o.arch === 'da' ? 1 : A, inst.portColumn, modules), module: kind.module, outputBits: kind.outputBits, offset, negated: inst.negated };
   });
   if (o.arch === 'parallel') {
     const rowConstants = plan.rowInstances.map((ids, r) => -ids.reduce((s, id) => s + blocks[id].offset, 0) - 2 ** (A - 1) * rowSums[r]);

@@ -2,7 +2,9 @@
  * A tile's blocks (pure): the window's rows x cols integer codes cut into blocks of k inputs. Per input
  * group (k consecutive columns), rows with the same ordered tuple share one block instance; all-zero
  * tuples need no block. Each instance is a kind (sorted multiset) plus the order in which the fixed
- * permutation fabric feeds it the group's inputs.
+ * permutation fabric feeds it the group's inputs. Sign-folded, the kind is the sorted multiset of
+ * magnitudes and the instance reads the columns of its negative coefficients inverted (the sign pushed to
+ * the input), so an instance is still one ordered signed tuple but far fewer kinds exist.
  */
 import { rankMultiset } from '@hardwire/quant';
 
@@ -11,8 +13,10 @@ export interface BlockInstance {
   readonly group: number;
   /** Coefficients in column order (the ordered tuple). */
   readonly tuple: readonly number[];
-  /** Kind coefficients, ascending (the block module's port order). */
+  /** Kind coefficients, ascending (the block module's port order); magnitudes when sign-folded. */
   readonly kindCoefficients: readonly number[];
+  /** Per column of the group: the block reads it inverted (sign-folded, negative coefficient). All false otherwise. */
+  readonly negated: readonly boolean[];
   /** Rank of the kind among the format's multisets. */
   readonly kindRank: number;
   /** Port i of the block reads column group*k + portColumn[i]. */
@@ -34,8 +38,11 @@ export interface TilePlan {
   readonly zeroBlocks: number;
 }
 
-/** Plan a tile. `codes` is rows x cols, row-major, integer coefficients; `levelIndex` maps a code to its level index. */
-export function planTile(codes: ArrayLike<number>, rows: number, cols: number, k: number, levelIndex: (code: number) => number): TilePlan {
+/**
+ * Plan a tile. `codes` is rows x cols, row-major, integer coefficients; `levelIndex` maps a kind coefficient
+ * to its level index (a magnitude's index among the folded levels when `signFold`).
+ */
+export function planTile(codes: ArrayLike<number>, rows: number, cols: number, k: number, levelIndex: (code: number) => number, signFold = false): TilePlan {
   if (cols % k !== 0) throw new RangeError(`tile width ${cols} is not a multiple of the block size ${k}`);
   const groups = cols / k;
   const instances: BlockInstance[] = [];
@@ -52,11 +59,13 @@ export function planTile(codes: ArrayLike<number>, rows: number, cols: number, k
       const key = tuple.join(',');
       let entry = byTuple.get(key);
       if (!entry) {
-        // Stable sort of the columns by coefficient: the kind's ascending port order.
-        const portColumn = tuple.map((_, i) => i).sort((a, b) => tuple[a] - tuple[b] || a - b);
-        const kindCoefficients = portColumn.map((i) => tuple[i]);
+        // Stable sort of the columns by coefficient (by magnitude when folded): the kind's ascending port order.
+        const kindValue = signFold ? tuple.map(Math.abs) : tuple;
+        const portColumn = tuple.map((_, i) => i).sort((a, b) => kindValue[a] - kindValue[b] || a - b);
+        const kindCoefficients = portColumn.map((i) => kindValue[i]);
+        const negated = tuple.map((c) => signFold && c < 0);
         entry = { id: instances.length, rows: [] };
-        instances.push({ id: entry.id, group: g, tuple, kindCoefficients, kindRank: rankMultiset(kindCoefficients.map(levelIndex)), portColumn, rows: entry.rows });
+        instances.push({ id: entry.id, group: g, tuple, kindCoefficients, kindRank: rankMultiset(kindCoefficients.map(levelIndex)), portColumn, negated, rows: entry.rows });
         byTuple.set(key, entry);
       }
       entry.rows.push(r);

@@ -35,6 +35,23 @@ describe('tile planning and golden model', () => {
     expect(tileOutputBits(codes, 3, 8, 8)).toBe(11); // max row |c| sum 7 -> ±896 fits -1024..1023
   });
 
+  it('sign-folded: the kind is the sorted magnitudes, the negative columns read inverted, so tuples differing in signs share a kind', () => {
+    const codes = [
+      1, -1, 0, 2,
+      -1, 1, 0, -2,
+      0, 2, -1, 1,
+    ];
+    const magnitudes = [0, 1, 2];
+    const plan = planTile(codes, 3, 4, 4, (m) => magnitudes.indexOf(m), true);
+    expect(plan.instances).toHaveLength(3); // signed tuples stay distinct instances
+    expect(plan.instances[0]).toMatchObject({ tuple: [1, -1, 0, 2], kindCoefficients: [0, 1, 1, 2], portColumn: [2, 0, 1, 3], negated: [false, true, false, false] });
+    expect(plan.instances[1]).toMatchObject({ kindCoefficients: [0, 1, 1, 2], negated: [true, false, false, true] });
+    expect(new Set(plan.instances.map((i) => i.kindRank)).size).toBe(1); // one folded kind for all three
+    const signed = planTile(codes, 3, 4, 4, (c) => c + 2);
+    expect(new Set(signed.instances.map((i) => i.kindRank)).size).toBe(2); // {-1,0,1,2} twice, {-2,-1,0,1}
+    expect(signed.instances.every((i) => i.negated.every((n) => !n))).toBe(true);
+  });
+
   it('stimulus starts with the corners', () => {
     const v = tileVectors(4, 8, 10, 1);
     expect([...v[0]]).toEqual([127, 127, 127, 127]);
@@ -93,6 +110,23 @@ describe.runIf(hasKit)('flow:tiles (yosys, our simulator, Icarus)', () => {
     for (const arch of ['da', 'parallel']) {
       expect(m[`gatesim__mismatch__count__arch:${arch}`]).toBe(0);
       if (icarus) expect(m[`gatesim__crosscheck__vectors__arch:${arch}`]).toBe(200);
+      if (icarus) expect(m[`gatesim__crosscheck__mismatch__count__arch:${arch}`]).toBe(0);
+    }
+  }, 600_000);
+
+  it('gpt-oss-20b MXFP4 sign-folded, da and parallel: folded kind modules, zero mismatches in our simulator and in Icarus', async () => {
+    const out = join(tmp(), 'fold');
+    const run = await cli(['tiles', '--model', 'gpt-oss-20b', '--quant', 'fp4-mx', '--sign-fold', '--tile', '8x16', '--tile-archs', 'da,parallel', '--crosscheck-vectors', '200', '--crosscheck-cell-vectors', '0', '--out', out, '--no-cache']);
+    expect(run.code, run.stderr).toBe(0);
+    const m = readJson(join(out, 'metrics.json'));
+    for (const arch of ['da', 'parallel']) {
+      const dir = join(out, 'tiles', `l0.q_proj-r0c0-8x16-${arch}`);
+      expect(readJson(join(dir, 'golden.json')).signFold).toBe(true);
+      const rtl = readFileSync(join(dir, 'rtl.v'), 'utf8');
+      expect(rtl).toMatch(new RegExp(`module hw_${arch}_fp4_mx_fold_k4_r\\d+_u`));
+      expect(rtl).not.toMatch(new RegExp(`module hw_${arch}_fp4_mx_k4_`));
+      expect(rtl).toMatch(arch === 'da' ? /u_fab\d+ \(\.x\(\{[^)]*nu\[/ : /u_fab\d+ \(\.x\(\{[^)]*~u\[/); // a sign pushed to an input
+      expect(m[`gatesim__mismatch__count__arch:${arch}`]).toBe(0);
       if (icarus) expect(m[`gatesim__crosscheck__mismatch__count__arch:${arch}`]).toBe(0);
     }
   }, 600_000);

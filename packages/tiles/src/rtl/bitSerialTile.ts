@@ -26,6 +26,8 @@ export interface BitSerialBlock {
   readonly fabric: string;
   readonly module: string;
   readonly outputBits: number;
+  /** Per column of the group: read inverted (sign-folded kinds, negative coefficient). */
+  readonly negated?: readonly boolean[];
 }
 
 export interface BitSerialTileSpec {
@@ -74,6 +76,12 @@ function streamSignal(s: Stream, inverted: boolean, cols: number): string {
   }
 }
 
+/** A da block's fabric input: its group's column streams, the negated ones inverted (highest column first). */
+function blockInputs(b: BitSerialBlock, k: number): string {
+  if (!b.negated?.some(Boolean)) return `u[${b.group * k + k - 1}:${b.group * k}]`;
+  return `{${Array.from({ length: k }, (_, i) => k - 1 - i).map((j) => `${b.negated![j] ? 'nu' : 'u'}[${b.group * k + j}]`).join(', ')}}`;
+}
+
 export function bitSerialTileVerilog(spec: BitSerialTileSpec): { verilog: string; stats: TileCircuitStats } {
   const { top, rows, cols, streams } = spec;
   const A = spec.inputBits;
@@ -86,6 +94,8 @@ export function bitSerialTileVerilog(spec: BitSerialTileSpec): { verilog: string
   const invertedUse = new Set<number>();
   for (const terms of spec.rowTerms) for (const t of terms) if (t.sign < 0) invertedUse.add(t.stream);
   for (const s of sums) if (s.source.kind === 'sum' && s.source.bInverted) invertedUse.add(s.source.b);
+  // Sign-folded blocks read the columns of their negative coefficients inverted (column j's stream is stream j).
+  for (const b of spec.blocks ?? []) b.negated?.forEach((n, j) => n && invertedUse.add(b.group * spec.k! + j));
   const deadWidths = new Set<number>([A, ...[...invertedUse].map((id) => streams[id].width)]);
   const dead = (n: number) => `dead${n}`;
 
@@ -248,7 +258,7 @@ export function bitSerialTileVerilog(spec: BitSerialTileSpec): { verilog: string
     for (const b of spec.blocks) {
       lines.push(
         `  wire [${k - 1}:0] f${b.id};`,
-        `  ${b.fabric} u_fab${b.id} (.x(u[${b.group * k + k - 1}:${b.group * k}]), .y(f${b.id}));`,
+        `  ${b.fabric} u_fab${b.id} (.x(${blockInputs(b, k)}), .y(f${b.id}));`,
         `  wire [${b.outputBits - 1}:0] bo${b.id};`,
         `  ${b.module} u_blk${b.id} (.b(f${b.id}), .y(bo${b.id}));`,
       );

@@ -15,6 +15,8 @@ export interface ParallelBlock {
   readonly fabric: string;
   readonly module: string;
   readonly outputBits: number;
+  /** Per column of the group: read inverted (sign-folded kinds, negative coefficient). */
+  readonly negated?: readonly boolean[];
 }
 
 export interface ParallelTileSpec {
@@ -81,7 +83,11 @@ export function parallelTileVerilog(spec: ParallelTileSpec): { verilog: string; 
     `  ${top}_select u_select (.x(x), .u(u));`,
   ];
   for (const b of spec.blocks) {
-    lines.push(`  wire [${k * A - 1}:0] f${b.id};`, `  ${b.fabric} u_fab${b.id} (.x(u[${(b.group * k + k) * A - 1}:${b.group * k * A}]), .y(f${b.id}));`, `  wire [${b.outputBits - 1}:0] bo${b.id};`);
+    // Sign-folded: the columns of negative coefficients enter inverted (2^A − 1 − u).
+    const input = b.negated?.some(Boolean)
+      ? `{${Array.from({ length: k }, (_, i) => k - 1 - i).map((j) => `${b.negated![j] ? '~' : ''}u[${(b.group * k + j) * A + A - 1}:${(b.group * k + j) * A}]`).join(', ')}}`
+      : `u[${(b.group * k + k) * A - 1}:${b.group * k * A}]`;
+    lines.push(`  wire [${k * A - 1}:0] f${b.id};`, `  ${b.fabric} u_fab${b.id} (.x(${input}), .y(f${b.id}));`, `  wire [${b.outputBits - 1}:0] bo${b.id};`);
     const ports = Array.from({ length: k }, (_, i) => `.x${i}(f${b.id}[${i * A + A - 1}:${i * A}])`);
     lines.push(`  ${b.module} u_blk${b.id} (${ports.join(', ')}, .y(bo${b.id}));`);
   }

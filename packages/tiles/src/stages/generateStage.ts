@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { UserError, defineStage, defineVars, writeJsonAtomic } from '@hardwire/core';
 import { LAYER_MATRIX_ROLES, MODEL_CATALOG, WeightReader, fillSynthetic, matrixDims, modelVar, openWeights, quantileTable, syntheticStd, tensorStreamKey, type Inventory } from '@hardwire/models';
 import { inputBitsVar } from '@hardwire/blocks';
-import { FORMATS, blockVar, effectiveGroup, groupVar, quantVar, quantizeRows, seedVar, tailDofVar, tailsVar, weightsFingerprint, weightsVar } from '@hardwire/quant';
+import { FORMATS, blockVar, effectiveGroup, foldedValues, groupVar, quantVar, quantizeRows, seedVar, signFoldVar, tailDofVar, tailsVar, weightsFingerprint, weightsVar } from '@hardwire/quant';
 import { planTile, tileOutputBits } from '../planTile.ts';
 import { buildTile, shareOptions, type TileArch, type TileStructure } from '../buildTile.ts';
 import { expandTileArchs, shareLevelsVar, shareMinUsesVar, tensorVar, tileArchsVar, tileAtVar, tileSizesVar, tileVar } from '../vars.ts';
@@ -16,7 +16,7 @@ export function shortTensorName(name: string): string {
 }
 
 /** The vars the tile generator reads (model, weights and quantization): shared by every stage that cuts tiles. */
-export const tileGenVars = { model: modelVar, weights: weightsVar, quant: quantVar, block: blockVar, group: groupVar, seed: seedVar, tails: tailsVar, tailDof: tailDofVar, inputBits: inputBitsVar, shareMinUses: shareMinUsesVar, shareLevels: shareLevelsVar };
+export const tileGenVars = { model: modelVar, weights: weightsVar, quant: quantVar, block: blockVar, group: groupVar, seed: seedVar, tails: tailsVar, tailDof: tailDofVar, inputBits: inputBitsVar, shareMinUses: shareMinUsesVar, shareLevels: shareLevelsVar, signFold: signFoldVar };
 
 /** Config of the tile generator (the Tile.Generate vars). */
 export interface TileGenConfig {
@@ -31,6 +31,8 @@ export interface TileGenConfig {
   /** bitserial-shared: pairs used by at least this many rows; levels of sums (defaults 3 and 2). */
   readonly shareMinUses?: number;
   readonly shareLevels?: number;
+  /** da, parallel: kinds as sorted magnitudes, negative coefficients' columns read inverted. */
+  readonly signFold?: boolean;
 }
 
 /**
@@ -78,8 +80,10 @@ export async function writeTileFolders(o: { c: TileGenConfig; inventory: Invento
   const levelValues = FORMATS[c.quant].levelValues;
   const codes = new Int32Array(rows * cols);
   for (let r = 0; r < rows; r++) for (let j = 0; j < cols; j++) codes[r * cols + j] = levelValues[levels[r * C + col + j]];
-  const levelIndex = (code: number) => levelValues.indexOf(code);
-  const plan = planTile(codes, rows, cols, c.block, levelIndex);
+  const signFold = c.signFold ?? false;
+  const magnitudes = foldedValues(c.quant);
+  const levelIndex = signFold ? (magnitude: number) => magnitudes.indexOf(magnitude) : (code: number) => levelValues.indexOf(code);
+  const plan = planTile(codes, rows, cols, c.block, levelIndex, signFold);
   const outputBits = tileOutputBits(codes, rows, cols, c.inputBits);
   const base = `${shortTensorName(tensor.name)}-r${row}c${col}-${rows}x${cols}`;
   const ids: string[] = [];
@@ -90,7 +94,7 @@ export async function writeTileFolders(o: { c: TileGenConfig; inventory: Invento
     const dir = join(o.outRoot, id);
     mkdirSync(dir, { recursive: true });
     o.onProgress?.(`${id}: generating`);
-    const built = buildTile(codes, rows, cols, levelIndex, { top, arch, spec: { format: c.quant, k: c.block, signFold: false }, inputBits: c.inputBits, outputBits, share: shareOptions(c.inputBits, { minUses: c.shareMinUses, maxWidth: c.inputBits + (c.shareLevels ?? 2) }) });
+    const built = buildTile(codes, rows, cols, levelIndex, { top, arch, spec: { format: c.quant, k: c.block, signFold }, inputBits: c.inputBits, outputBits, share: shareOptions(c.inputBits, { minUses: c.shareMinUses, maxWidth: c.inputBits + (c.shareLevels ?? 2) }) });
     writeFileSync(join(dir, 'rtl.v'), built.verilog);
     structures[arch] = built.structure;
     await writeJsonAtomic(join(dir, 'golden.json'), {
@@ -106,6 +110,7 @@ export async function writeTileFolders(o: { c: TileGenConfig; inventory: Invento
       window: { row, col },
       format: c.quant,
       k: c.block,
+      signFold,
       blocks: plan.blocks,
       zeroBlocks: plan.zeroBlocks,
       instances: plan.instances.length,
