@@ -122,6 +122,7 @@ export const assembleStage = defineStage({
           routeCleanup: false,
           routeRepairRounds: 7,
           routePatience: 2,
+          drcReroutes: 2,
           placeGlobalRoute: false,
         } });
         const m = phys.metrics;

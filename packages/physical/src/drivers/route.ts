@@ -17,8 +17,21 @@ import { patchRoutedDef } from '../passes/routePatches.ts';
 import { conflictObstructions, routedVias, viaSpacingConflicts } from '../passes/viaRepair.ts';
 import { RouteRounds } from '../routeRounds.ts';
 
-/** Route the placed tile; returns the path of routed.def. */
-export async function routeStep(r: TileRun, def: DefSummary): Promise<string> {
+/**
+ * What carries from one routing to the next when the DRC asks for a re-route (`implementTile`): the sites
+ * blocked so far and the number of the next qrouter run (its files are `route-repair<n>.tcl`, `routed-repair<n>.def`).
+ */
+export interface RouteSession {
+  readonly blocked: Set<string>;
+  nextRun: number;
+}
+
+export function newRouteSession(): RouteSession {
+  return { blocked: new Set(), nextRun: 0 };
+}
+
+/** Route the placed tile (with the session's blocks, if any); returns the path of routed.def. */
+export async function routeStep(r: TileRun, def: DefSummary, session: RouteSession = newRouteSession()): Promise<string> {
   const { ctx, tile, layoutDir, o, metrics } = r;
   const routedDef = join(layoutDir, 'routed.def');
   const obstructions = qflowObstructions(readFileSync(join(layoutDir, `${tile.top}.cfg`), 'utf8'));
@@ -35,6 +48,9 @@ export async function routeStep(r: TileRun, def: DefSummary): Promise<string> {
   const routingLayers = lefRoutingLayers(techLef.text);
   const spacings = new Map([...routingLayers].map(([name, l]) => [name, l.spacingUm]));
   const rounds = new RouteRounds(o.routeRepairRounds, o.routePatience);
+  for (const line of session.blocked) rounds.blocked.add(line);
+  const first = session.nextRun;
+  let lastRun = first;
   let bestMetrics: Record<string, number> = {};
   // The patches read the cells' pins and metal from the kit's cell LEF (power pins as pins).
   const cellLefText = readFileSync(r.cellLef, 'utf8');
@@ -47,9 +63,11 @@ export async function routeStep(r: TileRun, def: DefSummary): Promise<string> {
     abort: AbortController;
   }
   const startRound = (round: number): RoundRun => {
-    o.onStep?.(`${tile.id}: route round ${round + 1} of up to ${o.routeRepairRounds + 1}`);
-    const script = round === 0 ? 'route.tcl' : `route-repair${round}.tcl`;
-    const out = round === 0 ? 'routed-round0.def' : `routed-repair${round}.def`;
+    const run = first + round;
+    lastRun = Math.max(lastRun, run);
+    o.onStep?.(`${tile.id}: route round ${round + 1} of up to ${o.routeRepairRounds + 1}${first > 0 ? ` (re-route from run ${first})` : ''}`);
+    const script = run === 0 ? 'route.tcl' : `route-repair${run}.tcl`;
+    const out = run === 0 ? 'routed-round0.def' : `routed-repair${run}.def`;
     writeFileSync(join(layoutDir, script), qrouterScript({ techLef: 'route.tlef', cellLef: routeCellLef, def: 'placed.def', out, obstructions: [...obstructions, ...dieMargin, ...[...rounds.blocked].sort()], layers: o.routeLayers, cleanup: o.routeCleanup, powerNets: false }));
     const abort = new AbortController();
     const done = ctx.exec('qrouter', ['-nog', '-noc', '-s', script], { cwd: layoutDir, timeoutMs: o.routeTimeoutS * 1000, signal: abort.signal });
@@ -64,10 +82,11 @@ export async function routeStep(r: TileRun, def: DefSummary): Promise<string> {
     const text = readFileSync(join(layoutDir, out), 'utf8');
     const unrouted = netRouting(text).unrouted.length;
     const conflicts = viaSpacingConflicts(routedVias(text, new Set(vias.keys())), vias, spacings, def.dbuPerUm);
-    metrics[`physical__route__via_conflicts__count__round:${round}`] = conflicts.length;
-    metrics[`physical__route__unrouted__count__round:${round}`] = unrouted;
+    const run = first + round;
+    metrics[`physical__route__via_conflicts__count__round:${run}`] = conflicts.length;
+    metrics[`physical__route__unrouted__count__round:${run}`] = unrouted;
     const repair = conflictObstructions(conflicts, vias, r.tech.metals, def.dbuPerUm);
-    metrics[`physical__route__via_conflicts_pin_taps__count__round:${round}`] = repair.pinTapPairs;
+    metrics[`physical__route__via_conflicts_pin_taps__count__round:${run}`] = repair.pinTapPairs;
     const before = rounds.blocked.size;
     // Nothing new to block: another round would route the same.
     const next: RoundRun | undefined = rounds.blockSites(round, repair.lines) ? startRound(round + 1) : undefined;
@@ -75,9 +94,9 @@ export async function routeStep(r: TileRun, def: DefSummary): Promise<string> {
     const left = viaSpacingConflicts(routedVias(patched.text, new Set(vias.keys())), vias, spacings, def.dbuPerUm).length;
     // Shapes of two nets overlapping (qrouter has run an offset wire through another net's via pad).
     const shorts = crossNetOverlaps(patched.text, vias, routingLayers, def.dbuPerUm).length;
-    metrics[`physical__route__via_conflicts_patched__count__round:${round}`] = left;
-    metrics[`physical__route__shorts__count__round:${round}`] = shorts;
-    ctx.log(`${tile.id}: route round ${round}: ${unrouted} unrouted, ${shorts} shorts, ${conflicts.length} via spacing conflicts, ${left} after the patches${round > 0 ? ` (${before} sites blocked)` : ''}`);
+    metrics[`physical__route__via_conflicts_patched__count__round:${run}`] = left;
+    metrics[`physical__route__shorts__count__round:${run}`] = shorts;
+    ctx.log(`${tile.id}: route round ${run}: ${unrouted} unrouted, ${shorts} shorts, ${conflicts.length} via spacing conflicts, ${left} after the patches${before > 0 ? ` (${before} sites blocked)` : ''}`);
     const judged = rounds.judge({ round, unrouted, shorts, conflictsLeft: left, conflicts: conflicts.length });
     if (judged.best) {
       bestMetrics = patched.metrics;
@@ -94,10 +113,12 @@ export async function routeStep(r: TileRun, def: DefSummary): Promise<string> {
   const best = rounds.best!;
   Object.assign(metrics, bestMetrics);
   await renameInto(join(layoutDir, 'routed.partial.def'), routedDef);
-  metrics['physical__route__repair__best_round'] = best.round;
+  metrics['physical__route__repair__best_round'] = first + best.round;
   metrics['physical__route__via_conflicts__count'] = best.conflicts;
   metrics['physical__route__via_conflicts_patched__count'] = best.conflictsLeft;
   metrics['physical__route__shorts__count'] = best.shorts;
   metrics['physical__route__repair__blocked_sites__count'] = rounds.blocked.size;
+  for (const line of rounds.blocked) session.blocked.add(line);
+  session.nextRun = lastRun + 1;
   return routedDef;
 }

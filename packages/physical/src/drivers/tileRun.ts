@@ -27,6 +27,8 @@ export interface PhysicalOptions {
   readonly routeRepairRounds: number;
   /** Repair rounds in a row that may fail to beat the best round before the rounds stop. */
   readonly routePatience: number;
+  /** Re-routes with the vias at magic's DRC error boxes blocked, while errors remain (0: none). */
+  readonly drcReroutes: number;
   /** Let graywolf run its own global router (feedthroughs, channel routes: ~97% of its time, all thrown away). */
   readonly placeGlobalRoute: boolean;
   /** Told each step as it starts (place, route round n of m, GDS, DRC, LVS, STA), for progress lines. */

@@ -38,6 +38,7 @@ export const physicalStage = defineStage({
     routeCleanup: bool({ default: false, doc: "Run qrouter's stage-3 cleanup rounds after the routes close (about twice the route time)." }),
     routeRepairRounds: int({ default: 7, min: 0, max: 20, doc: 'Re-routes with the sites of cross-net via spacing conflicts blocked (qrouter drops an li1–met1 via beside a met1–met2 via of another net); the best round is kept. 0: route once.' }),
     routePatience: int({ default: 2, min: 1, max: 20, doc: 'Repair rounds in a row that may fail to beat the best round (fewest unrouted, shorts, conflicts left) before the rounds stop.' }),
+    drcReroutes: int({ default: 2, min: 0, max: 10, doc: "Where magic's DRC still finds errors, re-route with the routed vias at the error boxes blocked, up to this many times; a re-route is kept only when it is better (unrouted, shorts, DRC errors). 0: none." }),
     placeGlobalRoute: bool({ default: false, doc: "Let graywolf run its own global router (feedthroughs and channel routes qrouter never uses; ~97% of graywolf's time). false: graywolf places only and the flow writes the net file place2def reads." }),
     routeTimeoutS: int({ default: 3600, min: 60, unit: 's', doc: 'Longest qrouter run per tile before it counts as a tool failure.' }),
     physicalJobs: int({ default: 2, min: 1, max: 64, doc: 'Tiles implemented at once.' }),
@@ -87,6 +88,7 @@ export const physicalStage = defineStage({
       routeCleanup: c.routeCleanup,
       routeRepairRounds: c.routeRepairRounds,
       routePatience: c.routePatience,
+      drcReroutes: c.drcReroutes,
       onStep: (step) => ctx.progress.note(step),
     };
     const summary: Record<string, unknown>[] = [];
