@@ -57,3 +57,8 @@ export function drcSiteBlocks(boxes: readonly DrcBox[], vias: readonly RoutedVia
   }
   return { lines: [...lines].sort(), boxesWithVias };
 }
+
+/** The overlap of each short (two nets' shapes on one layer, `crossNetOverlaps`) as a box `drcSiteBlocks` reads, in µm. */
+export function shortBoxes(shorts: readonly { layer: string; a: { x0: number; y0: number; x1: number; y1: number }; b: { x0: number; y0: number; x1: number; y1: number } }[], dbuPerUm: number): DrcBox[] {
+  return shorts.map(({ layer, a, b }) => ({ rule: `short (${layer}.short)`, x0Um: Math.max(a.x0, b.x0) / dbuPerUm, y0Um: Math.max(a.y0, b.y0) / dbuPerUm, x1Um: Math.min(a.x1, b.x1) / dbuPerUm, y1Um: Math.min(a.y1, b.y1) / dbuPerUm }));
+}

@@ -4,7 +4,7 @@ export { orfsHome, runOpenroadBackend } from './drivers/openroad.ts';
 export { implementTile, type PhysicalOptions, type PhysicalResult, type PhysicalTile, type TileRunInputs } from './drivers/implementTile.ts';
 export { SKY130HD, physicalOnlyCells, type TechProfile } from './tech/sky130hd.ts';
 export { RouteRounds, type RoundOutcome } from './routeRounds.ts';
-export { drcRuleLayer, drcSiteBlocks, type DrcBox } from './drcBlocks.ts';
+export { drcRuleLayer, drcSiteBlocks, shortBoxes, type DrcBox } from './drcBlocks.ts';
 export * from './model/lef.ts';
 export * from './model/def.ts';
 export * from './model/defEdit.ts';

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { drcRuleLayer, drcSiteBlocks, lefRoutingLayers, lefVias, routingTechLef, type RoutedVia } from '../src/index.ts';
+import { drcRuleLayer, drcSiteBlocks, shortBoxes, lefRoutingLayers, lefVias, routingTechLef, type RoutedVia } from '../src/index.ts';
 import { findKit } from '@hardwire/eda';
 
 const METALS = ['li1', 'met1', 'met2', 'met3', 'met4', 'met5'];
@@ -33,5 +33,14 @@ describe('DRC error boxes to re-route blocks (pure)', () => {
     expect(drcSiteBlocks([{ ...box, rule: 'Local interconnect spacing (li.3)' }], routed, vias, METALS, spacings, dbu).lines).toEqual([]);
     // Beyond the layer's spacing from every pad: nothing.
     expect(drcSiteBlocks([{ ...box, x0Um: 95, x1Um: 95.2 }], routed, vias, METALS, spacings, dbu).lines).toEqual([]);
+  });
+
+  it('a short becomes the box of its overlap, and the via of the other net in it is blocked', () => {
+    const dbu = 200;
+    const m1m2 = viaOf('met1');
+    // net b's met1–met2 via at (10, 10); net a's met1 wire offset through its pad.
+    const boxes = shortBoxes([{ layer: 'met1', a: { x0: 1000, y0: 1990, x1: 3000, y1: 2018 }, b: { x0: 1974, y0: 1968, x1: 2026, y1: 2032 } }], dbu);
+    expect(boxes).toEqual([{ rule: 'short (met1.short)', x0Um: 9.87, y0Um: 9.95, x1Um: 10.13, y1Um: 10.09 }]);
+    expect(drcSiteBlocks(boxes, [{ net: 'b', via: m1m2, xDbu: 2000, yDbu: 2000 }], vias, METALS, spacings, dbu).lines).toEqual(['obstruction 9.950 9.950 10.050 10.050 met2']);
   });
 });

@@ -15,6 +15,7 @@ import { crossNetOverlaps } from '../model/shapes.ts';
 import { dieMarginObstructions } from '../passes/floatingPins.ts';
 import { patchRoutedDef } from '../passes/routePatches.ts';
 import { conflictObstructions, routedVias, viaSpacingConflicts } from '../passes/viaRepair.ts';
+import { drcSiteBlocks, shortBoxes } from '../drcBlocks.ts';
 import { RouteRounds } from '../routeRounds.ts';
 
 /**
@@ -87,9 +88,13 @@ export async function routeStep(r: TileRun, def: DefSummary, session: RouteSessi
     metrics[`physical__route__unrouted__count__round:${run}`] = unrouted;
     const repair = conflictObstructions(conflicts, vias, r.tech.metals, def.dbuPerUm);
     metrics[`physical__route__via_conflicts_pin_taps__count__round:${run}`] = repair.pinTapPairs;
+    // Shorts qrouter left (an offset wire through another net's via pad): the vias at each overlap are blocked too.
+    const rawShorts = crossNetOverlaps(text, vias, routingLayers, def.dbuPerUm);
+    const shortBlocks: string[] = drcSiteBlocks(shortBoxes(rawShorts, def.dbuPerUm), routedVias(text, new Set(vias.keys())), vias, r.tech.metals, spacings, def.dbuPerUm).lines;
+    metrics[`physical__route__shorts_raw__count__round:${run}`] = rawShorts.length;
     const before = rounds.blocked.size;
     // Nothing new to block: another round would route the same.
-    const next: RoundRun | undefined = rounds.blockSites(round, repair.lines) ? startRound(round + 1) : undefined;
+    const next: RoundRun | undefined = rounds.blockSites(round, [...repair.lines, ...shortBlocks]) ? startRound(round + 1) : undefined;
     const patched = patchRoutedDef(text, { techLef: techLef.text, cellLef: cellLefText, dbuPerUm: def.dbuPerUm });
     const left = viaSpacingConflicts(routedVias(patched.text, new Set(vias.keys())), vias, spacings, def.dbuPerUm).length;
     // Shapes of two nets overlapping (qrouter has run an offset wire through another net's via pad).

@@ -26,7 +26,7 @@ export const physicalStage = defineStage({
   outputs: ['tilesPhysical'],
   publish: { tilesPhysical: 'tiles' },
   vars: defineVars({
-    density: num({ default: 0.15, min: 0.05, max: 0.9, doc: 'Initial cell density graywolf spreads the tile to (qflow initial_density); sets the die size. 0.15: with the power pins as obstructions both 8x16 sample tiles route with 0 unrouted nets.' }),
+    density: num({ default: 0.32, min: 0.05, max: 0.9, doc: 'Initial cell density graywolf spreads the tile to (qflow initial_density); sets the die size. 0.32 gives a cell utilization of about 0.30 (the density curve is in docs/physical-flow.md).' }),
     maxFanout: int({ default: 12, min: 2, max: 64, doc: 'Largest fanout left after buffering (clock, tied resets and control nets become buffer trees).' }),
     tapSpacingUm: num({ default: 14, min: 2, max: 28, unit: 'µm', doc: 'Well-tap spacing in each row (sky130 latch-up rules).' }),
     strapPitchUm: num({ default: 50, min: 10, unit: 'µm', doc: 'Distance between power-strap pairs.' }),
