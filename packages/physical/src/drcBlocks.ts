@@ -7,7 +7,7 @@
  * re-route.
  */
 import type { ViaDef } from './model/lef.ts';
-import type { RoutedVia } from './passes/viaRepair.ts';
+import { viaSiteObstruction, type RoutedVia } from './passes/viaRepair.ts';
 
 export interface DrcBox {
   readonly rule: string;
@@ -50,8 +50,7 @@ export function drcSiteBlocks(boxes: readonly DrcBox[], vias: readonly RoutedVia
       const near = d.pads.some((p) => p.layer === layer && Math.max(0, box.x0Um - (x + p.x1Um), x + p.x0Um - box.x1Um) < reach && Math.max(0, box.y0Um - (y + p.y1Um), y + p.y0Um - box.y1Um) < reach);
       if (!near) continue;
       found = true;
-      const blockOn = d.lower === layer ? d.upper : d.lower;
-      lines.add(`obstruction ${(x - 0.05).toFixed(3)} ${(y - 0.05).toFixed(3)} ${(x + 0.05).toFixed(3)} ${(y + 0.05).toFixed(3)} ${blockOn}`);
+      lines.add(viaSiteObstruction(v, d.lower === layer ? d.upper : d.lower, dbuPerUm));
     }
     if (found) boxesWithVias += 1;
   }

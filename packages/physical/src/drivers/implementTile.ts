@@ -6,18 +6,19 @@
  * command lands in COMMANDS and its output in the log).
  */
 import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
-import { lefRoutingLayers, lefVias } from '../model/lef.ts';
-import { drcSiteBlocks } from '../drcBlocks.ts';
-import { routedVias } from '../passes/viaRepair.ts';
 import { join } from 'node:path';
+import type { DrcReport, YosysJsonModule } from '@hardwire/eda';
 import { checksStep, drcCheck, lvsCheck } from './checks.ts';
 import { gdsStep } from './gds.ts';
 import { netlistStep } from './netlist.ts';
 import { placeStep } from './place.ts';
 import { refillStep } from './refill.ts';
-import { newRouteSession, routeStep } from './route.ts';
+import { newRouteSession, routeStep, type RouteSession } from './route.ts';
 import { type PhysicalCtx, type PhysicalOptions, type PhysicalTile, tileRun, type TileRun, type TileRunInputs } from './tileRun.ts';
-import { netRouting } from '../model/def.ts';
+import { drcSiteBlocks } from '../drcBlocks.ts';
+import { netRouting, type DefSummary } from '../model/def.ts';
+import { lefRoutingLayers, lefVias } from '../model/lef.ts';
+import { routedVias } from '../passes/viaRepair.ts';
 
 export type { PhysicalCtx, PhysicalOptions, PhysicalTile, TileRunInputs } from './tileRun.ts';
 
@@ -61,7 +62,7 @@ export async function implementTile(ctx: PhysicalCtx, inputs: TileRunInputs): Pr
  * into GDS and checked again; it is kept when it is better (fewer unrouted nets, then fewer shorts, then fewer
  * DRC error tiles), else the kept layout is restored. LVS runs again on the layout kept, if it changed.
  */
-async function drcReroutes(r: TileRun, def: Parameters<typeof routeStep>[1], session: ReturnType<typeof newRouteSession>, routedDef: string, first: Awaited<ReturnType<typeof drcCheck>>, countRouting: () => void, placedModule: Parameters<typeof lvsCheck>[1], gds: string, png: string): Promise<{ gds: string; png: string }> {
+async function drcReroutes(r: TileRun, def: DefSummary, session: RouteSession, routedDef: string, first: DrcReport, countRouting: () => void, placedModule: YosysJsonModule, gds: string, png: string): Promise<{ gds: string; png: string }> {
   const { metrics, layoutDir, outDir } = r;
   const techLef = readFileSync(join(layoutDir, 'route.tlef'), 'utf8');
   const vias = lefVias(techLef, r.tech.metals);

@@ -46,6 +46,7 @@ export async function routeStep(r: TileRun, def: DefSummary, session: RouteSessi
   // Nothing routes outside the die (qrouter can run a wire a track or two past the last one).
   const dieMargin = dieMarginObstructions(def.die, def.dbuPerUm, r.tech.metals.slice(0, o.routeLayers));
   const vias = lefVias(techLef.text, r.tech.metals);
+  const viaNames = new Set(vias.keys());
   const routingLayers = lefRoutingLayers(techLef.text);
   const spacings = new Map([...routingLayers].map(([name, l]) => [name, l.spacingUm]));
   const rounds = new RouteRounds(o.routeRepairRounds, o.routePatience);
@@ -82,7 +83,8 @@ export async function routeStep(r: TileRun, def: DefSummary, session: RouteSessi
     if (!existsSync(join(layoutDir, out))) throw new Error(`qrouter wrote no ${join(layoutDir, out)}`);
     const text = readFileSync(join(layoutDir, out), 'utf8');
     const unrouted = netRouting(text).unrouted.length;
-    const conflicts = viaSpacingConflicts(routedVias(text, new Set(vias.keys())), vias, spacings, def.dbuPerUm);
+    const viasRouted = routedVias(text, viaNames);
+    const conflicts = viaSpacingConflicts(viasRouted, vias, spacings, def.dbuPerUm);
     const run = first + round;
     metrics[`physical__route__via_conflicts__count__round:${run}`] = conflicts.length;
     metrics[`physical__route__unrouted__count__round:${run}`] = unrouted;
@@ -90,13 +92,13 @@ export async function routeStep(r: TileRun, def: DefSummary, session: RouteSessi
     metrics[`physical__route__via_conflicts_pin_taps__count__round:${run}`] = repair.pinTapPairs;
     // Shorts qrouter left (an offset wire through another net's via pad): the vias at each overlap are blocked too.
     const rawShorts = crossNetOverlaps(text, vias, routingLayers, def.dbuPerUm);
-    const shortBlocks: string[] = drcSiteBlocks(shortBoxes(rawShorts, def.dbuPerUm), routedVias(text, new Set(vias.keys())), vias, r.tech.metals, spacings, def.dbuPerUm).lines;
+    const shortBlocks: string[] = drcSiteBlocks(shortBoxes(rawShorts, def.dbuPerUm), viasRouted, vias, r.tech.metals, spacings, def.dbuPerUm).lines;
     metrics[`physical__route__shorts_raw__count__round:${run}`] = rawShorts.length;
     const before = rounds.blocked.size;
     // Nothing new to block: another round would route the same.
     const next: RoundRun | undefined = rounds.blockSites(round, [...repair.lines, ...shortBlocks]) ? startRound(round + 1) : undefined;
     const patched = patchRoutedDef(text, { techLef: techLef.text, cellLef: cellLefText, dbuPerUm: def.dbuPerUm });
-    const left = viaSpacingConflicts(routedVias(patched.text, new Set(vias.keys())), vias, spacings, def.dbuPerUm).length;
+    const left = viaSpacingConflicts(routedVias(patched.text, viaNames), vias, spacings, def.dbuPerUm).length;
     // Shapes of two nets overlapping (qrouter has run an offset wire through another net's via pad).
     const shorts = crossNetOverlaps(patched.text, vias, routingLayers, def.dbuPerUm).length;
     metrics[`physical__route__via_conflicts_patched__count__round:${run}`] = left;

@@ -87,9 +87,14 @@ export function conflictObstructions(conflicts: readonly ViaConflict[], defs: Re
       continue;
     }
     const layer = d.lower === c.layer ? d.upper : d.lower;
-    const x = moved.xDbu / dbuPerUm;
-    const y = moved.yDbu / dbuPerUm;
-    lines.add(`obstruction ${(x - 0.05).toFixed(3)} ${(y - 0.05).toFixed(3)} ${(x + 0.05).toFixed(3)} ${(y + 0.05).toFixed(3)} ${layer}`);
+    lines.add(viaSiteObstruction(moved, layer, dbuPerUm));
   }
   return { lines: [...lines].sort(), pinTapPairs };
+}
+
+/** The qrouter `obstruction` line that blocks a routed via's grid point on `layer`: a 0.1 µm square around it. */
+export function viaSiteObstruction(v: RoutedVia, layer: string, dbuPerUm: number): string {
+  const x = v.xDbu / dbuPerUm;
+  const y = v.yDbu / dbuPerUm;
+  return `obstruction ${(x - 0.05).toFixed(3)} ${(y - 0.05).toFixed(3)} ${(x + 0.05).toFixed(3)} ${(y + 0.05).toFixed(3)} ${layer}`;
 }
