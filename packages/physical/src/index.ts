@@ -1,9 +1,10 @@
 /** @hardwire/physical: sample tiles to routed, checked GDS (the Physical.Tiles stage, the DEF/LEF model, the post-route repair passes). */
-export { physicalStage } from './stages/physicalStage.ts';
+export { defaultPhysicalOptions, physicalStage } from './stages/physicalStage.ts';
 export { orfsHome, runOpenroadBackend } from './drivers/openroad.ts';
 export { implementTile, type PhysicalOptions, type PhysicalResult, type PhysicalTile, type TileRunInputs } from './drivers/implementTile.ts';
 export { SKY130HD, physicalOnlyCells, type TechProfile } from './tech/sky130hd.ts';
 export { RouteRounds, type RoundOutcome } from './routeRounds.ts';
+export { cellsAtBoxes, ecoCandidates, ecoMoves, mirrored, type BoxDbu, type EcoMove, type EcoResult } from './placementEco.ts';
 export { drcRuleLayer, drcSiteBlocks, shortBoxes, type DrcBox } from './drcBlocks.ts';
 export * from './model/lef.ts';
 export * from './model/def.ts';

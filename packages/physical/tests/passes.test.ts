@@ -256,6 +256,17 @@ describe('via jogs straightened', () => {
     const crowded = jogDef(['- b ( u3 A ) ( u4 Y )', '  + ROUTED met2 ( 1040 800 ) ( * 1100 ) ;']);
     expect(collapseViaJogs(crowded, vias, layers, 200)).toEqual({ text: crowded, jogs: 1, collapsed: 0 });
   });
+
+  it("keeps a met1–met2–met1 hop over a cell's own met1 of another net (a flop's internal strip)", () => {
+    // l7 gate_proj DA (a fresh window): the tie net leaves dfrtp_1's RESET_B pin and hops over the flop's
+    // internal met1 strip on met2; a met1 wire in its place shorts the net to the flop's internal node (LVS).
+    const hop = ['UNITS DISTANCE MICRONS 200 ;', 'NETS 1 ;', '- tie ( f RESET_B ) ( g A )', '+ ROUTED met1 ( 21896 29784 ) M1M2_PR', '  NEW met2 ( 21896 29784 ) ( * 29648 ) M1M2_PR', '  NEW met1 ( 21896 29648 ) ( 22264 * ) M1M2_PR ;', 'END NETS', 'END DESIGN', ''].join('\n');
+    const strip: NetShape = { net: 'f/OBS', layer: 'met1', x0: 21703, y0: 29702, x1: 22844, y1: 29730 };
+    expect(collapseViaJogs(hop, vias, layers, 200)).toMatchObject({ jogs: 1, collapsed: 1 });
+    expect(collapseViaJogs(hop, vias, layers, 200, 0.7, [strip])).toEqual({ text: hop, jogs: 1, collapsed: 0 });
+    // The net's own pin there does not stand in the way.
+    expect(collapseViaJogs(hop, vias, layers, 200, 0.7, [{ ...strip, net: 'tie' }]).collapsed).toBe(1);
+  });
 });
 
 describe('met1–met2 vias put back on track and nudged off crowded pads', () => {

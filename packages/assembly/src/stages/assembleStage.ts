@@ -19,7 +19,7 @@ import {
   synthesizeTile,
   transistorCounts,
 } from '@hardwire/eda';
-import { SKY130HD, implementTile, parseDef } from '@hardwire/physical';
+import { SKY130HD, defaultPhysicalOptions, implementTile, parseDef } from '@hardwire/physical';
 import type { FieldRect, WaferField } from '@hardwire/floorplan';
 import type { Inventory } from '@hardwire/models';
 import { weightsFingerprint } from '@hardwire/quant';
@@ -108,23 +108,7 @@ export const assembleStage = defineStage({
         const dir = join(tileWork, id);
         const golden = JSON.parse(readFileSync(join(dir, 'golden.json'), 'utf8')) as { top: string };
         await synthesizeTile(ctx, { backend, workDir: dir, top: golden.top, libPath, cells, perCell: transistorCounts(readFileSync(kit.cdl, 'utf8')), maxFanout: 12 });
-        const phys = await implementTile(ctx, { kit, tech: SKY130HD, cells, libertyPath: libPath, yosys: backend, tile: { id, top: golden.top, netlistJson: join(dir, 'netlist.json'), rtl: join(dir, 'rtl.v') }, work: join(tileWork, 'physical'), outDir: join(out, 'hardened', t.id), options: {
-          density: 0.15,
-          maxFanout: 12,
-          tapSpacingUm: 14,
-          strapPitchUm: 50,
-          clockNs: 10,
-          seed: 12345,
-          imagePx: 800,
-          drcStyle: 'drc(full)',
-          routeTimeoutS: 3600,
-          routeLayers: 5,
-          routeCleanup: false,
-          routeRepairRounds: 7,
-          routePatience: 2,
-          drcReroutes: 2,
-          placeGlobalRoute: false,
-        } });
+        const phys = await implementTile(ctx, { kit, tech: SKY130HD, cells, libertyPath: libPath, yosys: backend, tile: { id, top: golden.top, netlistJson: join(dir, 'netlist.json'), rtl: join(dir, 'rtl.v') }, work: join(tileWork, 'physical'), outDir: join(out, 'hardened', t.id), options: { ...defaultPhysicalOptions(), imagePx: 800 } });
         const m = phys.metrics;
         for (const k of ['route__net__unrouted__count', 'drc__error__count', 'lvs__mismatch__count']) metrics[`assembly__harden__${k}__tile:${t.id}`] = m[k];
         hardened.set(t.id, { gds: phys.outputs.gds, top: golden.top, summary: join(tileWork, 'physical', 'gds.json'), note: `${id} of ${window.tensor} routed in sky130 (${m['physical__design__instance__count']} cells, ${m['route__net__unrouted__count']} unrouted, ${m['drc__error__count']} DRC, LVS ${m['lvs__mismatch__count'] === 0 ? 'clean' : 'not clean'})` });

@@ -10,8 +10,9 @@ import { CanceledError } from '@hardwire/core';
 import { qflowObstructions, qrouterScript } from '@hardwire/eda';
 import { renameInto, type TileRun } from './tileRun.ts';
 import { type DefSummary, netRouting, powerPinsAsObstructions, routingTechLef } from '../model/def.ts';
-import { lefRoutingLayers, lefVias } from '../model/lef.ts';
-import { crossNetOverlaps } from '../model/shapes.ts';
+import { lefLayerRects, lefRoutingLayers, lefVias } from '../model/lef.ts';
+import { cellShorts, crossNetOverlaps, routedShapes, type NetShape } from '../model/shapes.ts';
+import { placedCellShapes } from '../passes/pinVias.ts';
 import { dieMarginObstructions } from '../passes/floatingPins.ts';
 import { patchRoutedDef } from '../passes/routePatches.ts';
 import { conflictObstructions, routedVias, viaSpacingConflicts } from '../passes/viaRepair.ts';
@@ -56,6 +57,7 @@ export async function routeStep(r: TileRun, def: DefSummary, session: RouteSessi
   let bestMetrics: Record<string, number> = {};
   // The patches read the cells' pins and metal from the kit's cell LEF (power pins as pins).
   const cellLefText = readFileSync(r.cellLef, 'utf8');
+  const shorts = shortsFinder(r, techLef.text, cellLefText, def.dbuPerUm);
   // qrouter for round k+1 needs only the blocks so far, so it starts while round k is patched and ranked
   // (the other core); if round k's patches end the rounds, that run is canceled.
   interface RoundRun {
@@ -90,23 +92,29 @@ export async function routeStep(r: TileRun, def: DefSummary, session: RouteSessi
     metrics[`physical__route__unrouted__count__round:${run}`] = unrouted;
     const repair = conflictObstructions(conflicts, vias, r.tech.metals, def.dbuPerUm);
     metrics[`physical__route__via_conflicts_pin_taps__count__round:${run}`] = repair.pinTapPairs;
-    // Shorts qrouter left (an offset wire through another net's via pad): the vias at each overlap are blocked too.
-    const rawShorts = crossNetOverlaps(text, vias, routingLayers, def.dbuPerUm);
-    const shortBlocks: string[] = drcSiteBlocks(shortBoxes(rawShorts, def.dbuPerUm), viasRouted, vias, r.tech.metals, spacings, def.dbuPerUm).lines;
-    metrics[`physical__route__shorts_raw__count__round:${run}`] = rawShorts.length;
+    // Shorts qrouter left (an offset wire through another net's via pad, a pin's route across its cell's own
+    // metal): the vias at each overlap are blocked too, and a route's overlap with a cell's metal itself.
+    const rawShorts = shorts(text);
+    const shortBlocks: string[] = [
+      ...drcSiteBlocks(shortBoxes([...rawShorts.routes, ...rawShorts.cells], def.dbuPerUm), viasRouted, vias, r.tech.metals, spacings, def.dbuPerUm).lines,
+      ...rawShorts.cells.map(({ layer, a, b }) => `obstruction ${[Math.max(a.x0, b.x0), Math.max(a.y0, b.y0), Math.min(a.x1, b.x1), Math.min(a.y1, b.y1)].map((v) => (v / def.dbuPerUm).toFixed(3)).join(' ')} ${layer}`),
+    ];
+    metrics[`physical__route__shorts_raw__count__round:${run}`] = rawShorts.routes.length + rawShorts.cells.length;
     const before = rounds.blocked.size;
     // Nothing new to block: another round would route the same.
     const next: RoundRun | undefined = rounds.blockSites(round, [...repair.lines, ...shortBlocks]) ? startRound(round + 1) : undefined;
     const patched = patchRoutedDef(text, { techLef: techLef.text, cellLef: cellLefText, dbuPerUm: def.dbuPerUm });
     const left = viaSpacingConflicts(routedVias(patched.text, viaNames), vias, spacings, def.dbuPerUm).length;
-    // Shapes of two nets overlapping (qrouter has run an offset wire through another net's via pad).
-    const shorts = crossNetOverlaps(patched.text, vias, routingLayers, def.dbuPerUm).length;
+    // Shapes of two nets overlapping: two routes, or a route and a cell's own metal.
+    const patchedShorts = shorts(patched.text);
+    const shortCount = patchedShorts.routes.length + patchedShorts.cells.length;
+    metrics[`physical__route__cell_shorts__count__round:${run}`] = patchedShorts.cells.length;
     metrics[`physical__route__via_conflicts_patched__count__round:${run}`] = left;
-    metrics[`physical__route__shorts__count__round:${run}`] = shorts;
-    ctx.log(`${tile.id}: route round ${run}: ${unrouted} unrouted, ${shorts} shorts, ${conflicts.length} via spacing conflicts, ${left} after the patches${before > 0 ? ` (${before} sites blocked)` : ''}`);
-    const judged = rounds.judge({ round, unrouted, shorts, conflictsLeft: left, conflicts: conflicts.length });
+    metrics[`physical__route__shorts__count__round:${run}`] = shortCount;
+    ctx.log(`${tile.id}: route round ${run}: ${unrouted} unrouted, ${shortCount} shorts, ${conflicts.length} via spacing conflicts, ${left} after the patches${before > 0 ? ` (${before} sites blocked)` : ''}`);
+    const judged = rounds.judge({ round, unrouted, shorts: shortCount, conflictsLeft: left, conflicts: conflicts.length });
     if (judged.best) {
-      bestMetrics = patched.metrics;
+      bestMetrics = { ...patched.metrics, physical__route__cell_shorts__count: patchedShorts.cells.length };
       writeFileSync(join(layoutDir, 'routed.partial.def'), patched.text);
     }
     if (next && judged.stop) {
@@ -128,4 +136,27 @@ export async function routeStep(r: TileRun, def: DefSummary, session: RouteSessi
   for (const line of rounds.blocked) session.blocked.add(line);
   session.nextRun = lastRun + 1;
   return routedDef;
+}
+
+export interface Shorts {
+  /** Two routes' shapes overlapping (`crossNetOverlaps`). */
+  readonly routes: { layer: string; a: NetShape; b: NetShape }[];
+  /** A route over a cell's own metal of another net (`cellShorts`; `a` is the cell's shape). */
+  readonly cells: { layer: string; a: NetShape; b: NetShape }[];
+}
+
+/**
+ * The shorts of a routed DEF, as a function of its text (the LEFs read once): route against route, and route
+ * against the cells' own metal on the bottom two layers (li1 and met1 in sky130, where the cells' pins and
+ * internal wiring lie), power pins named by the technology profile's nets.
+ */
+export function shortsFinder(r: TileRun, techLefText: string, cellLefText: string, dbuPerUm: number): (text: string) => Shorts {
+  const vias = lefVias(techLefText, r.tech.metals);
+  const layers = lefRoutingLayers(techLefText);
+  const cellRects = r.tech.metals.slice(0, 2).map((layer) => ({ layer, rects: lefLayerRects(cellLefText, layer) }));
+  const pinNets = new Map(Object.entries(r.tech.power.pinNets));
+  return (text) => {
+    const cellShapes = cellRects.flatMap(({ layer, rects }) => placedCellShapes(text, rects, layer));
+    return { routes: crossNetOverlaps(text, vias, layers, dbuPerUm), cells: cellShorts(routedShapes(text, vias, layers, dbuPerUm), cellShapes, pinNets) };
+  };
 }

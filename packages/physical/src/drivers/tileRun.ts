@@ -29,6 +29,8 @@ export interface PhysicalOptions {
   readonly routePatience: number;
   /** Re-routes with the vias at magic's DRC error boxes blocked, while errors remain (0: none). */
   readonly drcReroutes: number;
+  /** Where the layout still fails after those: re-routes with the cells at the failures moved (slid or mirrored), kept when better (0: none). */
+  readonly placementEcos: number;
   /** Let graywolf run its own global router (feedthroughs, channel routes: ~97% of its time, all thrown away). */
   readonly placeGlobalRoute: boolean;
   /** Told each step as it starts (place, route round n of m, GDS, DRC, LVS, STA), for progress lines. */

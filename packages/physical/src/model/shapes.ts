@@ -72,6 +72,32 @@ export function crossNetOverlaps(def: string, vias: ReadonlyMap<string, ViaDef>,
 }
 
 /**
+ * Shorts between routes and the cells' own metal (pure): a routed shape (wire, via pad, patch) overlapping, with
+ * positive area, a cell's pin or obstruction rectangle of another net on the same layer. magic's DRC does not
+ * see these (the two merge into one shape) and `crossNetOverlaps` compares routes only; LVS does. qrouter leaves
+ * one now and then: a reset net's met1 wire run from dfrtp_1's RESET_B pin straight across the flop's internal
+ * met1 strip (an obstruction qrouter lets a pin's own route cross). `cellShapes` come from `placedCellShapes`;
+ * `powerPins` names the net of each power pin (`VPB` → VPWR), whose shapes `placedCellShapes` names
+ * `instance/pin`. Each short is reported as { layer, a: the cell's shape, b: the route's }.
+ */
+export function cellShorts(routed: readonly NetShape[], cellShapes: readonly NetShape[], powerPins: ReadonlyMap<string, string>): { layer: string; a: NetShape; b: NetShape }[] {
+  const out: { layer: string; a: NetShape; b: NetShape }[] = [];
+  const netOf = (c: NetShape) => powerPins.get(c.net.slice(c.net.lastIndexOf('/') + 1)) ?? c.net;
+  for (const [layer, cells] of groupBy(cellShapes, (c) => c.layer)) {
+    const routes = routed.filter((r) => r.layer === layer);
+    if (routes.length === 0) continue;
+    const near = shapeGrid(routes);
+    for (const a of cells) {
+      const net = netOf(a);
+      for (const b of near(a, 0)) {
+        if (b.net !== net && a.x0 < b.x1 && b.x0 < a.x1 && a.y0 < b.y1 && b.y0 < a.y1) out.push({ layer, a: { ...a, net }, b });
+      }
+    }
+  }
+  return out;
+}
+
+/**
  * Clearance queries over a routed DEF's shapes and `cellShapes` (pure): the box a wire of a layer draws between
  * two points (half its width past each end, as routedShapes draws NETS wires), and how many shapes of other
  * nets come within spacing of a box on its layer.

@@ -2,7 +2,7 @@ import { boxGap, groupBy } from '../geometry.ts';
 import { sectionItems, statementPoints } from '../model/def.ts';
 import { rewriteNets } from '../model/defEdit.ts';
 import type { RoutingLayer, ViaDef } from '../model/lef.ts';
-import { routedShapes } from '../model/shapes.ts';
+import { routedShapes, type NetShape } from '../model/shapes.ts';
 import { declarePass, type RepairContext } from './repairPass.ts';
 
 export interface JogResult {
@@ -18,12 +18,13 @@ export interface JogResult {
  * layer above and comes straight back down by the same via kind (a met2 route hopping 0.34 µm over on met3,
  * past a site our repair rounds blocked): the two cuts sit 0.34 µm apart where via2.2 asks for more, and the
  * little met3 jog is under met3.6's minimum area. Where the lower layer's wire between the two points keeps
- * its spacing to every other net on that layer, and nothing else of the net touches the two points, the jog
- * becomes that wire: both vias and the upper wire go, and so does the net's SPECIALNETS patch on the upper layer
- * over the jog.
+ * its spacing to every other net on that layer, routes and the cells' own metal (`cellShapes`: a met1–met2–met1
+ * hop is often qrouter's way over a flop's internal met1, and a met1 wire in its place shorts to it), and
+ * nothing else of the net touches the two points, the jog becomes that wire: both vias and the upper wire go,
+ * and so does the net's SPECIALNETS patch on the upper layer over the jog.
  */
-export function collapseViaJogs(def: string, vias: ReadonlyMap<string, ViaDef>, layers: ReadonlyMap<string, RoutingLayer>, dbuPerUm: number, maxLengthUm = 0.7): JogResult {
-  const shapes = routedShapes(def, vias, layers, dbuPerUm);
+export function collapseViaJogs(def: string, vias: ReadonlyMap<string, ViaDef>, layers: ReadonlyMap<string, RoutingLayer>, dbuPerUm: number, maxLengthUm = 0.7, cellShapes: readonly NetShape[] = []): JogResult {
+  const shapes = [...routedShapes(def, vias, layers, dbuPerUm), ...cellShapes];
   const byLayer = groupBy(shapes, (s) => s.layer);
   let jogs = 0;
   let collapsed = 0;
@@ -100,6 +101,6 @@ export const viaJogsPass = declarePass({
     physical__route__via_jogs_collapsed__count: 'collapsed',
   },
   fix: (def: string, c: RepairContext) => {
-    return collapseViaJogs(def, c.vias, c.layers, c.dbuPerUm);
+    return collapseViaJogs(def, c.vias, c.layers, c.dbuPerUm, 0.7, [...c.cellLi1, ...c.cellMet1]);
   },
 });

@@ -7,7 +7,7 @@
  */
 import { copyFileSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { bool, defineStage, forEachBounded, defineVars, int, num, oneOf, writeJsonAtomic, type Finding } from '@hardwire/core';
+import { bool, type ConfigOf, defineStage, forEachBounded, defineVars, int, num, oneOf, writeJsonAtomic, type Finding } from '@hardwire/core';
 import { chooseYosys, findKit, pdkRootVar, physicalToolVersions, writeTileLiberty } from '@hardwire/eda';
 import { compileNetlist, type YosysNetlistJson } from '@hardwire/gatesim';
 import { checkSeedVar, checkTile, tileVectors } from '@hardwire/tiles';
@@ -18,6 +18,59 @@ import { SKY130HD } from '../tech/sky130hd.ts';
 
 interface Golden { top: string; rows: number; cols: number; inputBits: number; outputBits: number; codes: number[][]; arch: string }
 
+const PHYSICAL_VARS = defineVars({
+  density: num({ default: 0.32, min: 0.05, max: 0.9, doc: 'Initial cell density graywolf spreads the tile to (qflow initial_density); sets the die size. 0.32 gives a cell utilization of about 0.30 (the density curve is in docs/physical-flow.md).' }),
+  maxFanout: int({ default: 12, min: 2, max: 64, doc: 'Largest fanout left after buffering (clock, tied resets and control nets become buffer trees).' }),
+  tapSpacingUm: num({ default: 14, min: 2, max: 28, unit: 'µm', doc: 'Well-tap spacing in each row (sky130 latch-up rules).' }),
+  strapPitchUm: num({ default: 50, min: 10, unit: 'µm', doc: 'Distance between power-strap pairs.' }),
+  clockNs: num({ default: 10, min: 0.1, unit: 'ns', doc: 'Clock period for static timing.' }),
+  placeSeed: int({ default: 12345, min: 0, doc: 'graywolf random seed.' }),
+  imagePx: int({ default: 1600, min: 200, max: 8000, unit: 'px', doc: 'Side of the tile layout PNG.' }),
+  drcStyle: oneOf(['drc(full)', 'drc(fast)'] as const, { default: 'drc(full)', doc: "magic DRC style of the kit's tech file." }),
+  routeLayers: int({ default: 5, min: 3, max: 6, doc: 'qrouter layers from li1 up (5: li1 to met4; 4 stops at met3, 6 adds met5).' }),
+  routeCleanup: bool({ default: false, doc: "Run qrouter's stage-3 cleanup rounds after the routes close (about twice the route time)." }),
+  routeRepairRounds: int({ default: 7, min: 0, max: 20, doc: 'Re-routes with the sites of cross-net via spacing conflicts blocked (qrouter drops an li1–met1 via beside a met1–met2 via of another net); the best round is kept. 0: route once.' }),
+  routePatience: int({ default: 2, min: 1, max: 20, doc: 'Repair rounds in a row that may fail to beat the best round (fewest unrouted, shorts, conflicts left) before the rounds stop.' }),
+  drcReroutes: int({ default: 2, min: 0, max: 10, doc: "Where magic's DRC still finds errors, re-route with the routed vias at the error boxes blocked, up to this many times; a re-route is kept only when it is better (unrouted, shorts, DRC errors). 0: none." }),
+  placementEcos: int({ default: 2, min: 0, max: 10, doc: 'Where the layout still fails after the DRC re-routes (unrouted nets, shorts, DRC errors), move the logic cells at the failures (slid a few sites along the row, or mirrored, keeping the flop pin-access rules) and route again, up to this many times; kept only when better. 0: none.' }),
+  placeGlobalRoute: bool({ default: false, doc: "Let graywolf run its own global router (feedthroughs and channel routes qrouter never uses; ~97% of graywolf's time). false: graywolf places only and the flow writes the net file place2def reads." }),
+  routeTimeoutS: int({ default: 3600, min: 60, unit: 's', doc: 'Longest qrouter run per tile before it counts as a tool failure.' }),
+  physicalJobs: int({ default: 2, min: 1, max: 64, doc: 'Tiles implemented at once.' }),
+  physical: bool({ default: true, doc: 'Run the physical flow (false: skip it, for quick logic-only runs).' }),
+  backend: oneOf(['qflow', 'openroad'] as const, { default: 'qflow', doc: 'Physical backend: qflow (graywolf, qrouter, KLayout, magic, netgen, OpenSTA; Debian) or openroad (OpenROAD-flow-scripts at FLOW_HOME, or openroad on PATH).' }),
+  checkSeed: checkSeedVar,
+  pdkRoot: pdkRootVar,
+});
+
+/** The options of one tile's physical run from the stage's config (`onStep` for progress lines). */
+export function physicalOptions(c: ConfigOf<typeof PHYSICAL_VARS>, onStep?: (step: string) => void): PhysicalOptions {
+  return {
+    density: c.density,
+    maxFanout: c.maxFanout,
+    tapSpacingUm: c.tapSpacingUm,
+    strapPitchUm: c.strapPitchUm,
+    clockNs: c.clockNs,
+    seed: c.placeSeed,
+    imagePx: c.imagePx,
+    drcStyle: c.drcStyle,
+    routeTimeoutS: c.routeTimeoutS,
+    routeLayers: c.routeLayers,
+    placeGlobalRoute: c.placeGlobalRoute,
+    routeCleanup: c.routeCleanup,
+    routeRepairRounds: c.routeRepairRounds,
+    routePatience: c.routePatience,
+    drcReroutes: c.drcReroutes,
+    placementEcos: c.placementEcos,
+    onStep,
+  };
+}
+
+/** The stage's defaults as tile options, for other stages that harden a tile (the assembly's sample tiles). */
+export function defaultPhysicalOptions(): PhysicalOptions {
+  const defaults = Object.fromEntries(Object.entries(PHYSICAL_VARS).map(([name, spec]) => [name, spec.default])) as ConfigOf<typeof PHYSICAL_VARS>;
+  return physicalOptions(defaults);
+}
+
 export const physicalStage = defineStage({
   id: 'Physical.Tiles',
   summary: 'Place, route and check each sample tile in SKY130: qflow/graywolf, qrouter, KLayout GDS and PNG, magic DRC, netgen LVS, OpenSTA.',
@@ -25,28 +78,7 @@ export const physicalStage = defineStage({
   inputs: ['tilesSynth'],
   outputs: ['tilesPhysical'],
   publish: { tilesPhysical: 'tiles' },
-  vars: defineVars({
-    density: num({ default: 0.32, min: 0.05, max: 0.9, doc: 'Initial cell density graywolf spreads the tile to (qflow initial_density); sets the die size. 0.32 gives a cell utilization of about 0.30 (the density curve is in docs/physical-flow.md).' }),
-    maxFanout: int({ default: 12, min: 2, max: 64, doc: 'Largest fanout left after buffering (clock, tied resets and control nets become buffer trees).' }),
-    tapSpacingUm: num({ default: 14, min: 2, max: 28, unit: 'µm', doc: 'Well-tap spacing in each row (sky130 latch-up rules).' }),
-    strapPitchUm: num({ default: 50, min: 10, unit: 'µm', doc: 'Distance between power-strap pairs.' }),
-    clockNs: num({ default: 10, min: 0.1, unit: 'ns', doc: 'Clock period for static timing.' }),
-    placeSeed: int({ default: 12345, min: 0, doc: 'graywolf random seed.' }),
-    imagePx: int({ default: 1600, min: 200, max: 8000, unit: 'px', doc: 'Side of the tile layout PNG.' }),
-    drcStyle: oneOf(['drc(full)', 'drc(fast)'] as const, { default: 'drc(full)', doc: "magic DRC style of the kit's tech file." }),
-    routeLayers: int({ default: 5, min: 3, max: 6, doc: 'qrouter layers from li1 up (5: li1 to met4; 4 stops at met3, 6 adds met5).' }),
-    routeCleanup: bool({ default: false, doc: "Run qrouter's stage-3 cleanup rounds after the routes close (about twice the route time)." }),
-    routeRepairRounds: int({ default: 7, min: 0, max: 20, doc: 'Re-routes with the sites of cross-net via spacing conflicts blocked (qrouter drops an li1–met1 via beside a met1–met2 via of another net); the best round is kept. 0: route once.' }),
-    routePatience: int({ default: 2, min: 1, max: 20, doc: 'Repair rounds in a row that may fail to beat the best round (fewest unrouted, shorts, conflicts left) before the rounds stop.' }),
-    drcReroutes: int({ default: 2, min: 0, max: 10, doc: "Where magic's DRC still finds errors, re-route with the routed vias at the error boxes blocked, up to this many times; a re-route is kept only when it is better (unrouted, shorts, DRC errors). 0: none." }),
-    placeGlobalRoute: bool({ default: false, doc: "Let graywolf run its own global router (feedthroughs and channel routes qrouter never uses; ~97% of graywolf's time). false: graywolf places only and the flow writes the net file place2def reads." }),
-    routeTimeoutS: int({ default: 3600, min: 60, unit: 's', doc: 'Longest qrouter run per tile before it counts as a tool failure.' }),
-    physicalJobs: int({ default: 2, min: 1, max: 64, doc: 'Tiles implemented at once.' }),
-    physical: bool({ default: true, doc: 'Run the physical flow (false: skip it, for quick logic-only runs).' }),
-    backend: oneOf(['qflow', 'openroad'] as const, { default: 'qflow', doc: 'Physical backend: qflow (graywolf, qrouter, KLayout, magic, netgen, OpenSTA; Debian) or openroad (OpenROAD-flow-scripts at FLOW_HOME, or openroad on PATH).' }),
-    checkSeed: checkSeedVar,
-    pdkRoot: pdkRootVar,
-  }),
+  vars: PHYSICAL_VARS,
   async cacheSalt(config) {
     const { backend, version } = await chooseYosys('auto');
     return { yosys: `${backend}-${version}`, tools: JSON.stringify(await physicalToolVersions()), kit: findKit(config.pdkRoot).liberty };
@@ -73,24 +105,7 @@ export const physicalStage = defineStage({
     const { backend } = await chooseYosys('auto');
     const work = join(ctx.stageDir, 'work');
     const { cells, libPath: libertyPath } = writeTileLiberty(kit, work);
-    const options: PhysicalOptions = {
-      density: c.density,
-      maxFanout: c.maxFanout,
-      tapSpacingUm: c.tapSpacingUm,
-      strapPitchUm: c.strapPitchUm,
-      clockNs: c.clockNs,
-      seed: c.placeSeed,
-      imagePx: c.imagePx,
-      drcStyle: c.drcStyle,
-      routeTimeoutS: c.routeTimeoutS,
-      routeLayers: c.routeLayers,
-      placeGlobalRoute: c.placeGlobalRoute,
-      routeCleanup: c.routeCleanup,
-      routeRepairRounds: c.routeRepairRounds,
-      routePatience: c.routePatience,
-      drcReroutes: c.drcReroutes,
-      onStep: (step) => ctx.progress.note(step),
-    };
+    const options = physicalOptions(c, (step) => ctx.progress.note(step));
     const summary: Record<string, unknown>[] = [];
     ctx.progress.start(ids.length, 'tiles', 'place, route, check');
     const one = async (id: string) => {

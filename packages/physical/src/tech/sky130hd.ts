@@ -20,6 +20,8 @@ export interface TechProfile {
     readonly strapLayer: string;
     readonly strapWidthUm: number;
     readonly strapVia: string;
+    /** The net each power pin of a cell belongs to (the well pins with their rails). */
+    readonly pinNets: Readonly<Record<string, string>>;
   };
   readonly cells: {
     /** The buffer fanout trees are built of, and the one yosys writes for BLIF feed-throughs. */
@@ -42,7 +44,7 @@ export const SKY130HD: TechProfile = {
   siteUm: 0.46,
   rowHeightUm: 2.72,
   metals: ['li1', 'met1', 'met2', 'met3', 'met4', 'met5'],
-  power: { net: 'VPWR', ground: 'VGND', strapLayer: 'met2', strapWidthUm: 0.3, strapVia: 'M1M2_PR' },
+  power: { net: 'VPWR', ground: 'VGND', strapLayer: 'met2', strapWidthUm: 0.3, strapVia: 'M1M2_PR', pinNets: { VPWR: 'VPWR', VPB: 'VPWR', VGND: 'VGND', VNB: 'VGND' } },
   cells: {
     fanoutBuffer: { name: FD_SC_HD('buf_4'), input: 'A', output: 'X' },
     blifBuffer: { name: FD_SC_HD('buf_2'), input: 'A', output: 'X' },
