@@ -173,7 +173,7 @@ async function placementEcos(r: TileRun, layout: KeptLayout, placement: Placemen
     const nearShorts = cellsAtBoxes(placement.logic.filter((c) => shortNetCells.has(c.name)), placement.widthDbu, rowHeightDbu, shortBoxesDbu, Math.round(2 * dbuPerUm));
     const culprits = [...new Set([...netCells, ...cellsAtBoxes(placement.logic, placement.widthDbu, rowHeightDbu, boxes, Math.round(0.2 * dbuPerUm)), ...nearShorts])];
     const eco = ecoMoves(placement.logic, placement.widthDbu, culprits, rules, attempt);
-    r.ctx.log(`${r.tile.id}: placement ECO ${attempt}: ${culprits.length} cells at the failures (${netCells.length} on ${unrouted.size} unrouted nets), ${eco.moves.length} moved (${eco.moves.filter((m) => m.fromOrient !== m.toOrient).length} mirrored), ${eco.stuck.length} without a legal move`);
+    r.ctx.log(`${r.tile.id}: placement ECO ${attempt}: ${culprits.length} cells at the failures (${netCells.length} on ${unrouted.size} unrouted nets), ${eco.moves.length} moved (${eco.moves.filter((m) => m.fromOrient !== m.toOrient).length} mirrored), ${eco.stuck.length} without a legal move${eco.moves.length ? `: ${eco.moves.slice(0, 8).map((m) => `${m.name} ${(m.toXDbu - m.fromXDbu) / Math.round(r.tech.siteUm * dbuPerUm)} sites ${m.toOrient}`).join(', ')}` : ''}`);
     if (eco.moves.length === 0) continue;
     tried += 1;
     const before = placement.logic;
