@@ -150,7 +150,7 @@ async function drcReroutes(r: TileRun, layout: KeptLayout, placement: Placement,
  */
 async function placementEcos(r: TileRun, layout: KeptLayout, placement: Placement, session: RouteSession): Promise<void> {
   const dbuPerUm = placement.def.dbuPerUm;
-  const shorts = shortsFinder(r, readFileSync(join(r.layoutDir, 'route.tlef'), 'utf8'), readFileSync(r.cellLef, 'utf8'), dbuPerUm);
+  const shorts = shortsFinder(r, routeTech(r).techLef, readFileSync(r.cellLef, 'utf8'), dbuPerUm);
   const rowHeightDbu = Math.round(r.tech.rowHeightUm * dbuPerUm);
   const rules = r.tech.flopRules(Math.round(r.tech.siteUm * dbuPerUm), dbuPerUm);
   let tried = 0;
@@ -194,10 +194,10 @@ async function placementEcos(r: TileRun, layout: KeptLayout, placement: Placemen
   }
 }
 
-/** The routing technology the route step wrote (route.tlef): vias and the routing layers' spacings. */
+/** The routing technology the route step wrote (route.tlef): its text, vias and the routing layers' spacings. */
 function routeTech(r: TileRun) {
   const techLef = readFileSync(join(r.layoutDir, 'route.tlef'), 'utf8');
   const vias = lefVias(techLef, r.tech.metals);
   const spacings = new Map([...lefRoutingLayers(techLef)].map(([name, l]) => [name, l.spacingUm]));
-  return { vias, spacings };
+  return { techLef, vias, spacings };
 }

@@ -9,13 +9,13 @@ import { join } from 'node:path';
 import { CanceledError } from '@hardwire/core';
 import { qflowObstructions, qrouterScript } from '@hardwire/eda';
 import { renameInto, type TileRun } from './tileRun.ts';
-import { type DefSummary, netRouting, powerPinsAsObstructions, routingTechLef } from '../model/def.ts';
+import { type DefSummary, netRouting, powerPinsAsObstructions, routingTechLef, sectionBody } from '../model/def.ts';
 import { lefLayerRects, lefRoutingLayers, lefVias } from '../model/lef.ts';
 import { cellShorts, crossNetOverlaps, routedShapes, type NetShape } from '../model/shapes.ts';
 import { placedCellShapes } from '../passes/pinVias.ts';
 import { dieMarginObstructions } from '../passes/floatingPins.ts';
 import { patchRoutedDef } from '../passes/routePatches.ts';
-import { conflictObstructions, routedVias, viaSpacingConflicts } from '../passes/viaRepair.ts';
+import { boxObstruction, conflictObstructions, routedVias, viaSpacingConflicts } from '../passes/viaRepair.ts';
 import { drcSiteBlocks, shortBoxes } from '../drcBlocks.ts';
 import { RouteRounds } from '../routeRounds.ts';
 
@@ -97,7 +97,7 @@ export async function routeStep(r: TileRun, def: DefSummary, session: RouteSessi
     const rawShorts = shorts(text);
     const shortBlocks: string[] = [
       ...drcSiteBlocks(shortBoxes([...rawShorts.routes, ...rawShorts.cells], def.dbuPerUm), viasRouted, vias, r.tech.metals, spacings, def.dbuPerUm).lines,
-      ...rawShorts.cells.map(({ layer, a, b }) => `obstruction ${[Math.max(a.x0, b.x0), Math.max(a.y0, b.y0), Math.min(a.x1, b.x1), Math.min(a.y1, b.y1)].map((v) => (v / def.dbuPerUm).toFixed(3)).join(' ')} ${layer}`),
+      ...shortBoxes(rawShorts.cells, def.dbuPerUm).map((box, i) => boxObstruction(box, rawShorts.cells[i].layer)),
     ];
     metrics[`physical__route__shorts_raw__count__round:${run}`] = rawShorts.routes.length + rawShorts.cells.length;
     const before = rounds.blocked.size;
@@ -155,8 +155,12 @@ export function shortsFinder(r: TileRun, techLefText: string, cellLefText: strin
   const layers = lefRoutingLayers(techLefText);
   const cellRects = r.tech.metals.slice(0, 2).map((layer) => ({ layer, rects: lefLayerRects(cellLefText, layer) }));
   const pinNets = new Map(Object.entries(r.tech.power.pinNets));
+  // The cells' shapes depend only on the placement (COMPONENTS) and the nets' connections, the same in a round's
+  // raw and patched DEF and in every round of one placement: placed once per placement.
+  let placed: { components: string; shapes: NetShape[] } | undefined;
   return (text) => {
-    const cellShapes = cellRects.flatMap(({ layer, rects }) => placedCellShapes(text, rects, layer));
-    return { routes: crossNetOverlaps(text, vias, layers, dbuPerUm), cells: cellShorts(routedShapes(text, vias, layers, dbuPerUm), cellShapes, pinNets) };
+    const components = sectionBody(text, 'COMPONENTS').body;
+    if (placed?.components !== components) placed = { components, shapes: cellRects.flatMap(({ layer, rects }) => placedCellShapes(text, rects, layer)) };
+    return { routes: crossNetOverlaps(text, vias, layers, dbuPerUm), cells: cellShorts(routedShapes(text, vias, layers, dbuPerUm), placed.shapes, pinNets) };
   };
 }

@@ -74,11 +74,11 @@ export function crossNetOverlaps(def: string, vias: ReadonlyMap<string, ViaDef>,
 /**
  * Shorts between routes and the cells' own metal (pure): a routed shape (wire, via pad, patch) overlapping, with
  * positive area, a cell's pin or obstruction rectangle of another net on the same layer. magic's DRC does not
- * see these (the two merge into one shape) and `crossNetOverlaps` compares routes only; LVS does. qrouter leaves
- * one now and then: a reset net's met1 wire run from dfrtp_1's RESET_B pin straight across the flop's internal
- * met1 strip (an obstruction qrouter lets a pin's own route cross). `cellShapes` come from `placedCellShapes`;
- * `powerPins` names the net of each power pin (`VPB` → VPWR), whose shapes `placedCellShapes` names
- * `instance/pin`. Each short is reported as { layer, a: the cell's shape, b: the route's }.
+ * see these (the two merge into one shape) and `crossNetOverlaps` compares routes only; LVS does. The ones found
+ * so far: a reset net's met1 wire from dfrtp_1's RESET_B pin straight across the flop's internal met1 strip, where
+ * the via-jogs pass had collapsed qrouter's met2 hop over the strip (it now sees the cells' metal). `cellShapes`
+ * come from `placedCellShapes`; `powerPins` names the net of each power pin (`VPB` → VPWR), whose shapes
+ * `placedCellShapes` names `instance/pin`. Each short is reported as { layer, a: the cell's shape, b: the route's }.
  */
 export function cellShorts(routed: readonly NetShape[], cellShapes: readonly NetShape[], powerPins: ReadonlyMap<string, string>): { layer: string; a: NetShape; b: NetShape }[] {
   const out: { layer: string; a: NetShape; b: NetShape }[] = [];

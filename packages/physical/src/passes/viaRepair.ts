@@ -96,5 +96,10 @@ export function conflictObstructions(conflicts: readonly ViaConflict[], defs: Re
 export function viaSiteObstruction(v: RoutedVia, layer: string, dbuPerUm: number): string {
   const x = v.xDbu / dbuPerUm;
   const y = v.yDbu / dbuPerUm;
-  return `obstruction ${(x - 0.05).toFixed(3)} ${(y - 0.05).toFixed(3)} ${(x + 0.05).toFixed(3)} ${(y + 0.05).toFixed(3)} ${layer}`;
+  return boxObstruction({ x0Um: x - 0.05, y0Um: y - 0.05, x1Um: x + 0.05, y1Um: y + 0.05 }, layer);
+}
+
+/** The qrouter `obstruction` line for a box (µm) on `layer`. */
+export function boxObstruction(b: { x0Um: number; y0Um: number; x1Um: number; y1Um: number }, layer: string): string {
+  return `obstruction ${b.x0Um.toFixed(3)} ${b.y0Um.toFixed(3)} ${b.x1Um.toFixed(3)} ${b.y1Um.toFixed(3)} ${layer}`;
 }
