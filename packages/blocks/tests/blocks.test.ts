@@ -56,7 +56,7 @@ describe.runIf(hasKit)('flow:blocks (real yosys, SKY130)', () => {
   it('synthesizes and proves every ternary kind in both architectures; a rerun is served by the per-kind cache', async () => {
     for (const arch of ['da', 'parallel']) {
       const out = join(cacheDir, `run-${arch}`);
-      const first = await cli(['blocks', '--quant', 'ternary', '--arch', arch, '--out', out, '--cache-dir', join(cacheDir, 'c')]);
+      const first = await cli(['blocks', '--quant', 'ternary', '--block-arch', arch, '--out', out, '--cache-dir', join(cacheDir, 'c')]);
       expect(first.code, first.stderr).toBe(0);
       const m = readJson(join(out, 'metrics.json'));
       expect(m).toMatchObject({ blocks__library__kinds: 15, blocks__library__synthesized: 15, blocks__library__verified: 15, blocks__verify__mismatch__count: 0, blocks__library__cache_hits: 0 });
@@ -76,7 +76,7 @@ describe.runIf(hasKit)('flow:blocks (real yosys, SKY130)', () => {
       else expect(library.kinds.every((k: { vectors: number }) => k.vectors >= 10_000)).toBe(true);
       // Same configuration into a new folder: no stage cache (--no-cache), but every kind from the per-kind cache.
       const again = join(cacheDir, `again-${arch}`);
-      const second = await cli(['blocks', '--quant', 'ternary', '--arch', arch, '--out', again, '--cache-dir', join(cacheDir, 'c')]);
+      const second = await cli(['blocks', '--quant', 'ternary', '--block-arch', arch, '--out', again, '--cache-dir', join(cacheDir, 'c')]);
       expect(second.code).toBe(0);
       expect(readFileSync(join(again, '03-block-lib-synthesize', 'library.json'))).toEqual(readFileSync(join(out, '03-block-lib-synthesize', 'library.json')));
     }
@@ -84,7 +84,7 @@ describe.runIf(hasKit)('flow:blocks (real yosys, SKY130)', () => {
 
   it('int3 kinds synthesize on the WebAssembly yosys too, and verification bites on a wrong coefficient', async () => {
     const out = join(tmp(), 'wasm');
-    const run = await cli(['blocks', '--quant', 'int3', '--arch', 'parallel', '--kinds', '0,103,329', '--yosys', 'wasm', '--out', out, '--no-cache']);
+    const run = await cli(['blocks', '--quant', 'int3', '--block-arch', 'parallel', '--kinds', '0,103,329', '--yosys', 'wasm', '--out', out, '--no-cache']);
     expect(run.code, run.stderr).toBe(0);
     const library = readJson(join(out, '03-block-lib-synthesize', 'library.json'));
     expect(library.yosys.backend).toBe('wasm');
@@ -107,7 +107,7 @@ describe.runIf(hasKit)('flow:blocks (real yosys, SKY130)', () => {
   const STORIES = fixtureFile('stories260K.bin');
   it.runIf(STORIES)('with --model: placement.csv counts every block of every layer of the real stories260K', async () => {
     const out = join(tmp(), 'placed');
-    const run = await cli(['blocks', '--quant', 'ternary', '--arch', 'da', '--model', 'stories-260k', '--weights', STORIES!, '--out', out, '--cache-dir', join(cacheDir, 'c')]);
+    const run = await cli(['blocks', '--quant', 'ternary', '--block-arch', 'da', '--model', 'stories-260k', '--weights', STORIES!, '--out', out, '--cache-dir', join(cacheDir, 'c')]);
     expect(run.code, run.stderr).toBe(0);
     const m = readJson(join(out, 'metrics.json'));
     expect(m.blocks__placement__instances).toBe(56_640);

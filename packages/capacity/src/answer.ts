@@ -24,7 +24,15 @@ export function answerLines(metrics: Readonly<Record<string, number | string>>):
     `  silicon   ${fmt(area)} mm², ${fmt(transistors / 1e9, 1)} B transistors (Taalas HC1: ${fmt(hc1Area)} mm², ${fmt(hc1Transistors / 1e9)} B on N6; ${area / hc1Area >= 0.1 ? fmt(area / hc1Area, 1) : (area / hc1Area).toPrecision(2)}x its area)`,
     `  fields    ${num('capacity__reticles') ?? '?'} reticle field(s) of 26 x 33 mm, ${num('capacity__wafers') ?? '?'} wafer(s)`,
   ];
-  if (tokens !== undefined) lines.push(`  speed     ${fmt(tokens)} tokens/s per user at ${fmt(num('capacity__clock_mhz') ?? 0)} MHz (HC1: about ${fmt(hc1Tokens)})`);
+  const context = num('capacity__context');
+  const aggregate = num('capacity__aggregate_tokens_per_s');
+  const users = num('capacity__users_in_flight');
+  if (tokens !== undefined) {
+    lines.push(`  speed     ${fmt(tokens)} tokens/s per user${context !== undefined ? ` at context ${fmt(context)}` : ''}, ${fmt(num('capacity__clock_mhz') ?? 0)} MHz (HC1: about ${fmt(hc1Tokens)} at about 2k)`);
+    if (aggregate !== undefined && users !== undefined) lines.push(`  all users ${fmt(aggregate)} tokens/s with the layer pipeline full (${fmt(users)} users in flight, each its own KV cache)`);
+    const cycles = num('capacity__schedule__cycles_per_token');
+    if (cycles !== undefined) lines.push(`  schedule  ${fmt(cycles)} cycles per token; ${fmt(num('capacity__schedule__attention_lanes') ?? 0)} attention lanes, ${fmt(num('capacity__schedule__kv_banks') ?? 0)} KV banks x ${fmt(num('capacity__schedule__kv_read_bits') ?? 0)} bits, ${fmt(num('capacity__schedule__vector_lanes') ?? 0)} vector lanes per layer`);
+  }
   if (power !== undefined) lines.push(`  power     ${fmt(power)} W (first order: logic switching at the measured SKY130 energy, scaled to the node)`);
   if (largest !== undefined) lines.push(`  largest   ${largest > 0 ? `${fmt(largest / 1e9, 1)} B parameters (llama-shaped) on one wafer at this node and architecture` : 'no llama-shaped model fits one wafer'}`);
   return lines;

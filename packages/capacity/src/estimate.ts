@@ -8,6 +8,7 @@
 import { CONSTANTS, NODE_CONSTANTS, type CapacityArch, type CapacityNode } from './constants.ts';
 import { fillFields, floorGroups } from '@hardwire/floorplan';
 import { predict, type TileCostModel, type TileFeatures } from './calibrate.ts';
+import { SCHEDULE_DEFAULTS, buildSchedule, checkSchedule, type LaneCosts, type Schedule, type ScheduleConfig, type ScheduleStep, type ScheduleUnitId } from './schedule/schedule.ts';
 
 export interface ShapeTensor {
   /** Catalog tensor name (matches the statistics' tensor names). */
@@ -73,6 +74,34 @@ export interface EstimateOptions {
   readonly romMacsPerHidden?: number;
   /** Constants replaced by other values (the sensitivity sweep), by name: model-wide, or `<node>.<name>` per node. */
   readonly overrides?: Readonly<Record<string, number>>;
+  /** The synthesized lanes of the units besides the weights (units.json of Units.Synthesize). */
+  readonly lanes: LaneCosts;
+  /** Attention lanes, KV banks and read width, vector lanes per layer (default SCHEDULE_DEFAULTS). */
+  readonly schedule?: Partial<ScheduleConfig>;
+}
+
+/** The token's schedule as estimate.json carries it: the schedule with the chip's clock, speeds and the units' areas. */
+export interface PricedSchedule {
+  readonly context: number;
+  readonly config: ScheduleConfig;
+  readonly clockMHz: number;
+  /** What sets the clock: the weight tiles or a unit's lane (the slowest synthesized block). */
+  readonly clockLimitedBy: string;
+  readonly cyclesPerToken: number;
+  readonly layerCycles: number;
+  readonly aroundCycles: number;
+  readonly tokensPerS: number;
+  readonly aggregateTokensPerS: number;
+  readonly usersInFlight: number;
+  /** KV-cache area it takes to hold usersInFlight users (the estimate prices `batch`). */
+  readonly kvMm2ForUsersInFlight: number;
+  readonly steps: readonly ScheduleStep[];
+  readonly units: ReadonlyArray<{ readonly name: ScheduleUnitId; readonly count: number; readonly transistors: number; readonly areaMm2: number; readonly source: string }>;
+  readonly criticalCyclesByStep: Readonly<Record<string, number>>;
+  readonly criticalSteps: readonly string[];
+  readonly derived: Schedule['derived'];
+  /** Consistency-rule violations (none in a sound schedule). */
+  readonly violations: readonly string[];
 }
 
 /** One weight matrix of the estimate: its production tiles, their predicted instances, and its silicon at the node. */
@@ -107,8 +136,11 @@ export interface Estimate {
   readonly clockMHz: number;
   readonly cyclesPerToken: number;
   readonly tokensPerS: number;
-  /** What the architecture is configured as (tile size and cycles per vector, or ROM MAC lanes). */
+  /** What the architecture is configured as (tile size and cycles per vector, or ROM MAC lanes; attention lanes, KV banks, vector lanes). */
   readonly config: string;
+  /** Tokens/s with the layer pipeline full (schedule.usersInFlight users, each its own KV cache). */
+  readonly aggregateTokensPerS: number;
+  readonly schedule: PricedSchedule;
   /** First-order dynamic power of the logic (every logic transistor at the measured SKY130 energy, scaled by node), W; undefined without a power measurement. */
   readonly powerW?: number;
   /** powerW / tokensPerS. */
@@ -138,15 +170,12 @@ export function estimateModel(m: ModelShape, o: EstimateOptions): Estimate {
   const logicMm2 = (transistors: number) =>
     o.node === 'sky130' ? (transistors * o.basis.sky130Um2PerTransistor) / util / 1e6 : transistors / (node.logicMTrPerMm2 * 1e6) / util;
   const bitcell = node.sramBitcellUm2;
-  const sramMm2 = (bits: number) => (bits * bitcell) / K.sramArrayEfficiency / 1e6;
   const allMatrices = m.tensors.filter(isHardwiredMatrix);
   // Hardwired: a token only looks up one row of the embedding table, so the table is ROM bits, not multiply
   // logic; the LM head stays a matrix (for tied embeddings, a second copy of the table as logic).
   const embeddings = o.arch === 'rom' ? [] : allMatrices.filter((t) => t.role === 'embed');
   const tiedHead: ShapeTensor[] = m.tiedEmbeddings && o.arch !== 'rom' ? embeddings.map((t) => ({ ...t, name: `${t.name ?? 'embed'} (as the tied head)`, role: 'head' })) : [];
   const matrices = [...allMatrices.filter((t) => !embeddings.includes(t)), ...tiedHead];
-  // Weights a token uses: every matrix, but only top-k of the experts' (what a shared MAC must stream).
-  const activeWeightParams = matrices.reduce((s, t) => s + (m.moe && t.role.startsWith('moe.') ? (t.params * m.moe.topK) / m.moe.experts : t.params), 0);
   const romMm2 = (bits: number) => (bits * bitcell * K.romBitcellOverSram) / K.romArrayEfficiency / 1e6;
   const romBits = (t: ShapeTensor) => t.params * o.weightBits + (t.params / t.shape[t.shape.length - 1]) * K.rowScaleBits; // codes and a scale per row
   const transistors: Record<string, number> = {};
@@ -166,7 +195,9 @@ export function estimateModel(m: ModelShape, o: EstimateOptions): Estimate {
       transistors.weights_rom += bits;
       area.weights_rom += mm2;
     }
-    transistors.mac_units = m.layers * romMacs * m.hiddenSize * K.romMacTransistors;
+    // One bank of MAC lanes per layer, and one for the LM head (the layers' banks are busy with other users' tokens when the pipeline is full).
+    const macBanks = m.layers + (matrices.some((t) => t.role === 'head') ? 1 : 0);
+    transistors.mac_units = macBanks * romMacs * m.hiddenSize * K.romMacTransistors;
     area.mac_units = logicMm2(transistors.mac_units);
   } else {
     const model = requireModel(o);
@@ -192,20 +223,43 @@ export function estimateModel(m: ModelShape, o: EstimateOptions): Estimate {
       }
     }
   }
-  transistors.attention_units = m.layers * m.heads * K.attentionTransistorsPerHead;
-  transistors.norm_units = (2 * m.layers + 1) * K.normTransistors;
+  // The token's schedule: every step on a unit with lanes and a rate; the units besides the weights from their synthesized lanes.
+  const config: ScheduleConfig = { ...SCHEDULE_DEFAULTS, ...o.schedule };
+  const sched = buildSchedule({
+    model: { hiddenSize: m.hiddenSize, layers: m.layers, heads: m.heads, kvHeads: m.kvHeads, headDim: m.headDim, moe: m.moe, matrices },
+    weights: o.arch === 'rom' ? { kind: 'rom', macLanesPerLayer: romMacs * m.hiddenSize } : { kind: 'tiles', rows: b.rows, cols: b.cols, cyclesPerVector: b.cyclesPerVector, pipelineCycles: K.serialPipelineCycles },
+    lanes: o.lanes,
+    config,
+    context: o.context,
+    kvBits: K.kvBits,
+    embeddingReadBits: K.embeddingReadBits,
+    weightBits: o.weightBits,
+  });
+  const laneUnits = sched.units.filter((u) => u.transistors > 0);
+  const laneTransistors = (names: readonly ScheduleUnitId[]) => laneUnits.filter((u) => names.includes(u.name)).reduce((s2, u) => s2 + u.count * u.transistors, 0);
+  transistors.attention_units = laneTransistors(['attn_dot', 'softmax_exp', 'recip']);
+  transistors.norm_units = laneTransistors(['norm_sumsq']);
+  transistors.vector_units = laneTransistors(['reducer', 'silu_mul', 'rope', 'argmax']);
   transistors.activation_buffers = m.layers * 2 * m.hiddenSize * K.activationBitsPerElement * K.flopTransistors;
-  for (const k of ['attention_units', 'norm_units', 'activation_buffers']) area[k] = logicMm2(transistors[k]);
+  for (const k of ['attention_units', 'norm_units', 'vector_units', 'activation_buffers']) area[k] = logicMm2(transistors[k]);
+  // KV cache: banks per layer, each its bits plus periphery by rows (decoders, word-line drivers) and by read width
+  // (sense amplifiers, write drivers, column mux), in bitcell areas.
+  const kvBankMm2 = (users: number) => {
+    const bankBits = (2 * m.kvHeads * m.headDim * o.context * users * K.kvBits) / config.kvBanks;
+    if (bankBits === 0) return 0;
+    const rows = Math.max(1, Math.ceil(bankBits / (config.kvReadBits * K.sramColumnMux)));
+    return m.layers * config.kvBanks * ((bankBits + rows * K.sramRowPeripheryBitcells + config.kvReadBits * K.sramColumnPeripheryBitcells + K.sramBankFixedBitcells) * bitcell) / 1e6;
+  };
   const kvBits = 2 * m.layers * m.kvHeads * m.headDim * o.context * o.batch * K.kvBits;
   transistors.kv_sram = kvBits * K.sramTransistorsPerBit;
-  area.kv_sram = sramMm2(kvBits);
+  area.kv_sram = kvBankMm2(o.batch);
   area.io = K.ioAreaMm2;
   const areaMm2 = Object.values(area).reduce((s, v) => s + v, 0);
   const totalTransistors = Object.values(transistors).reduce((s, v) => s + v, 0);
   const perLayerMm2 = {
     attentionUnits: area.attention_units / Math.max(1, m.layers),
     kvSram: area.kv_sram / Math.max(1, m.layers),
-    normAndBuffers: (area.norm_units + area.activation_buffers) / Math.max(1, m.layers),
+    normAndBuffers: (area.norm_units + area.vector_units + area.activation_buffers) / Math.max(1, m.layers),
     macUnits: (area.mac_units ?? 0) / Math.max(1, m.layers),
   };
   // Fields: fill them as Floorplan.Wafer does (soft tiles in strips, dataflow order); the I/O sits in the margins.
@@ -226,16 +280,44 @@ export function estimateModel(m: ModelShape, o: EstimateOptions): Estimate {
   const fieldUtilization = (placedMm2 + fill.remainingMm2) / (reticles * K.fieldAreaMm2);
   const perReticle = K.fieldAreaMm2 * fullFill;
   const wafers = Math.ceil(reticles / K.fullFieldsPerWafer);
-  const clockMHz = b.sky130ClockMHz * node.speedupVsSky130;
-  const matrixStages = K.matrixStagesPerLayer;
-  const attn = K.attentionCyclesPerLayer;
-  const paramsPerLayer = activeWeightParams / Math.max(1, m.layers);
-  // Hardwired: every matrix of a layer is resident, so a stage costs one input vector's cycles (plus the
-  // pipeline of a bit-serial tile); rom: the layer's weights stream through the shared MACs.
-  const cyclesPerToken =
-    o.arch === 'rom'
-      ? m.layers * (paramsPerLayer / (romMacs * m.hiddenSize) + attn)
-      : m.layers * (matrixStages * (b.cyclesPerVector + (b.cyclesPerVector > 1 ? K.serialPipelineCycles : 0)) + attn);
+  // One clock for the chip: the slowest of the weight tiles and the units' lanes (each timed in SKY130 by OpenSTA).
+  const clocks: Array<[string, number]> = [[o.arch === 'rom' ? 'the rom MAC lanes (taken at the tiles\' clock)' : 'the weight tiles', b.sky130ClockMHz]];
+  for (const u of laneUnits) {
+    const mhz = o.lanes[u.name as keyof LaneCosts]?.clockMHz;
+    if (mhz !== undefined) clocks.push([`the ${u.name} lane`, mhz]);
+  }
+  const [clockLimitedBy, sky130Clock] = clocks.reduce((a, x) => (x[1] < a[1] ? x : a));
+  const clockMHz = sky130Clock * node.speedupVsSky130;
+  const cyclesPerToken = sched.cyclesPerToken;
+  const tokensPerS = (clockMHz * 1e6) / cyclesPerToken;
+  const aggregateTokensPerS = (clockMHz * 1e6) / sched.stageCycles;
+  const unitAreaMm2 = (u: (typeof sched.units)[number]): number => {
+    if (u.transistors > 0) return logicMm2(u.count * u.transistors);
+    if (u.name === 'weight_tiles') return area.weights_logic ?? 0;
+    if (u.name === 'rom_macs') return area.mac_units ?? 0;
+    if (u.name === 'kv_banks') return area.kv_sram;
+    if (u.name === 'embedding_rom') return area.embedding_rom ?? area.weights_rom ?? 0;
+    return 0;
+  };
+  const schedule: PricedSchedule = {
+    context: o.context,
+    config,
+    clockMHz,
+    clockLimitedBy,
+    cyclesPerToken,
+    layerCycles: sched.layerCycles,
+    aroundCycles: sched.aroundCycles,
+    tokensPerS,
+    aggregateTokensPerS,
+    usersInFlight: sched.pipelineStages,
+    kvMm2ForUsersInFlight: kvBankMm2(sched.pipelineStages),
+    steps: sched.steps,
+    units: sched.units.map((u) => ({ name: u.name, count: u.count, transistors: u.transistors, areaMm2: unitAreaMm2(u), source: u.source })),
+    criticalCyclesByStep: sched.criticalCyclesByStep,
+    criticalSteps: sched.criticalSteps,
+    derived: sched.derived,
+    violations: checkSchedule(sched, m.layers),
+  };
   const tileAreaMm2 = perTile ? logicMm2(perTile.transistors) : perReticle / 64;
   // Logic switching (ROM and SRAM bits excluded) at the measured SKY130 energy per transistor, scaled to the node.
   const powerW = b.sky130EnergyPerTransistorJ === undefined ? undefined : ((totalTransistors - (transistors.kv_sram ?? 0) - (transistors.weights_rom ?? 0) - (transistors.embedding_rom ?? 0)) * b.sky130EnergyPerTransistorJ * clockMHz * 1e6) / node.energyDivisorVsSky130;
@@ -253,16 +335,23 @@ export function estimateModel(m: ModelShape, o: EstimateOptions): Estimate {
     fitsOneWafer: reticles <= K.fullFieldsPerWafer,
     clockMHz,
     cyclesPerToken,
-    tokensPerS: (clockMHz * 1e6) / cyclesPerToken,
-    config: o.arch === 'rom' ? `${romMacs} MAC lanes per hidden unit` : `${b.rows}x${b.cols} tiles, ${b.cyclesPerVector} cycles/vector`,
+    tokensPerS,
+    aggregateTokensPerS,
+    schedule,
+    config: `${o.arch === 'rom' ? `${romMacs} MAC lanes per hidden unit` : `${b.rows}x${b.cols} tiles, ${b.cyclesPerVector} cycles/vector`}; ${configLabel(config)}`,
     powerW,
-    energyPerTokenJ: powerW === undefined ? undefined : powerW / ((clockMHz * 1e6) / cyclesPerToken),
+    energyPerTokenJ: powerW === undefined ? undefined : powerW / tokensPerS,
     yield: fieldYield(perReticle, tileAreaMm2, node.defectsPerCm2, K.negativeBinomialAlpha, K.targetFieldYield, K.fullFieldsPerWafer),
     tensors,
     perLayerMm2,
     fieldUtilization,
     logicUtilization: util,
   };
+}
+
+/** A schedule configuration in a few words. */
+export function configLabel(c: ScheduleConfig): string {
+  return `${c.attentionLanes} attention lanes, ${c.kvBanks} KV banks x ${c.kvReadBits} bits, ${c.vectorLanes} vector lanes per layer`;
 }
 
 /** Every model-wide constant's value, with overrides by name. */

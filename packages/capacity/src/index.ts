@@ -8,3 +8,5 @@ export * from './answer.ts';
 export * from './sensitivity.ts';
 export { calibrateStage } from './stages/calibrateStage.ts';
 export { estimateStage, routedUtilization, studyStage } from './stages/studyStages.ts';
+export * from './schedule/schedule.ts';
+export * from './schedule/search.ts';

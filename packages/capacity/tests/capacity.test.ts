@@ -1,5 +1,6 @@
 import { MODEL_CATALOG, buildInventory } from '@hardwire/models';
 import { describe, expect, it } from 'vitest';
+import { lanes } from './lanes.ts';
 import { CONSTANTS, NODE_CONSTANTS, answerLines, atLeast, sensitivity, sensitivityCsv, constantRows, estimateModel, features, fitTileModel, largestHidden, leastSquares, leaveOneOut, llamaShapeAt, murphyYield, negBinomialYield, poissonYield, predict, type ModelShape, type TileSample } from '../src/index.ts';
 
 const shape = (id: string): ModelShape => {
@@ -52,7 +53,11 @@ describe('the answer and the largest model', () => {
     expect(lines[0]).toBe('llama-3.1-8b, int3 weights, n6, bitserial-shared (64x1024 tiles):');
     expect(lines.join('\n')).toMatch(/1,630 mm², 120\.0 B transistors \(Taalas HC1: 815 mm², 53 B on N6; 2\.0x its area\)/);
     expect(lines.join('\n')).toMatch(/3 reticle field\(s\) of 26 x 33 mm, 1 wafer\(s\)/);
-    expect(lines.join('\n')).toMatch(/120,000 tokens\/s per user at 380 MHz \(HC1: about 17,000\)/);
+    expect(lines.join('\n')).toMatch(/120,000 tokens\/s per user, 380 MHz \(HC1: about 17,000 at about 2k\)/);
+    const withSchedule = answerLines({ run__model__id: 'm', capacity__area__mm2: 1, capacity__tokens_per_s: 17500, capacity__clock_mhz: 388, capacity__context: 2048, capacity__aggregate_tokens_per_s: 150000, capacity__users_in_flight: 33, capacity__schedule__cycles_per_token: 22171, capacity__schedule__attention_lanes: 4096, capacity__schedule__kv_banks: 256, capacity__schedule__kv_read_bits: 256, capacity__schedule__vector_lanes: 1024 }).join('\n');
+    expect(withSchedule).toMatch(/17,500 tokens\/s per user at context 2,048, 388 MHz/);
+    expect(withSchedule).toMatch(/150,000 tokens\/s with the layer pipeline full \(33 users in flight/);
+    expect(withSchedule).toMatch(/22,171 cycles per token; 4,096 attention lanes, 256 KV banks x 256 bits, 1,024 vector lanes per layer/);
     expect(lines.join('\n')).toMatch(/70\.1 B parameters \(llama-shaped\) on one wafer/);
   });
 });
@@ -83,18 +88,23 @@ describe('yield', () => {
   });
 });
 
+
 describe('whole-model estimate', () => {
   const models = { da: { transistorCoefficients: [1000, 28, 0, 50, 28, 40], areaCoefficients: [900, 25, 0, 45, 25, 36], cellCoefficients: [50, 1, 0, 2.5, 1, 2] }, parallel: { transistorCoefficients: [1000, 28, 0, 900, 28, 0], areaCoefficients: [900, 25, 0, 800, 25, 0], cellCoefficients: [50, 1, 0, 45, 1, 0] } };
   const basis = { rows: 16, cols: 32, k: 4, inputBits: 8, outputBits: 14, instancesPerBlock: 0.85, features: { rowBits: 400, serialAdders: 0, instances: 0.85 * 128, accumulatorBits: 16 * 22, inputRegisterBits: 32 * 8 }, cyclesPerVector: 8, sky130Um2PerTransistor: 0.9, sky130ClockMHz: 220 };
   it('rom for llama-3.1-8b at n6: weight bits at the assumed ROM bitcell, KV at the SRAM bitcell, every category present', () => {
-    const e = estimateModel(shape('llama-3.1-8b'), { arch: 'rom', node: 'n6', weightBits: 3, context: 8192, batch: 1, models, basis });
+    const e = estimateModel(shape('llama-3.1-8b'), { arch: 'rom', node: 'n6', weightBits: 3, context: 8192, batch: 1, models, basis, lanes });
     const bits = 8_030_261_248 * 3;
     const romMm2 = (bits * 0.027 * CONSTANTS.romBitcellOverSram.value) / CONSTANTS.romArrayEfficiency.value / 1e6;
     expect(e.areaByCategoryMm2.weights_rom).toBeGreaterThan(romMm2 * 0.99);
     expect(e.areaByCategoryMm2.weights_rom).toBeLessThan(romMm2 * 1.01);
-    const kvBits = 2 * 32 * 8 * 128 * 8192 * 16;
-    expect(e.areaByCategoryMm2.kv_sram).toBeCloseTo((kvBits * 0.027) / 0.7 / 1e6, 6);
-    expect(Object.keys(e.areaByCategoryMm2).sort()).toEqual(['activation_buffers', 'attention_units', 'io', 'kv_sram', 'mac_units', 'norm_units', 'weights_rom']);
+    // KV: int8 K and V of 32 layers x 8 heads x 128 x 8192 positions in 64 banks per layer of 2 Mbit, each 2,048
+    // rows (256-bit reads, 4 columns a sense amplifier): 12 bitcell areas a row, 120 a read bit, 4,000 a bank.
+    const bankBits = (2 * 8 * 128 * 8192 * 8) / 64;
+    expect(bankBits).toBe(2_097_152);
+    const bankBitcells = bankBits + 2048 * 12 + 256 * 120 + 4000;
+    expect(e.areaByCategoryMm2.kv_sram).toBeCloseTo((32 * 64 * bankBitcells * 0.027) / 1e6, 6);
+    expect(Object.keys(e.areaByCategoryMm2).sort()).toEqual(['activation_buffers', 'attention_units', 'io', 'kv_sram', 'mac_units', 'norm_units', 'vector_units', 'weights_rom']);
     // Fields are filled as the floorplan fills them: everything but the I/O placed, full fields at least 0.9 of the field.
     expect(e.fieldUtilization).toBeGreaterThan(0.3);
     expect(e.reticles).toBeGreaterThanOrEqual(Math.ceil((e.areaMm2 - e.areaByCategoryMm2.io) / 858));
@@ -102,7 +112,7 @@ describe('whole-model estimate', () => {
     expect(e.fieldUtilization * e.reticles * 858).toBeCloseTo(e.areaMm2 - e.areaByCategoryMm2.io, 3);
   });
   it('each matrix is costed at its own predicted instances; SKY130 logic at the routed utilization when given', () => {
-    const base = { arch: 'da' as const, node: 'n5' as const, weightBits: 3, context: 8192, batch: 1, models, basis };
+    const base = { arch: 'da' as const, node: 'n5' as const, weightBits: 3, context: 8192, batch: 1, models, basis, lanes };
     const s = shape('llama-3.1-8b');
     const plain = estimateModel(s, base);
     expect(plain.tensors.filter((t) => t.role !== 'embed').every((t) => t.instancesFrom === 'calibration')).toBe(true);
@@ -133,7 +143,7 @@ describe('whole-model estimate', () => {
     expect(estimateModel(s, { ...base, sky130Utilization: 0.1 }).areaMm2).toBe(plain.areaMm2); // only SKY130 is measured
   });
   it('more context, bigger node or a bigger model never shrinks the area; a newer node never grows it', () => {
-    const base = { arch: 'da' as const, node: 'n5' as const, weightBits: 3, context: 8192, batch: 1, models, basis };
+    const base = { arch: 'da' as const, node: 'n5' as const, weightBits: 3, context: 8192, batch: 1, models, basis, lanes };
     const a = estimateModel(shape('llama-3.1-8b'), base).areaMm2;
     expect(estimateModel(shape('llama-3.1-8b'), { ...base, context: 32768 }).areaMm2).toBeGreaterThan(a);
     expect(estimateModel(shape('llama-3.1-70b'), base).areaMm2).toBeGreaterThan(a);
@@ -141,7 +151,7 @@ describe('whole-model estimate', () => {
     expect(estimateModel(shape('llama-3.1-8b'), { ...base, node: 'n7' }).areaMm2).toBeGreaterThan(a);
   });
   it('first-order power: logic transistors x measured energy x clock, over the node divisor; none without a measurement', () => {
-    const base = { arch: 'da' as const, weightBits: 3, context: 8192, batch: 1, models };
+    const base = { arch: 'da' as const, weightBits: 3, context: 8192, batch: 1, models, lanes };
     expect(estimateModel(shape('llama-3.1-8b'), { ...base, node: 'n5', basis }).powerW).toBeUndefined();
     const measured = { ...basis, sky130EnergyPerTransistorJ: 1e-15 };
     const n5 = estimateModel(shape('llama-3.1-8b'), { ...base, node: 'n5', basis: measured });
@@ -152,7 +162,7 @@ describe('whole-model estimate', () => {
   });
 
   it('sensitivity: every read assumption moved alone; utilization moves area only, the node speed-up tokens/s only', () => {
-    const rows = sensitivity(shape('llama-3.1-8b'), { arch: 'da', node: 'n6', weightBits: 3, context: 8192, batch: 1, models, basis });
+    const rows = sensitivity(shape('llama-3.1-8b'), { arch: 'da', node: 'n6', weightBits: 3, context: 8192, batch: 1, models, basis, lanes });
     const util = rows.find((r) => r.name === 'logicUtilization')!;
     expect(util.areaLowPct).toBeGreaterThan(20); // 0.7 -> 0.5: logic area x 1.4
     expect(util.areaHighPct).toBeLessThan(0);
@@ -199,7 +209,7 @@ const STORIES = fixtureFile('stories260K.bin');
 describe.runIf(kitAvailable() && STORIES)('flow:study', () => {
   it('calibrates on real stories260K tiles, writes study.csv with one row per model x node x arch, and the largest model per wafer', async () => {
     const out = mkdtempSync(join(tmpdir(), 'hw-study-'));
-    const run = await runCli(['study', '--model', 'stories-260k', '--weights', STORIES!, '--calibration-sizes', '4x8,4x16,8x8,8x16,16x16,16x32,32x32', '--calibration-archs', 'da,bitserial-shared', '--production-tile', '64x64', '--nodes', 'sky130,n5', '--archs', 'da,bitserial-shared,rom', '--out', out, '--no-cache']);
+    const run = await runCli(['study', '--model', 'stories-260k', '--weights', STORIES!, '--calibration-sizes', '4x8,4x16,8x8,8x16,16x16,16x32,32x32', '--calibration-archs', 'da,bitserial-shared', '--production-tile', '64x64', '--nodes', 'sky130,n5', '--archs', 'da,bitserial-shared,rom', '--contexts', '2048', '--out', out, '--no-cache']);
     const m = JSON.parse(readFileSync(join(out, 'metrics.json'), 'utf8')) as Record<string, number>;
     // The calibration error is measured on held-out tiles; the run fails exactly when it is over 10 %.
     expect(m.capacity__calibration__error_pct).toBeTypeOf('number');
@@ -219,12 +229,19 @@ describe.runIf(kitAvailable() && STORIES)('flow:study', () => {
     expect(m['capacity__sky130__energy_per_transistor_fj__arch:da']).toBeGreaterThan(0);
     expect(m['capacity__sky130__clock_mhz__arch:da']).toBeGreaterThan(1);
     const csv = readFileSync(join(out, 'study', 'study.csv'), 'utf8').trim().split('\n');
-    expect(csv[0]).toBe('model,node,arch,params,area_mm2,transistors,reticles,wafers,fits_one_wafer,config,tokens_per_s,power_w,energy_per_token_j');
-    // 5 Llama and 2 gpt-oss models x 2 nodes x (2 hardwired architectures + rom at 5 MAC-lane counts).
-    expect(csv).toHaveLength(1 + 7 * 2 * (2 + 5));
-    const gpt = csv.filter((l) => l.startsWith('gpt-oss-120b,n5,bitserial-shared'));
-    expect(gpt).toHaveLength(1);
-    expect(Number(gpt[0].split(',')[3])).toBeGreaterThan(116e9);
+    expect(csv[0]).toBe('model,node,arch,params,area_mm2,transistors,reticles,wafers,fits_one_wafer,config,tokens_per_s,power_w,energy_per_token_j,context,attention_lanes,kv_banks,cycles_per_token,aggregate_tokens_per_s');
+    // 5 Llama and 2 gpt-oss models x 2 nodes x (2 hardwired architectures at 4 scales + rom at 5 MAC-lane counts), one context.
+    expect(csv).toHaveLength(1 + 7 * 2 * (2 * 4 + 5));
+    const gpt = csv.filter((l) => l.startsWith('gpt-oss-120b,n5,bitserial-shared')).map((l) => l.split(','));
+    expect(gpt).toHaveLength(4);
+    expect(Number(gpt[0][3])).toBeGreaterThan(116e9);
+    // More attention lanes: more area, never fewer tokens/s; every row at the context asked for.
+    for (let i = 1; i < gpt.length; i++) {
+      expect(Number(gpt[i][14])).toBeGreaterThan(Number(gpt[i - 1][14]));
+      expect(Number(gpt[i][4])).toBeGreaterThan(Number(gpt[i - 1][4]));
+      expect(Number(gpt[i][10])).toBeGreaterThanOrEqual(Number(gpt[i - 1][10]));
+    }
+    expect(new Set(csv.slice(1).map((l) => l.split(',')[13]))).toEqual(new Set(['2048']));
     // More ROM MAC lanes: more area and more tokens/s.
     const roms = csv.filter((l) => l.startsWith('llama-3.1-8b,n5,rom')).map((l) => l.split(','));
     expect(roms).toHaveLength(5);
@@ -232,11 +249,12 @@ describe.runIf(kitAvailable() && STORIES)('flow:study', () => {
       expect(Number(roms[i][4])).toBeGreaterThan(Number(roms[i - 1][4]));
       expect(Number(roms[i][10])).toBeGreaterThan(Number(roms[i - 1][10]));
     }
-    expect(readdirSync(join(out, 'study', 'images')).sort()).toEqual(['front-n5.png', 'front-sky130.png', 'study.png']);
-    for (const node of ['sky130', 'n5']) for (const arch of ['da', 'bitserial-shared', 'rom']) expect(m[`study__largest_params__node:${node}__arch:${arch}`], `${node} ${arch}`).toBeGreaterThan(0);
+    expect(readdirSync(join(out, 'study', 'images')).sort()).toEqual(['front-n5-2048.png', 'front-sky130-2048.png', 'study.png']);
+    const largest = (node: string, arch: string) => m[`study__largest_params__context:2048__node:${node}__arch:${arch}`];
+    for (const node of ['sky130', 'n5']) for (const arch of ['da', 'bitserial-shared', 'rom']) expect(largest(node, arch), `${node} ${arch}`).toBeGreaterThan(0);
     // A newer node holds a bigger model; ROM (3 bits per weight) holds more than hardwired logic.
-    expect(m['study__largest_params__node:n5__arch:da']).toBeGreaterThan(m['study__largest_params__node:sky130__arch:da']);
-    expect(m['study__largest_params__node:n5__arch:rom']).toBeGreaterThan(m['study__largest_params__node:n5__arch:da']);
+    expect(largest('n5', 'da')).toBeGreaterThan(largest('sky130', 'da'));
+    expect(largest('n5', 'rom')).toBeGreaterThan(largest('n5', 'da'));
     const study = JSON.parse(readFileSync(join(out, 'study', 'study.json'), 'utf8')) as { constants: { source: string }[]; largest: unknown[] };
     expect(study.constants.length).toBeGreaterThan(30);
     const few = await runCli(['study', '--model', 'stories-260k', '--calibration-sizes', '4x8,8x8,8x16', '--production-tile', '8x16', '--out', join(out, 'few'), '--no-cache']);

@@ -176,7 +176,7 @@ describe.runIf(hasKit)('flow:wafer', () => {
     expect(m.capacity__arch).toBe('bitserial-shared');
     expect(m.capacity__instances__tensors_from_pooled_statistics).toBe(0);
     expect(m.capacity__area__embedding_rom__mm2).toBeGreaterThan(0);
-    const plan = JSON.parse(readFileSync(join(out, '05-floorplan-wafer', 'floorplan.json'), 'utf8'));
+    const plan = JSON.parse(readFileSync(join(out, '06-floorplan-wafer', 'floorplan.json'), 'utf8'));
     expect(plan.units).toBe('mm');
     expect(plan.tiles).toHaveLength(m.floorplan__tile__count);
     expect(Object.keys(plan.tiles[0]).sort()).toEqual(['busBits', 'coefficients', 'h', 'id', 'layer', 'reticle', 'role', 'w', 'wafer', 'x', 'y']);
@@ -195,11 +195,24 @@ describe.runIf(hasKit)('flow:wafer', () => {
       return;
     }
     const view = await openInChromium(join(out, 'report.html'), join(out, 'report-screenshot.png'));
-    const charts = 5; // block kinds of layer 0 and of the model, floorplan and capacity area by category, the sensitivity tornado
+    const charts = 7; // block kinds of layer 0 and of the model, floorplan and capacity area by category, the sensitivity tornado, the layer's schedule, cycles by step
     expect(view.imagesTotal).toBe(1 + m.floorplan__reticle__count + charts);
     expect(view.imagesDecoded).toBe(view.imagesTotal);
     expect(view.consoleMessages).toEqual([]);
     expect(view.inkShare).toBeGreaterThan(0.1);
     expect(m.render__report__images).toBe(view.imagesTotal);
-  }, 600_000);
+    // The same estimate floorplanned with ELK's rectpacking instead (--packer elk): equal square tiles field by
+    // field, checked by the same overlap checks; it fills fields less, so it never takes fewer of them.
+    const { cpSync } = await import('node:fs');
+    const outElk = `${out}-elk`;
+    cpSync(out, outElk, { recursive: true });
+    const elk = await runCli(['wafer', '--model', 'llama-8b', '--production-tile', '32x128', '--from', 'Floorplan.Wafer', '--packer', 'elk', '--out', outElk, '--no-cache']);
+    expect(elk.code, elk.stderr).toBe(0);
+    const me = JSON.parse(readFileSync(join(outElk, 'metrics.json'), 'utf8'));
+    expect(me).toMatchObject({ floorplan__overlap__count: 0, floorplan__outside__count: 0, floorplan__field_outside__count: 0 });
+    expect(me.floorplan__reticle__count).toBeGreaterThanOrEqual(m.floorplan__reticle__count);
+    expect(me.floorplan__area__tiles_mm2).toBeCloseTo(m.floorplan__area__tiles_mm2, 0);
+    const elkPlan = JSON.parse(readFileSync(join(outElk, '06-floorplan-wafer', 'floorplan.json'), 'utf8'));
+    for (const t of elkPlan.tiles) expect(t.w).toBeCloseTo(t.h, 9); // square tiles
+  }, 900_000);
 });

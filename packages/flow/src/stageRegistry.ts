@@ -13,6 +13,7 @@ const LOADERS: Readonly<Record<string, () => Promise<unknown>>> = {
   'Tile.Generate': async () => (await import('@hardwire/tiles')).tileGenerateStage,
   'Yosys.Synthesis': async () => (await import('@hardwire/eda')).synthesisStage,
   'GateSim.Check': async () => (await import('@hardwire/tiles')).gateSimCheckStage,
+  'Units.Synthesize': async () => (await import('@hardwire/tiles')).unitsSynthesizeStage,
   'Arch.Sweep': async () => (await import('@hardwire/tiles')).archSweepStage,
   'Physical.Tiles': async () => (await import('@hardwire/physical')).physicalStage,
   'Floorplan.Wafer': async () => (await import('@hardwire/floorplan')).waferStage,

@@ -6,3 +6,5 @@ export * from './charts.ts';
 export * from './report.ts';
 export { reportStage, roleCategory } from './stages/reportStage.ts';
 export { findChromium, openInChromium, type ChromiumCheck } from './io/chromium.ts';
+export * from './dataflow.ts';
+export { layoutLayered } from './io/elkLayered.ts';

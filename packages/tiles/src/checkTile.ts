@@ -60,15 +60,7 @@ export function checkTile(netlist: CompiledNetlist, codes: ArrayLike<number>, ro
     for (let c = 0; c < cols; c++) if (codes[r * cols + c] !== 0) idx.push(c);
     return { cols: Int32Array.from(idx), codes: Int32Array.from(idx.map((c) => codes[r * cols + c])) };
   });
-  const set = (name: string, value: number) => sim.setInput(name, () => value);
-  set('rst', 1);
-  set('in_valid', 0);
-  set('x', 0);
-  sim.evaluate();
-  sim.clock();
-  sim.clock();
-  set('rst', 0);
-  sim.evaluate();
+  resetStream(sim);
   const result: TileCheckResult = { vectors: 0, mismatches: 0, cycles: 2, cyclesPerVector: 0, latencyCycles: 0, gateEvaluations: 0, outputs: [] };
   const batches = Math.ceil(vectors.length / lanes);
   const xBits = cols * inputBits;
@@ -119,33 +111,59 @@ export function checkTile(netlist: CompiledNetlist, codes: ArrayLike<number>, ro
       result.vectors++;
     }
   };
+  const timing = driveStream(sim, batches, present, compare, maxCyclesPerVector, 'tile');
+  result.cycles += timing.cycles;
+  result.latencyCycles = timing.latencyCycles;
+  result.cyclesPerVector = timing.cyclesPerVector;
+  result.gateEvaluations = sim.wordOps * 32;
+  return result;
+}
+
+/** Two clock cycles in reset with nothing offered, then reset released (tiles and units). */
+export function resetStream(sim: GateSim): void {
+  sim.setInput('rst', () => 1);
+  sim.setInput('in_valid', () => 0);
+  sim.setInput('x', () => 0);
+  sim.evaluate();
+  sim.clock();
+  sim.clock();
+  sim.setInput('rst', () => 0);
+  sim.evaluate();
+}
+
+/**
+ * The stream protocol, shared by tiles and units: offer batch after batch with in_valid (each held until
+ * in_ready takes it), hand every result seen with out_valid to `compare`, until every batch came back.
+ * Returns the cycles run, the latency from the first acceptance to the first result, and the cycles between
+ * consecutive results (the throughput).
+ */
+export function driveStream(sim: GateSim, batches: number, present: (batch: number) => void, compare: (batch: number) => void, maxIdleCycles: number, what: string): { cycles: number; latencyCycles: number; cyclesPerVector: number } {
   let offered = 0;
   let presented = -1;
   let received = 0;
   let firstAccept = -1;
+  let cycles = 0;
   const resultCycles: number[] = [];
   let idle = 0;
   while (received < batches) {
     if (offered < batches) {
       if (presented !== offered) present((presented = offered));
-      set('in_valid', 1);
-    } else set('in_valid', 0);
+      sim.setInput('in_valid', () => 1);
+    } else sim.setInput('in_valid', () => 0);
     sim.evaluate();
     const accepted = offered < batches && sim.readOutput('in_ready', 0, false) === 1n;
     if (sim.readOutput('out_valid', 0, false) === 1n) {
       compare(received++);
-      resultCycles.push(result.cycles);
+      resultCycles.push(cycles);
       idle = 0;
-    } else if (++idle > maxCyclesPerVector) throw new Error(`tile gave no result for ${maxCyclesPerVector} cycles`);
+    } else if (++idle > maxIdleCycles) throw new Error(`${what} gave no result for ${maxIdleCycles} cycles`);
     sim.clock();
     if (accepted) {
-      if (firstAccept < 0) firstAccept = result.cycles;
+      if (firstAccept < 0) firstAccept = cycles;
       offered++;
     }
-    result.cycles++;
+    cycles++;
   }
-  result.latencyCycles = resultCycles[0] - firstAccept;
-  result.cyclesPerVector = resultCycles.length > 1 ? (resultCycles[resultCycles.length - 1] - resultCycles[0]) / (resultCycles.length - 1) : result.latencyCycles;
-  result.gateEvaluations = sim.wordOps * 32;
-  return result;
+  const latencyCycles = resultCycles[0] - firstAccept;
+  return { cycles, latencyCycles, cyclesPerVector: resultCycles.length > 1 ? (resultCycles[resultCycles.length - 1] - resultCycles[0]) / (resultCycles.length - 1) : latencyCycles };
 }

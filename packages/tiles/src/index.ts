@@ -12,3 +12,7 @@ export { gateSimCheckStage } from './stages/checkStage.ts';
 export { tileGenVars, writeTileFolders, type TileGenConfig } from './stages/generateStage.ts';
 export { archSweepStage } from './stages/archStage.ts';
 export * from './archSweep.ts';
+export * from './units/tables.ts';
+export * from './units/units.ts';
+export * from './units/checkUnit.ts';
+export { unitsSynthesizeStage, type SynthesizedUnit } from './stages/unitsStage.ts';

@@ -24,7 +24,7 @@ for (const backend of backends) {
   for (const arch of ['da', 'parallel']) {
     const out = mkdtempSync(join(tmpdir(), 'hw-bench-blocks-'));
     const started = performance.now();
-    const run = await execa('npx', ['tsx', 'packages/flow/src/cli.ts', 'blocks', '--quant', quant, '--block', block, '--arch', arch, '--yosys', backend, '--out', out, '--no-cache'], { cwd: REPO_ROOT, reject: false });
+    const run = await execa('npx', ['tsx', 'packages/flow/src/cli.ts', 'blocks', '--quant', quant, '--block', block, '--block-arch', arch, '--yosys', backend, '--out', out, '--no-cache'], { cwd: REPO_ROOT, reject: false });
     const seconds = (performance.now() - started) / 1000;
     if (run.exitCode !== 0) {
       console.log(`${backend} ${arch}: failed: ${run.stderr.split('\n').at(-1)}`);

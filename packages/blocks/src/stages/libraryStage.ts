@@ -8,7 +8,7 @@ import { blockVar, jobsVar, quantVar, signFoldVar } from '@hardwire/quant';
 import { blockVerilog } from '../blockVerilog.ts';
 import { daOutputBits, enumerateKinds, kindModuleName, parallelOutputBits, type KindSpec } from '../kinds.ts';
 import { synthesizeBatches } from '../drivers/synthesizeBatches.ts';
-import { archVar, batchVar, inputBitsVar, kindsVar, pdkRootVar, verifySeedVar, verifyVectorsVar, yosysVar } from '../vars.ts';
+import { blockArchVar, synthBatchVar, inputBitsVar, kindsVar, pdkRootVar, verifySeedVar, verifyVectorsVar, yosysVar } from '../vars.ts';
 import { verifyBlock, type VerifyResult } from '../verifyBlock.ts';
 import { workerCount } from '@hardwire/quant';
 
@@ -37,7 +37,7 @@ export const blockLibStage = defineStage({
   inputs: [],
   outputs: ['library'],
   publish: { library: 'library.json' },
-  vars: defineVars({ quant: quantVar, block: blockVar, signFold: signFoldVar, arch: archVar, inputBits: inputBitsVar, yosys: yosysVar, pdkRoot: pdkRootVar, jobs: jobsVar, batch: batchVar, verifyVectors: verifyVectorsVar, verifySeed: verifySeedVar, kinds: kindsVar }),
+  vars: defineVars({ quant: quantVar, block: blockVar, signFold: signFoldVar, blockArch: blockArchVar, inputBits: inputBitsVar, yosys: yosysVar, pdkRoot: pdkRootVar, jobs: jobsVar, synthBatch: synthBatchVar, verifyVectors: verifyVectorsVar, verifySeed: verifySeedVar, kinds: kindsVar }),
   async cacheSalt(config) {
     const { backend, version } = await chooseYosys(config.yosys);
     const kit = findKit(config.pdkRoot);
@@ -68,15 +68,15 @@ export const blockLibStage = defineStage({
 
     const itemDir = (key: string) => (ctx.cacheDir ? join(ctx.cacheDir, 'items', 'blocks', key.slice(0, 2), key) : undefined);
     const entries = kinds.map((kind) => {
-      const module = kindModuleName(spec, c.arch, kind.rank);
-      const verilog = blockVerilog(spec, c.arch, kind, c.inputBits);
+      const module = kindModuleName(spec, c.blockArch, kind.rank);
+      const verilog = blockVerilog(spec, c.blockArch, kind, c.inputBits);
       const key = sha256Hex(stableStringify({ RECIPE, verilog, libHash, cdlHash, yosys: `${backend}-${version}`, verify: [c.verifyVectors, c.verifySeed] }));
       return { kind, module, verilog, key };
     });
     const results = new Map<string, LibraryKind>();
     const finish = (entry: (typeof entries)[number], stat: { cells: number; areaUm2: number; cellsByType: Record<string, number> }, netlistVerilog: string, netlistJson: string, cached: boolean) => {
       const netlist = compileNetlist(JSON.parse(netlistJson) as YosysNetlistJson, entry.module, cells);
-      const verify: VerifyResult = verifyBlock(netlist, c.arch, entry.kind, c.inputBits, c.verifyVectors, c.verifySeed);
+      const verify: VerifyResult = verifyBlock(netlist, c.blockArch, entry.kind, c.inputBits, c.verifyVectors, c.verifySeed);
       if (verify.firstMismatch) ctx.log(`MISMATCH ${entry.module}: inputs ${verify.firstMismatch.inputs.join(',')} expected ${verify.firstMismatch.expected} got ${verify.firstMismatch.got}`);
       const { transistors, unknown } = netlistTransistors(stat.cellsByType, perCell);
       if (unknown.length > 0) throw new Error(`${entry.module}: cells missing from the CDL: ${unknown.join(', ')}`);
@@ -108,7 +108,7 @@ export const blockLibStage = defineStage({
       }
     };
 
-    ctx.progress.start(kinds.length, 'kinds', `${c.arch} synth+verify`);
+    ctx.progress.start(kinds.length, 'kinds', `${c.blockArch} synth+verify`);
     const todo: typeof entries = [];
     for (const entry of entries) {
       const dir = itemDir(entry.key);
@@ -119,7 +119,7 @@ export const blockLibStage = defineStage({
     }
     ctx.log(`${kinds.length} kinds, ${kinds.length - todo.length} from the per-kind cache, ${todo.length} to synthesize`);
     const byModule = new Map(todo.map((e) => [e.module, e]));
-    await synthesizeBatches(ctx, { backend, liberty: libPath, workDir: work, jobs: workerCount(c.jobs), batchSize: c.batch }, todo, (batch) => {
+    await synthesizeBatches(ctx, { backend, liberty: libPath, workDir: work, jobs: workerCount(c.jobs), batchSize: c.synthBatch }, todo, (batch) => {
       for (const r of batch) finish(byModule.get(r.module)!, r.stat, r.netlistVerilog, r.netlistJson, false);
       ctx.progress.advance(batch.length);
     });
@@ -127,14 +127,14 @@ export const blockLibStage = defineStage({
     rmSync(work, { recursive: true, force: true });
 
     const library = entries.map((e) => results.get(e.module)!);
-    const outputBits = c.arch === 'parallel' ? parallelOutputBits(spec, c.inputBits) : daOutputBits(spec);
+    const outputBits = c.blockArch === 'parallel' ? parallelOutputBits(spec, c.inputBits) : daOutputBits(spec);
     await writeJsonAtomic(join(ctx.stageDir, 'library.json'), {
       format: c.quant,
       k: c.block,
       kindsPossible: allKinds.length,
       signFold: c.signFold,
-      arch: c.arch,
-      inputBits: c.arch === 'parallel' ? c.inputBits : 1,
+      arch: c.blockArch,
+      inputBits: c.blockArch === 'parallel' ? c.inputBits : 1,
       outputBits,
       yosys: { backend, version },
       kit: kit.root,

@@ -7,9 +7,11 @@ import { existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { UserError, defineStage, defineVars, int, list, num, oneOf, writeFileAtomic, writeJsonAtomic, type Finding } from '@hardwire/core';
 import { MODEL_CATALOG, buildInventory, type Inventory, type ModelConfig } from '@hardwire/models';
-import { barChartSvg, scatterChartSvg, svgToPng, tornadoChartSvg, type ScatterPoint } from '@hardwire/render';
+import { barChartSvg, dataflowGraph, dataflowSvg, layoutLayered, scatterChartSvg, svgToPng, tornadoChartSvg, type DataflowStep, type ScatterPoint } from '@hardwire/render';
 import { CAPACITY_ARCHS, CAPACITY_NODES, CONSTANTS, constantRows, type CapacityArch, type CapacityNode } from '../constants.ts';
-import { estimateModel, isHardwiredMatrix, llamaShapeAt, type Estimate, type ModelShape, type TileBasis } from '../estimate.ts';
+import { configLabel, estimateModel, isHardwiredMatrix, llamaShapeAt, type Estimate, type EstimateOptions, type ModelShape, type TileBasis } from '../estimate.ts';
+import { SCHEDULE_DEFAULTS, type LaneCosts, type ScheduleConfig } from '../schedule/schedule.ts';
+import { balancedConfig, cheapestReaching, searchGrid } from '../schedule/search.ts';
 import { largestHidden } from '../largest.ts';
 import { answerLines } from '../answer.ts';
 import { sensitivity, sensitivityCsv } from '../sensitivity.ts';
@@ -51,8 +53,30 @@ function basisFor(cal: Calibration, arch: CapacityArch): TileBasis {
 
 const ARCH_COLORS: Record<string, string> = { rom: '#f59e0b', da: '#2563eb', parallel: '#10b981', bitserial: '#a855f7', 'bitserial-shared': '#dc2626' };
 
+const LANE_IDS = ['attn_dot', 'softmax_exp', 'norm_sumsq', 'recip', 'reducer', 'silu_mul', 'rope', 'argmax'] as const;
+
+/** The synthesized lanes from Units.Synthesize's units.json; a missing unit is an error naming it. */
+export function readLaneCosts(path: string): LaneCosts {
+  const doc = JSON.parse(readFileSync(path, 'utf8')) as { units: Array<{ id: string; transistors: number; latencyCycles: number; ratePerCycle: number; clockMHz?: number; mismatches: number }> };
+  const out: Record<string, LaneCosts[keyof LaneCosts]> = {};
+  for (const id of LANE_IDS) {
+    const u = doc.units.find((x) => x.id === id);
+    if (!u) throw new UserError(`${path}: no unit ${id} (run Units.Synthesize again)`);
+    if (u.mismatches !== 0) throw new UserError(`${path}: unit ${id} is not proven (${u.mismatches} mismatches at gate level)`);
+    out[id] = { transistors: u.transistors, latencyCycles: u.latencyCycles, ratePerCycle: u.ratePerCycle, clockMHz: u.clockMHz };
+  }
+  return out as unknown as LaneCosts;
+}
+
+const scheduleVars = {
+  attentionLanes: int({ default: SCHEDULE_DEFAULTS.attentionLanes, min: 1, doc: 'Attention lanes (8 int8 MACs each, synthesized) per layer; with --tokens-per-s, searched.' }),
+  kvBanks: int({ default: SCHEDULE_DEFAULTS.kvBanks, min: 1, doc: 'KV-cache SRAM banks per layer; with --tokens-per-s, searched.' }),
+  kvReadBits: int({ default: SCHEDULE_DEFAULTS.kvReadBits, min: 8, doc: 'Bits each KV-cache bank reads per cycle (wider: more sense amplifiers); with --tokens-per-s, searched.' }),
+  vectorLanes: int({ default: SCHEDULE_DEFAULTS.vectorLanes, min: 1, doc: 'Elements per cycle of the vector units per layer (cross-tile reducers, SiLU, RMSNorm, RoPE, argmax lanes); with --tokens-per-s, searched.' }),
+};
+
 const weightBitsVar = int({ default: 3, min: 1, max: 16, unit: 'bits', doc: 'Bits per weight the rom architecture stores (3 for int3).' });
-const contextVar = int({ default: 8192, min: 0, unit: 'tokens', doc: 'Context length the KV-cache SRAM holds per user.' });
+const contextVar = int({ default: 8192, min: 1, unit: 'tokens', doc: 'Context length the KV-cache SRAM holds per user and the attention reads per token (the speed is stated at this context).' });
 const batchVar = int({ default: 1, min: 1, doc: 'Users (sequences) served at once: KV-cache copies.' });
 
 function estimateMetrics(e: Estimate, prefix = 'capacity'): Record<string, number> {
@@ -62,6 +86,16 @@ function estimateMetrics(e: Estimate, prefix = 'capacity'): Record<string, numbe
     [`${prefix}__reticles`]: e.reticles,
     [`${prefix}__wafers`]: e.wafers,
     [`${prefix}__tokens_per_s`]: Math.round(e.tokensPerS),
+    [`${prefix}__aggregate_tokens_per_s`]: Math.round(e.aggregateTokensPerS),
+    [`${prefix}__users_in_flight`]: e.schedule.usersInFlight,
+    [`${prefix}__context`]: e.schedule.context,
+    [`${prefix}__schedule__cycles_per_token`]: e.schedule.cyclesPerToken,
+    [`${prefix}__schedule__layer_cycles`]: e.schedule.layerCycles,
+    [`${prefix}__schedule__violation__count`]: e.schedule.violations.length,
+    [`${prefix}__schedule__attention_lanes`]: e.schedule.config.attentionLanes,
+    [`${prefix}__schedule__kv_banks`]: e.schedule.config.kvBanks,
+    [`${prefix}__schedule__kv_read_bits`]: e.schedule.config.kvReadBits,
+    [`${prefix}__schedule__vector_lanes`]: e.schedule.config.vectorLanes,
     [`${prefix}__clock_mhz`]: Number(e.clockMHz.toFixed(1)),
     ...(e.powerW === undefined ? {} : { [`${prefix}__power_w`]: Number(e.powerW.toFixed(1)) }),
     [`${prefix}__yield__field_poisson`]: Number(e.yield.fieldPoisson.toFixed(4)),
@@ -78,8 +112,8 @@ function estimateMetrics(e: Estimate, prefix = 'capacity'): Record<string, numbe
 export const estimateStage = defineStage({
   id: 'Capacity.Estimate',
   summary: 'Silicon for the whole model at one node and architecture: each matrix from its own block statistics through the calibrated tile model, area by category, transistors, reticles, wafers, yield with spares, clock and tokens/s.',
-  version: '2',
-  inputs: ['inventory', 'calibration'],
+  version: '3',
+  inputs: ['inventory', 'calibration', 'units'],
   // Block statistics price the block architectures (da, parallel); the bit-level ones and rom run without them (--skip Quant.Stats).
   optionalInputs: ['tilesPhysical', 'blocks', 'blocksCsv'],
   outputs: ['estimate', 'sensitivity', 'estimateImages'],
@@ -88,7 +122,9 @@ export const estimateStage = defineStage({
     node: oneOf(CAPACITY_NODES, { default: 'n6', doc: 'Process node of the estimate.' }),
     arch: oneOf(CAPACITY_ARCHS, { default: 'bitserial-shared', doc: 'Architecture of the estimate: parallel, da, bitserial or bitserial-shared (hardwired logic, see flow:arch), rom (weights in mask ROM, shared MACs).' }),
     romMacsPerHidden: int({ default: CONSTANTS.romMacsPerHidden.value, min: 1, doc: 'rom: multiply-accumulate lanes per hidden unit per layer (more lanes: more area, more tokens/s).' }),
-    tokensPerS: num({ min: 0, unit: 'tokens/s', doc: 'Pick the cheapest architecture and configuration (calibrated hardwired architectures, rom MAC lanes) that reaches this many tokens/s per user; --arch and --rom-macs-per-hidden are then chosen.' }),
+    tokensPerS: num({ min: 0, unit: 'tokens/s', doc: 'Pick the cheapest configuration (attention lanes, KV banks and read width, vector lanes; rom MAC lanes; with --search-archs, the architecture) that reaches this many tokens/s per user at --context; exit 2 with the fastest reachable when none does.' }),
+    searchArchs: list({ default: [], choices: [...CAPACITY_ARCHS, 'all'], doc: 'Architectures --tokens-per-s may pick from (default: --arch alone; all: every calibrated one and rom).' }),
+    ...scheduleVars,
     weightBits: weightBitsVar,
     context: contextVar,
     batch: batchVar,
@@ -97,8 +133,13 @@ export const estimateStage = defineStage({
     const c0 = ctx.config;
     const inventory = JSON.parse(readFileSync(ctx.inputPath('inventory'), 'utf8')) as Inventory;
     const cal = JSON.parse(readFileSync(ctx.inputPath('calibration'), 'utf8')) as Calibration;
-    const c = { ...c0, ...(c0.tokensPerS === undefined ? {} : cheapestReaching(c0.tokensPerS, MODEL_CATALOG[inventory.model], cal, c0)) };
-    if (c0.tokensPerS !== undefined) ctx.log(`--tokens-per-s ${c0.tokensPerS}: ${c.arch}${c.arch === 'rom' ? ` with ${c.romMacsPerHidden} MAC lanes per hidden unit` : ''} is the cheapest configuration that reaches it`);
+    const lanes = readLaneCosts(ctx.inputPath('units'));
+    const given: ScheduleConfig = { attentionLanes: c0.attentionLanes, kvBanks: c0.kvBanks, kvReadBits: c0.kvReadBits, vectorLanes: c0.vectorLanes };
+    const searchArchs = c0.searchArchs.length === 0 ? [c0.arch] : c0.searchArchs.includes('all') ? [...CAPACITY_ARCHS] : (c0.searchArchs as CapacityArch[]);
+    const picked = c0.tokensPerS === undefined ? undefined : searchConfiguration(c0.tokensPerS, MODEL_CATALOG[inventory.model], cal, lanes, searchArchs, c0);
+    const c = { ...c0, ...(picked ?? {}) };
+    const scheduleConfig: ScheduleConfig = picked?.schedule ?? given;
+    if (picked) ctx.log(`--tokens-per-s ${c0.tokensPerS}: ${c.arch}${c.arch === 'rom' ? ` with ${c.romMacsPerHidden} MAC lanes per hidden unit` : ''}, ${configLabel(scheduleConfig)} is the cheapest configuration that reaches it at context ${c.context}`);
     const blocksPath = ctx.optionalInputPath('blocks');
     const blocksCsvPath = ctx.optionalInputPath('blocksCsv');
     if ((c.arch === 'da' || c.arch === 'parallel') && (!blocksPath || !blocksCsvPath)) throw new UserError(`--arch ${c.arch}: its tiles are priced from Quant.Stats' block statistics; run the flow with Quant.Stats (not --skip Quant.Stats) or pick bitserial, bitserial-shared or rom`);
@@ -132,9 +173,9 @@ export const estimateStage = defineStage({
         })
       : [];
     const routed = c.node === 'sky130' ? routedUtilization(ctx.optionalInputPath('tilesPhysical')) : undefined;
-    const e = estimateModel(shape, { arch: c.arch, node: c.node, weightBits: c.weightBits, context: c.context, batch: c.batch, models: cal.models, basis, tensorInstancesPerTile, sky130Utilization: routed, romMacsPerHidden: c.romMacsPerHidden });
+    const e = estimateModel(shape, { arch: c.arch, node: c.node, weightBits: c.weightBits, context: c.context, batch: c.batch, models: cal.models, basis, tensorInstancesPerTile, sky130Utilization: routed, romMacsPerHidden: c.romMacsPerHidden, lanes, schedule: scheduleConfig });
 
-    ctx.log(`${shape.id} at ${c.node} (${c.arch}): ${e.areaMm2.toFixed(0)} mm², ${(e.transistors / 1e9).toFixed(1)} B transistors, ${e.reticles} reticles, ${e.wafers} wafer(s), ${Math.round(e.tokensPerS)} tokens/s`);
+    ctx.log(`${shape.id} at ${c.node} (${c.arch}): ${e.areaMm2.toFixed(0)} mm², ${(e.transistors / 1e9).toFixed(1)} B transistors, ${e.reticles} reticles, ${e.wafers} wafer(s), ${Math.round(e.tokensPerS)} tokens/s per user and ${Math.round(e.aggregateTokensPerS)} with ${e.schedule.usersInFlight} users in flight at context ${c.context} (${e.schedule.cyclesPerToken.toLocaleString('en-US')} cycles per token at ${e.clockMHz.toFixed(0)} MHz, set by ${e.schedule.clockLimitedBy})`);
     for (const r of instanceCheck) ctx.log(`instances ${r.tile}: measured ${r.measured}, predicted from statistics ${r.predicted} (${r.errorPct} %)`);
     const metrics: Record<string, number | string> = estimateMetrics(e);
     metrics.capacity__utilization__logic = Number(e.logicUtilization.toFixed(4));
@@ -148,7 +189,7 @@ export const estimateStage = defineStage({
     if (c.arch !== 'rom') metrics.capacity__production_tile = `${basis.rows}x${basis.cols}`;
     // The largest llama-shaped model one wafer holds at this node and architecture (as flow:study finds it).
     const { shapeAt } = llamaFamily();
-    const options = { arch: c.arch, node: c.node, weightBits: c.weightBits, context: c.context, batch: c.batch, models: cal.models, basis, romMacsPerHidden: c.romMacsPerHidden };
+    const options: EstimateOptions = { arch: c.arch, node: c.node, weightBits: c.weightBits, context: c.context, batch: c.batch, models: cal.models, basis, romMacsPerHidden: c.romMacsPerHidden, lanes, schedule: scheduleConfig };
     const found = largestHidden((hidden) => estimateModel(shapeAt(hidden), options).fitsOneWafer);
     metrics.capacity__largest__hidden = found.hidden;
     metrics.capacity__largest__params = found.hidden > 0 ? estimateModel(shapeAt(found.hidden), options).params : 0;
@@ -163,7 +204,8 @@ export const estimateStage = defineStage({
     const findings: Finding[] = [];
     if (c.node === 'sky130' && routed === undefined) findings.push({ type: 'capacity_utilization_assumed_info', severity: 'info', message: `no routed tile in this run: SKY130 logic at the assumed utilization ${CONSTANTS.logicUtilization.value}` });
     // Which assumption the answer hangs on: each moved alone to its low and high value.
-    const sens = sensitivity(shape, { arch: c.arch, node: c.node, weightBits: c.weightBits, context: c.context, batch: c.batch, models: cal.models, basis, tensorInstancesPerTile, sky130Utilization: routed, romMacsPerHidden: c.romMacsPerHidden });
+    for (const v of e.schedule.violations) findings.push({ type: 'schedule_inconsistent_error', severity: 'error', message: v });
+    const sens = sensitivity(shape, { arch: c.arch, node: c.node, weightBits: c.weightBits, context: c.context, batch: c.batch, models: cal.models, basis, tensorInstancesPerTile, sky130Utilization: routed, romMacsPerHidden: c.romMacsPerHidden, lanes, schedule: scheduleConfig });
     await writeFileAtomic(join(ctx.stageDir, 'sensitivity.csv'), sensitivityCsv(sens));
     mkdirSync(join(ctx.stageDir, 'images'), { recursive: true });
     await svgToPng(
@@ -175,6 +217,25 @@ export const estimateStage = defineStage({
       join(ctx.stageDir, 'images', 'sensitivity.png'),
     );
     if (sens.length > 0) metrics.capacity__sensitivity__top = sens[0].name;
+    // One layer's schedule as a dataflow diagram (ELK layered), and cycles per token by step.
+    const laneArea = new Map(e.schedule.units.map((u) => [u.name, u.count > 0 ? u.areaMm2 / u.count : 0]));
+    const layerSteps = e.schedule.steps.filter((st) => st.perLayer);
+    const critical = new Set(e.schedule.criticalSteps);
+    const flowSteps: DataflowStep[] = layerSteps.map((st) => ({ name: st.name, unit: st.unit, phase: st.phase, lanes: st.lanes, cycles: st.cycles, areaMm2: st.lanes * (laneArea.get(st.unit) ?? 0), critical: critical.has(st.name) }));
+    const laid = await layoutLayered(dataflowGraph(flowSteps));
+    await svgToPng(dataflowSvg(laid, flowSteps, `One layer of ${shape.id} at ${c.node}, ${c.arch}, context ${c.context.toLocaleString('en-US')}: ${e.schedule.layerCycles.toLocaleString('en-US')} cycles`, `${configLabel(e.schedule.config)}; ${e.clockMHz.toFixed(0)} MHz, set by ${e.schedule.clockLimitedBy}`), join(ctx.stageDir, 'images', 'schedule.png'));
+    const byStep = Object.entries(e.schedule.criticalCyclesByStep).sort((a, b) => b[1] - a[1]);
+    await svgToPng(
+      barChartSvg({
+        title: `Cycles per token by step, context ${c.context.toLocaleString('en-US')}: ${e.schedule.cyclesPerToken.toLocaleString('en-US')} cycles, ${Math.round(e.tokensPerS).toLocaleString('en-US')} tokens/s at ${e.clockMHz.toFixed(0)} MHz`,
+        bars: byStep.map(([name, cycles]) => ({ label: name, value: cycles, color: name === 'qk' || name === 'av' || name.startsWith('softmax') || name.startsWith('kv_') ? '#dc2626' : name.endsWith('_reduce') || name.endsWith('_scale') || name === 'attn_normalize' ? '#7c3aed' : '#2563eb' })),
+        valueLabel: 'cycles per token (critical path, all layers)',
+        widthPx: 1400,
+        heightPx: 700,
+        showValues: true,
+      }),
+      join(ctx.stageDir, 'images', 'cycles-by-step.png'),
+    );
     return { views: { estimate: 'estimate.json', sensitivity: 'sensitivity.csv', estimateImages: 'images' }, metrics, findings };
   },
 });
@@ -196,25 +257,35 @@ export function routedUtilization(tilesDir: string | undefined): number | undefi
 }
 
 /**
- * The cheapest (least area) architecture and configuration reaching `tokensPerS` for a model: every calibrated
- * hardwired architecture at its production tile, and rom at each MAC-lane count; a one-line user error naming the
- * fastest when none reaches it.
+ * The cheapest (least area) configuration reaching `tokensPerS` per user for a model: each architecture of
+ * `archs` that is calibrated (rom at each MAC-lane count), with every attention-lane, KV-bank and vector-lane
+ * configuration of the search grid; a one-line user error naming the fastest when none reaches it.
  */
-function cheapestReaching(tokensPerS: number, config: ModelConfig, cal: Calibration, c: { node: CapacityNode; weightBits: number; context: number; batch: number }): { arch: CapacityArch; romMacsPerHidden: number } {
+function searchConfiguration(tokensPerS: number, config: ModelConfig, cal: Calibration, lanes: LaneCosts, archs: readonly CapacityArch[], c: { node: CapacityNode; weightBits: number; context: number; batch: number }): { arch: CapacityArch; romMacsPerHidden: number; schedule: ScheduleConfig } {
   const shape = shapeOf(config);
-  const candidates = (CAPACITY_ARCHS as readonly CapacityArch[])
-    .filter((arch) => arch === 'rom' || cal.models[arch])
-    .flatMap((arch) => configurations(arch).map((cfg) => ({ arch, romMacsPerHidden: cfg.romMacsPerHidden ?? CONSTANTS.romMacsPerHidden.value, e: estimateModel(shape, { arch, node: c.node, weightBits: c.weightBits, context: c.context, batch: c.batch, models: cal.models, basis: basisFor(cal, arch), ...cfg }) })));
-  const reaching = candidates.filter((x) => x.e.tokensPerS >= tokensPerS).sort((a, b) => a.e.areaMm2 - b.e.areaMm2);
-  if (reaching.length === 0) {
-    const fastest = [...candidates].sort((a, b) => b.e.tokensPerS - a.e.tokensPerS)[0];
-    throw new UserError(`--tokens-per-s ${tokensPerS}: no configuration reaches it at ${c.node}; the fastest is ${fastest.arch} (${fastest.e.config}) at ${Math.round(fastest.e.tokensPerS).toLocaleString('en-US')} tokens/s`);
-  }
-  return { arch: reaching[0].arch, romMacsPerHidden: reaching[0].romMacsPerHidden };
+  const usable = archs.filter((arch) => arch === 'rom' || cal.models[arch]);
+  if (usable.length === 0) throw new UserError(`--tokens-per-s: none of ${archs.join(', ')} is calibrated (add them to --calibration-archs)`);
+  const grid = searchGrid(shape.heads, shape.kvHeads, CONSTANTS.kvBits.value);
+  const candidates = usable.flatMap((arch) => configurations(arch).flatMap((cfg) => grid.map((schedule) => ({ arch, romMacsPerHidden: cfg.romMacsPerHidden ?? CONSTANTS.romMacsPerHidden.value, schedule }))));
+  const found = cheapestReaching(candidates, (x) => estimateModel(shape, { arch: x.arch, node: c.node, weightBits: c.weightBits, context: c.context, batch: c.batch, models: cal.models, basis: basisFor(cal, x.arch), romMacsPerHidden: x.romMacsPerHidden, lanes, schedule: x.schedule }), tokensPerS);
+  if (!found.reached) throw new UserError(`--tokens-per-s ${tokensPerS}: no configuration of ${usable.join(', ')} reaches it at ${c.node} and context ${c.context}; the fastest is ${found.fastest.arch} (${found.estimate.config}) at ${Math.round(found.estimate.tokensPerS).toLocaleString('en-US')} tokens/s`);
+  return found.candidate;
 }
 
 /** The ROM architecture's MAC-lane configurations the study sweeps (lanes per hidden unit per layer). */
 export const ROM_MAC_CONFIGS = [4, 16, 64, 256, 1024] as const;
+
+/** Attention lanes per layer of the study's balanced configurations. */
+export const STUDY_LANES = [256, 1024, 4096, 16384] as const;
+
+/**
+ * The configurations the study prices for an architecture: hardwired ones at each balanced scale of the
+ * hardware around the weights (STUDY_LANES), rom at each MAC-lane count with the 4,096-lane configuration.
+ */
+function studyConfigurations(arch: CapacityArch, shape: ModelShape): Array<{ romMacsPerHidden?: number; schedule: ScheduleConfig }> {
+  const at = (lanes: number) => balancedConfig(lanes, shape.heads, shape.kvHeads, CONSTANTS.kvBits.value);
+  return arch === 'rom' ? ROM_MAC_CONFIGS.map((n) => ({ romMacsPerHidden: n, schedule: at(4096) })) : STUDY_LANES.map((l) => ({ schedule: at(l) }));
+}
 
 /** Every configuration of an architecture the study prices: hardwired ones at their production tile, rom at each MAC-lane count. */
 function configurations(arch: CapacityArch): Array<{ romMacsPerHidden?: number }> {
@@ -226,8 +297,8 @@ const STUDY_MODELS = ['llama-3.2-1b', 'llama-3.2-3b', 'llama-3.1-8b', 'llama-3.1
 export const studyStage = defineStage({
   id: 'Capacity.Study',
   summary: 'Every catalog Llama and gpt-oss model x node x architecture x configuration (study.csv: area, tokens/s, power, energy per token), the area-against-speed front per node with Taalas HC1 marked, and the largest llama-shaped model one wafer holds per node and architecture at a throughput floor.',
-  version: '2',
-  inputs: ['calibration'],
+  version: '3',
+  inputs: ['calibration', 'units'],
   outputs: ['study', 'studyCsv'],
   publish: { study: 'study', studyCsv: 'study.csv' },
   vars: defineVars({
@@ -236,7 +307,7 @@ export const studyStage = defineStage({
     archs: list({ default: [...CAPACITY_ARCHS], choices: [...CAPACITY_ARCHS], doc: 'Architectures to study (each needs its calibration, except rom).' }),
     tokensFloor: num({ default: 1000, min: 0, unit: 'tokens/s', doc: 'Throughput floor per user for "the largest model per wafer": a model counts only when it fits one wafer and reaches this speed.' }),
     weightBits: weightBitsVar,
-    context: contextVar,
+    contexts: list({ default: ['2048', '8192'], doc: 'Contexts (tokens) the study prices, each its own rows, front and largest model: 2,048 is the context HC1 is quoted at.' }),
     batch: batchVar,
     chartPx: num({ default: 1400, min: 400, max: 4000, unit: 'px', doc: 'Width of the study chart.' }),
   }),
@@ -246,39 +317,47 @@ export const studyStage = defineStage({
     const archs = (c.archs as CapacityArch[]).filter((a) => a === 'rom' || cal.models[a]);
     const skipped = (c.archs as CapacityArch[]).filter((a) => !archs.includes(a));
     if (skipped.length > 0) ctx.log(`not calibrated, left out: ${skipped.join(', ')} (add them to --calibration-archs)`);
+    const lanes = readLaneCosts(ctx.inputPath('units'));
+    const contexts = c.contexts.map((x) => {
+      const v = Number(x);
+      if (!Number.isInteger(v) || v < 1) throw new UserError(`--contexts ${x}: expected whole numbers of tokens, e.g. 2048,8192`);
+      return v;
+    });
     const { shapeAt } = llamaFamily();
     const rows: Estimate[] = [];
-    for (const id of c.models) for (const node of c.nodes as CapacityNode[]) for (const arch of archs) for (const cfg of configurations(arch)) {
-      rows.push(estimateModel(shapeOf(MODEL_CATALOG[id]), { arch, node, weightBits: c.weightBits, context: c.context, batch: c.batch, models: cal.models, basis: basisFor(cal, arch), ...cfg }));
+    for (const id of c.models) for (const context of contexts) for (const node of c.nodes as CapacityNode[]) for (const arch of archs) {
+      const shape = shapeOf(MODEL_CATALOG[id]);
+      for (const cfg of studyConfigurations(arch, shape)) rows.push(estimateModel(shape, { arch, node, weightBits: c.weightBits, context, batch: c.batch, models: cal.models, basis: basisFor(cal, arch), lanes, ...cfg }));
     }
-    const largest: { node: string; arch: string; config: string; hidden: number; params: number; reticles: number; tokensPerS: number; limit: string }[] = [];
+    const largest: { node: string; arch: string; context: number; config: string; hidden: number; params: number; reticles: number; tokensPerS: number; limit: string }[] = [];
     const metrics: Record<string, number> = {};
-    for (const node of c.nodes as CapacityNode[]) for (const arch of archs) {
-      // The configuration that holds the largest model at the floor (rom: more MAC lanes cost area, fewer cost speed).
+    for (const context of contexts) for (const node of c.nodes as CapacityNode[]) for (const arch of archs) {
+      // The configuration that holds the largest model at the floor (more lanes cost area, fewer cost speed).
       let best: (typeof largest)[number] | undefined;
-      for (const cfg of configurations(arch)) {
-        const options = { arch, node, weightBits: c.weightBits, context: c.context, batch: c.batch, models: cal.models, basis: basisFor(cal, arch), ...cfg };
+      for (const cfg of studyConfigurations(arch, shapeAt(8192))) {
+        const options: EstimateOptions = { arch, node, weightBits: c.weightBits, context, batch: c.batch, models: cal.models, basis: basisFor(cal, arch), lanes, ...cfg };
         const found = largestHidden((hidden) => {
           const e = estimateModel(shapeAt(hidden), options);
           return e.fitsOneWafer && e.tokensPerS >= c.tokensFloor;
         });
         const e = found.hidden > 0 ? estimateModel(shapeAt(found.hidden), options) : undefined;
-        const row = { node, arch, config: e?.config ?? '', hidden: found.hidden, params: e?.params ?? 0, reticles: e?.reticles ?? 0, tokensPerS: e?.tokensPerS ?? 0, limit: found.limit === 'search limit' ? 'search limit (hidden 32768)' : found.limit };
+        const row = { node, arch, context, config: e?.config ?? '', hidden: found.hidden, params: e?.params ?? 0, reticles: e?.reticles ?? 0, tokensPerS: e?.tokensPerS ?? 0, limit: found.limit === 'search limit' ? 'search limit (hidden 32768)' : found.limit };
         if (!best || row.params > best.params) best = row;
       }
       largest.push(best!);
-      metrics[`study__largest_params__node:${node}__arch:${arch}`] = best!.params;
+      metrics[`study__largest_params__context:${context}__node:${node}__arch:${arch}`] = best!.params;
     }
     const dir = join(ctx.stageDir, 'study');
     mkdirSync(join(dir, 'images'), { recursive: true });
-    const header = 'model,node,arch,params,area_mm2,transistors,reticles,wafers,fits_one_wafer,config,tokens_per_s,power_w,energy_per_token_j';
-    const csv = [header, ...rows.map((r) => [r.model, r.node, r.arch, r.params, r.areaMm2.toFixed(1), Math.round(r.transistors), r.reticles, r.wafers, r.fitsOneWafer ? 1 : 0, `"${r.config}"`, Math.round(r.tokensPerS), r.powerW?.toFixed(1) ?? '', r.energyPerTokenJ?.toExponential(3) ?? ''].join(','))].join('\n') + '\n';
+    const header = 'model,node,arch,params,area_mm2,transistors,reticles,wafers,fits_one_wafer,config,tokens_per_s,power_w,energy_per_token_j,context,attention_lanes,kv_banks,cycles_per_token,aggregate_tokens_per_s';
+    const csv = [header, ...rows.map((r) => [r.model, r.node, r.arch, r.params, r.areaMm2.toFixed(1), Math.round(r.transistors), r.reticles, r.wafers, r.fitsOneWafer ? 1 : 0, `"${r.config}"`, Math.round(r.tokensPerS), r.powerW?.toFixed(1) ?? '', r.energyPerTokenJ?.toExponential(3) ?? '', r.schedule.context, r.schedule.config.attentionLanes, r.schedule.config.kvBanks, r.schedule.cyclesPerToken, Math.round(r.aggregateTokensPerS)].join(','))].join('\n') + '\n';
     await writeFileAtomic(join(dir, 'study.csv'), csv);
-    const anchor = rows.find((r) => r.model === 'llama-3.1-8b' && r.node === 'n6' && r.arch === 'rom' && r.config.startsWith(`${CONSTANTS.romMacsPerHidden.value} `));
+    // The anchor beside HC1: llama-3.1-8b at N6 and HC1's context, the default rom configuration.
+    const anchor = rows.find((r) => r.model === 'llama-3.1-8b' && r.node === 'n6' && r.arch === 'rom' && r.schedule.context === contexts[0] && r.config.startsWith(`${CONSTANTS.romMacsPerHidden.value} `));
     const hc1 = { node: 'n6', areaMm2: CONSTANTS.hc1AreaMm2.value, transistors: CONSTANTS.hc1Transistors.value, tokensPerS: CONSTANTS.hc1TokensPerS.value, source: CONSTANTS.hc1AreaMm2.source };
     await writeJsonAtomic(join(dir, 'study.json'), {
       models: c.models,
-      settings: { weightBits: c.weightBits, context: c.context, batch: c.batch, productionTile: cal.productionTile, tokensFloor: c.tokensFloor },
+      settings: { weightBits: c.weightBits, contexts, batch: c.batch, productionTile: cal.productionTile, tokensFloor: c.tokensFloor },
       rows,
       largest,
       anchor: anchor ? { estimate: anchor, taalasHC1: hc1 } : null,
@@ -286,8 +365,8 @@ export const studyStage = defineStage({
     });
     await svgToPng(
       barChartSvg({
-        title: `Largest llama-shaped model on one 300 mm wafer at ${c.tokensFloor.toLocaleString('en-US')} tokens/s or more (${c.weightBits}-bit, context ${c.context})`,
-        bars: largest.map((l) => ({ label: `${l.node} ${l.arch}`, value: l.params / 1e9, color: ARCH_COLORS[l.arch] ?? '#6b7280' })),
+        title: `Largest llama-shaped model on one 300 mm wafer at ${c.tokensFloor.toLocaleString('en-US')} tokens/s or more per user (${c.weightBits}-bit, context ${contexts[0].toLocaleString('en-US')})`,
+        bars: largest.filter((l) => l.context === contexts[0]).map((l) => ({ label: `${l.node} ${l.arch}`, value: l.params / 1e9, color: ARCH_COLORS[l.arch] ?? '#6b7280' })),
         valueLabel: 'parameters (B)',
         widthPx: c.chartPx,
         heightPx: Math.round(c.chartPx / 2),
@@ -296,13 +375,13 @@ export const studyStage = defineStage({
       join(dir, 'images', 'study.png'),
     );
     // The front: area against tokens/s per user, per node, every architecture and configuration; HC1 on N6.
-    for (const node of c.nodes as CapacityNode[]) {
-      const mine = rows.filter((r) => r.node === node && r.tokensPerS > 0);
-      const points: ScatterPoint[] = mine.map((r) => ({ x: r.tokensPerS, y: r.areaMm2, color: ARCH_COLORS[r.arch] ?? '#6b7280', label: r.model === 'llama-3.1-8b' ? `${r.model}${r.arch === 'rom' ? ` (${r.config.split(' ')[0]} MACs)` : ''}` : undefined }));
-      if (node === 'n6') points.push({ x: hc1.tokensPerS, y: hc1.areaMm2, color: '#111827', label: 'Taalas HC1 (llama-3.1-8b)', reference: true });
+    for (const context of contexts) for (const node of c.nodes as CapacityNode[]) {
+      const mine = rows.filter((r) => r.node === node && r.schedule.context === context && r.tokensPerS > 0);
+      const points: ScatterPoint[] = mine.map((r) => ({ x: r.tokensPerS, y: r.areaMm2, color: ARCH_COLORS[r.arch] ?? '#6b7280', label: r.model === 'llama-3.1-8b' && r.schedule.config.attentionLanes === STUDY_LANES[STUDY_LANES.length - 1] ? `${r.model}${r.arch === 'rom' ? ` (${r.config.split(' ')[0]} MACs)` : ''}` : undefined }));
+      if (node === 'n6') points.push({ x: hc1.tokensPerS, y: hc1.areaMm2, color: '#111827', label: `Taalas HC1 (llama-3.1-8b, context about 2k)`, reference: true });
       await svgToPng(
         scatterChartSvg({
-          title: `Area against speed at ${node}: every model, architecture and configuration`,
+          title: `Area against speed at ${node}, context ${context.toLocaleString('en-US')}: every model, architecture and configuration (attention lanes ${STUDY_LANES.join(', ')} per layer)`,
           xLabel: 'tokens/s per user (batch 1)',
           yLabel: 'silicon (mm²)',
           points,
@@ -310,7 +389,7 @@ export const studyStage = defineStage({
           widthPx: c.chartPx,
           heightPx: Math.round(c.chartPx * 0.55),
         }),
-        join(dir, 'images', `front-${node}.png`),
+        join(dir, 'images', `front-${node}-${context}.png`),
       );
     }
     if (anchor) {

@@ -6,10 +6,12 @@
 
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { UserError, defineStage, defineVars, num, writeJsonAtomic } from '@hardwire/core';
+import { UserError, defineStage, defineVars, num, oneOf, writeJsonAtomic } from '@hardwire/core';
 import type { Inventory } from '@hardwire/models';
 import { dataflowWiring, fieldFill, fillFields } from '../fillField.ts';
-import { fieldPath, floorGroups } from '../floorTiles.ts';
+import { fieldPath, floorGroups, floorTiles } from '../floorTiles.ts';
+import { packField } from '../packField.ts';
+import { elkLayoutService } from '../workers/elkLayoutService.ts';
 import { bestFieldGrid } from '../reticleGrid.ts';
 
 /** What the floorplan reads from Capacity.Estimate's estimate.json. */
@@ -27,7 +29,7 @@ interface CapacityAreas {
 export const waferStage = defineStage({
   id: 'Floorplan.Wafer',
   summary: 'Lay the model out on reticle fields along a path of edge-sharing fields (spilling to more wafers): its layer groups in dataflow order as soft tiles in boustrophedon strips, each field filled to its margin; fill, dataflow wire length and stitch crossings.',
-  version: '2',
+  version: '3',
   inputs: ['inventory', 'estimate'],
   outputs: ['floorplan'],
   publish: { floorplan: 'floorplan.json' },
@@ -41,6 +43,8 @@ export const waferStage = defineStage({
     maxTileAspect: num({ default: 4, min: 1, doc: 'Largest ratio of a soft tile\'s long side to its short side (its window of rows x cols and whole cell rows realize any outline within it).' }),
     maxTileAreaMm2: num({ default: 25, min: 0.01, unit: 'mm²', doc: 'Largest floorplan tile; bigger layer groups are split.' }),
     tileSpacingMm: num({ default: 0.05, min: 0, unit: 'mm', doc: 'Gap between tiles.' }),
+    packer: oneOf(['strips', 'elk'] as const, { default: 'strips', doc: 'How fields are filled: strips (soft tiles in dataflow strips, filled to the margin) or elk (equal square tiles packed field by field with ELK rectpacking at --elk-utilization, the layout engine of the design card, for comparison).' }),
+    elkUtilization: num({ default: 0.8, min: 0.1, max: 1, doc: 'With --packer elk: tile area a field takes before ELK lays it out (fewer when the layout leaves the box).' }),
   }),
   async run(ctx) {
     const c = ctx.config;
@@ -54,13 +58,44 @@ export const waferStage = defineStage({
     const usableW = c.reticleWidthMm - 2 * c.fieldMarginMm;
     const usableH = c.reticleHeightMm - 2 * c.fieldMarginMm;
     ctx.log(`${estimate.arch} at ${estimate.node}: weights ${weightMm2.toFixed(1)} mm² (${((weightMm2 / weightParams) * 1e6).toFixed(4)} um2 per coefficient); per layer: attention units ${estimate.perLayerMm2.attentionUnits.toFixed(3)}, KV-cache SRAM ${estimate.perLayerMm2.kvSram.toFixed(3)}, norms and buffers ${estimate.perLayerMm2.normAndBuffers.toFixed(3)} mm²`);
-    let filled: ReturnType<typeof fillFields>;
-    try {
-      filled = fillFields(groups, fields.map((f) => ({ x: f.x + f.w / 2, y: f.y + f.h / 2 })), { usableWMm: usableW, usableHMm: usableH, spacingMm: c.tileSpacingMm, maxTileAreaMm2: c.maxTileAreaMm2, maxAspect: c.maxTileAspect });
-    } catch (e) {
-      throw new UserError(`${(e as Error).message}: raise --max-tile-area-mm2 or --max-tile-aspect`);
+    let filled: { tiles: Array<{ id: string; field: number; fx: number; fy: number; w: number; h: number; layer: number | null; role: string; busBits: number; coefficients?: number }>; fieldCount: number; strips: number; stripHeightMm: number };
+    if (c.packer === 'elk') {
+      // Equal square tiles, packed field by field along the same field path by ELK rectpacking.
+      const queue = floorTiles({ tensors: estimate.tensors, hiddenSize: inventory.config.hiddenSize, perLayerMm2: estimate.perLayerMm2, maxTileAreaMm2: c.maxTileAreaMm2, activationBits: 8 });
+      // A square tile holds its group's coefficients in proportion to its area.
+      const groupOf = new Map(groups.map((g) => [`${g.layer}|${g.role}`, g]));
+      const coefficientsOf = (t: { layer: number | null; role: string; w: number; h: number }) => {
+        const g = groupOf.get(`${t.layer}|${t.role}`);
+        return g && g.areaMm2 > 0 ? (g.params * t.w * t.h) / g.areaMm2 : 0;
+      };
+      const service = elkLayoutService();
+      const tiles: (typeof filled)['tiles'] = [];
+      let field = 0;
+      try {
+        while (queue.length > 0) {
+          let packed: Awaited<ReturnType<typeof packField>>;
+          try {
+            packed = await packField(queue, usableW, usableH, c.elkUtilization, c.tileSpacingMm, service.layout);
+          } catch (e) {
+            if (e instanceof RangeError) throw new UserError(`${e.message}: lower --max-tile-area-mm2`);
+            throw e;
+          }
+          if (packed.length === 0) throw new UserError(`--packer elk: ELK placed no tile in field ${field}; lower --max-tile-area-mm2`);
+          for (const t of packed) tiles.push({ id: t.id, field, fx: t.fx, fy: t.fy, w: t.w, h: t.h, layer: t.layer, role: t.role, busBits: t.busBits, coefficients: coefficientsOf(t) });
+          field++;
+        }
+      } finally {
+        await service.close();
+      }
+      filled = { tiles, fieldCount: field, strips: 0, stripHeightMm: 0 };
+    } else {
+      try {
+        filled = fillFields(groups, fields.map((f) => ({ x: f.x + f.w / 2, y: f.y + f.h / 2 })), { usableWMm: usableW, usableHMm: usableH, spacingMm: c.tileSpacingMm, maxTileAreaMm2: c.maxTileAreaMm2, maxAspect: c.maxTileAspect });
+      } catch (e) {
+        throw new UserError(`${(e as Error).message}: raise --max-tile-area-mm2 or --max-tile-aspect`);
+      }
     }
-    ctx.log(`${groups.length} groups (layer x role) in ${filled.tiles.length} soft tiles on ${filled.fieldCount} fields of ${fields.length} per wafer; ${filled.strips} strips of ${filled.stripHeightMm.toFixed(3)} mm per field`);
+    ctx.log(`${c.packer}: ${groups.length} groups (layer x role) in ${filled.tiles.length} ${c.packer === 'elk' ? 'square' : 'soft'} tiles on ${filled.fieldCount} fields of ${fields.length} per wafer${c.packer === 'strips' ? `; ${filled.strips} strips of ${filled.stripHeightMm.toFixed(3)} mm per field` : ''}`);
     const placed = filled.tiles.map((t) => {
       const f = fields[t.field % fields.length];
       return { id: t.id, wafer: Math.floor(t.field / fields.length), reticle: f.id, x: f.x + c.fieldMarginMm + t.fx, y: f.y + c.fieldMarginMm + t.fy, w: t.w, h: t.h, layer: t.layer, role: t.role, busBits: t.busBits, coefficients: t.coefficients };
