@@ -1,7 +1,7 @@
 import { MODEL_CATALOG, buildInventory } from '@hardwire/models';
 import { describe, expect, it } from 'vitest';
 import { lanes } from './lanes.ts';
-import { CONSTANTS, NODE_CONSTANTS, answerLines, atLeast, sensitivity, sensitivityCsv, constantRows, estimateModel, features, fitTileModel, largestHidden, leastSquares, leaveOneOut, llamaShapeAt, murphyYield, negBinomialYield, poissonYield, predict, type ModelShape, type TileSample } from '../src/index.ts';
+import { CONSTANTS, NODE_CONSTANTS, answerLines, atLeast, fieldYield, sensitivity, sensitivityCsv, constantRows, estimateModel, features, fitTileModel, largestHidden, leastSquares, leaveOneOut, llamaShapeAt, murphyYield, negBinomialYield, poissonYield, predict, type ModelShape, type TileSample } from '../src/index.ts';
 
 const shape = (id: string): ModelShape => {
   const m = MODEL_CATALOG[id];
@@ -68,6 +68,23 @@ describe('yield', () => {
     expect(murphyYield(0.1, 8.58)).toBeGreaterThan(poissonYield(0.1, 8.58));
     expect(negBinomialYield(0.1, 8.58, 2)).toBeGreaterThan(poissonYield(0.1, 8.58));
     expect(negBinomialYield(0.1, 8.58, 1e9)).toBeCloseTo(poissonYield(0.1, 8.58), 6); // α → ∞ is Poisson
+  });
+  it('spares: the fewest spare tiles that make a field work 90 % of the time, as a Poisson count of failures says', () => {
+    // 858 tiles of 1 mm² at D0 = 0.1 /cm², alpha 2: each fails with p = 1 - (1 + 0.001 / 2)^-2 ≈ 0.001, so about
+    // 0.86 failures per field; P(at most 1) = 0.79 < 0.9 <= P(at most 2) = 0.94: 2 spares (856 tiles + 2).
+    const y = fieldYield(858, 1, 0.1, 2, 0.9);
+    expect(y.tilesPerField).toBe(858);
+    const p = 1 - (1 + 0.001 / 2) ** -2;
+    const lambda = 858 * p;
+    const poissonAtMost = (k: number) => Array.from({ length: k + 1 }, (_, i) => (Math.exp(-lambda) * lambda ** i) / [1, 1, 2, 6][i]).reduce((a, b) => a + b, 0);
+    expect(poissonAtMost(1)).toBeLessThan(0.9);
+    expect(poissonAtMost(2)).toBeGreaterThanOrEqual(0.9);
+    expect(y.sparesPerField).toBe(2);
+    expect(y.fieldYieldWithSpares).toBeGreaterThanOrEqual(0.9);
+    expect(y.goodFieldsPerWafer).toBeCloseTo(64 * y.fieldYieldWithSpares, 9);
+    // A perfect process needs none; a bad one needs more.
+    expect(fieldYield(858, 1, 0, 2, 0.9).sparesPerField).toBe(0);
+    expect(fieldYield(858, 1, 1, 2, 0.9).sparesPerField).toBeGreaterThan(2);
   });
   it('at-least-n-of-n+s equals a brute-force sum', () => {
     const brute = (n: number, s: number, y: number) => {
@@ -142,6 +159,16 @@ describe('whole-model estimate', () => {
     expect(routed.logicUtilization).toBeCloseTo(CONSTANTS.logicUtilization.value / 2, 9);
     expect(estimateModel(s, { ...base, sky130Utilization: 0.1 }).areaMm2).toBe(plain.areaMm2); // only SKY130 is measured
   });
+  it('one wafer holds a model exactly when its fields number at most the 64 full fields of a wafer', () => {
+    const base = { arch: 'da' as const, node: 'n5' as const, weightBits: 3, context: 2048, batch: 1, models, basis, lanes };
+    const small = estimateModel(shape('llama-3.2-1b'), base);
+    const huge = estimateModel(shape('llama-3.1-405b'), { ...base, node: 'sky130' });
+    expect(small.reticles).toBeLessThanOrEqual(64);
+    expect(small.fitsOneWafer).toBe(true);
+    expect(huge.reticles).toBeGreaterThan(64);
+    expect(huge.fitsOneWafer).toBe(false);
+    expect(huge.wafers).toBe(Math.ceil(huge.reticles / 64));
+  });
   it('more context, bigger node or a bigger model never shrinks the area; a newer node never grows it', () => {
     const base = { arch: 'da' as const, node: 'n5' as const, weightBits: 3, context: 8192, batch: 1, models, basis, lanes };
     const a = estimateModel(shape('llama-3.1-8b'), base).areaMm2;
@@ -211,9 +238,11 @@ describe.runIf(kitAvailable() && STORIES)('flow:study', () => {
     const out = mkdtempSync(join(tmpdir(), 'hw-study-'));
     const run = await runCli(['study', '--model', 'stories-260k', '--weights', STORIES!, '--calibration-sizes', '4x8,4x16,8x8,8x16,16x16,16x32,32x32', '--calibration-archs', 'da,bitserial-shared', '--production-tile', '64x64', '--nodes', 'sky130,n5', '--archs', 'da,bitserial-shared,rom', '--contexts', '2048', '--out', out, '--no-cache']);
     const m = JSON.parse(readFileSync(join(out, 'metrics.json'), 'utf8')) as Record<string, number>;
-    // The calibration error is measured on held-out tiles; the run fails exactly when it is over 10 %.
-    expect(m.capacity__calibration__error_pct).toBeTypeOf('number');
-    expect(run.code, run.stderr).toBe(m.capacity__calibration__error_pct <= 10 ? 0 : 1);
+    // The calibration error is measured on held-out tiles (7.4 % worst mean on these windows); the checked rule
+    // fails a run over 10 %, so the run passes only with the fit within it.
+    expect(m.capacity__calibration__error_pct).toBeGreaterThan(0);
+    expect(m.capacity__calibration__error_pct).toBeLessThanOrEqual(10);
+    expect(run.code, run.stderr).toBe(0);
     // 7 sizes plus the production tile (always synthesized), for 2 architectures.
     expect(m.capacity__calibration__samples).toBe(16);
     const cal = JSON.parse(readFileSync(join(out, readdirSync(out).find((d) => d.endsWith('capacity-calibrate'))!, 'calibration.json'), 'utf8')) as { basis: { arch: string; rows: number; cols: number; cyclesPerVector: number; measuredTransistors: number; features: { rowBits: number; serialAdders: number } }[] };
@@ -232,7 +261,10 @@ describe.runIf(kitAvailable() && STORIES)('flow:study', () => {
     expect(csv[0]).toBe('model,node,arch,params,area_mm2,transistors,reticles,wafers,fits_one_wafer,config,tokens_per_s,power_w,energy_per_token_j,context,attention_lanes,kv_banks,cycles_per_token,aggregate_tokens_per_s');
     // 5 Llama and 2 gpt-oss models x 2 nodes x (2 hardwired architectures at 4 scales + rom at 5 MAC-lane counts), one context.
     expect(csv).toHaveLength(1 + 7 * 2 * (2 * 4 + 5));
-    const gpt = csv.filter((l) => l.startsWith('gpt-oss-120b,n5,bitserial-shared')).map((l) => l.split(','));
+    // Split a CSV line at the commas outside quotes (the config column is quoted and has commas).
+    const cells = (l: string) => l.match(/("[^"]*"|[^,]*)(,|$)/g)!.map((c) => c.replace(/,$/, '')).slice(0, 18);
+    expect(cells(csv[1])).toHaveLength(18);
+    const gpt = csv.filter((l) => l.startsWith('gpt-oss-120b,n5,bitserial-shared')).map(cells);
     expect(gpt).toHaveLength(4);
     expect(Number(gpt[0][3])).toBeGreaterThan(116e9);
     // More attention lanes: more area, never fewer tokens/s; every row at the context asked for.
@@ -241,9 +273,9 @@ describe.runIf(kitAvailable() && STORIES)('flow:study', () => {
       expect(Number(gpt[i][4])).toBeGreaterThan(Number(gpt[i - 1][4]));
       expect(Number(gpt[i][10])).toBeGreaterThanOrEqual(Number(gpt[i - 1][10]));
     }
-    expect(new Set(csv.slice(1).map((l) => l.split(',')[13]))).toEqual(new Set(['2048']));
+    expect(new Set(csv.slice(1).map((l) => cells(l)[13]))).toEqual(new Set(['2048']));
     // More ROM MAC lanes: more area and more tokens/s.
-    const roms = csv.filter((l) => l.startsWith('llama-3.1-8b,n5,rom')).map((l) => l.split(','));
+    const roms = csv.filter((l) => l.startsWith('llama-3.1-8b,n5,rom')).map(cells);
     expect(roms).toHaveLength(5);
     for (let i = 1; i < roms.length; i++) {
       expect(Number(roms[i][4])).toBeGreaterThan(Number(roms[i - 1][4]));

@@ -34,7 +34,15 @@ describe('die-boundary rules', () => {
     // c sits on the right edge: it grows to the left, 28 wide, to ceil(0.083 * 200² / 28) = 119 long.
     expect(r.text).toContain('- c + NET c\n  + LAYER met1 ( -105 -14 ) ( 14 14 )');
     expect(r.text.replace('( -105 -14 )', '( -14 -14 )').replace('( -14 -83 )', '( -14 -14 )')).toBe(text);
-    expect((119 * 28) / 200 ** 2).toBeGreaterThanOrEqual(0.083);
+    // The grown shapes read back from the result meet the layers' minimum areas (met1 0.083 µm², met2 0.0676 µm²).
+    const rect = (net: string) => {
+      const m = new RegExp(`- ${net} \\+ NET ${net}\\n  \\+ LAYER (met\\d) \\( (-?\\d+) (-?\\d+) \\) \\( (-?\\d+) (-?\\d+) \\)`).exec(r.text)!;
+      return { layer: m[1], areaUm2: ((Number(m[4]) - Number(m[2])) * (Number(m[5]) - Number(m[3]))) / 200 ** 2 };
+    };
+    expect(rect('c')).toEqual({ layer: 'met1', areaUm2: expect.any(Number) });
+    expect(rect('c').areaUm2).toBeGreaterThanOrEqual(0.083);
+    expect(rect('b').layer).toBe('met2');
+    expect(rect('b').areaUm2).toBeGreaterThanOrEqual(0.0676);
   });
 
   it('keeps qrouter inside the die with bands on every routing layer, clear of the edge pins', () => {

@@ -127,10 +127,13 @@ describe('li1–met1 vias pulled inside their pins', () => {
     const slid = separateTapPairs(text, pins, pads, rules);
     expect({ pairs: slid.pairs, moved: slid.moved }).toEqual({ pairs: 1, moved: 1 });
     expect(slid.text).toContain('- b ( u1 B ) ( u9 Z )\n  + ROUTED met1 ( 1100 1248 ) ( 1176 * ) L1M1_PR\n');
-    // Independent check of the result: pads and cuts of a and b now clear corner to corner.
+    // Independent check of the result: b's via where the patched text puts it (pad 58 x 46, cut 34 x 34 units
+    // around it), and a's unmoved pad and cut, now clear corner to corner (0.14 µm = 28 units, cuts 0.19 = 38).
+    const via = /- b \( u1 B \) \( u9 Z \)\n  \+ ROUTED met1 \( \d+ (\d+) \) \( (\d+) \* \) L1M1_PR/.exec(slid.text)!;
+    const [vy, vx] = [Number(via[1]), Number(via[2])];
     const gap = (p: number[], q: number[]) => Math.hypot(Math.max(0, q[0] - p[2], p[0] - q[2]), Math.max(0, q[1] - p[3], p[1] - q[3]));
-    expect(gap([1071, 1157, 1129, 1203], [1176 - 29, 1225, 1176 + 29, 1271])).toBeGreaterThanOrEqual(28);
-    expect(gap([1083, 1163, 1117, 1197], [1176 - 17, 1231, 1176 + 17, 1265])).toBeGreaterThanOrEqual(38);
+    expect(gap([1071, 1157, 1129, 1203], [vx - 29, vy - 23, vx + 29, vy + 23])).toBeGreaterThanOrEqual(28);
+    expect(gap([1083, 1163, 1117, 1197], [vx - 17, vy - 17, vx + 17, vy + 17])).toBeGreaterThanOrEqual(38);
     // b keeps a met1–met2 via's larger pad at its old point, 0.095 µm from a's: sliding b would not help, and a
     // cannot slide far enough past it inside its pin either.
     const stacked = separateTapPairs(text, pins, [...pads, { net: 'b', layer: 'met1', x0: 1068, y0: 1222, x1: 1132, y1: 1274 }], rules);

@@ -14,6 +14,7 @@ import { weightsFingerprint } from '@hardwire/quant';
 import { TILE_ARCHS, expandTileArchs, tileGenVars, writeTileFolders, type TileStructure } from '@hardwire/tiles';
 import { FEATURE_NAMES, fitTileModel, leaveOneOut, type TileSample } from '../calibrate.ts';
 import { CONSTANTS } from '../constants.ts';
+import { estimateArchVar } from './studyStages.ts';
 
 const SIZE = /^(\d+)x(\d+)$/;
 
@@ -36,7 +37,8 @@ export const calibrateStage = defineStage({
   vars: defineVars({
     calibrationSizes: list({ default: ['4x16', '8x16', '16x16', '16x32', '32x32', '32x64', '32x128', '64x128'], doc: `Tile sizes (ROWSxCOLS) synthesized to fit the cost model, clipped to the calibration matrix; the production tile is always added, so the fit covers the size it prices. At least ${FEATURE_NAMES.length + 1} distinct (one more than the model's coefficients).` }),
     productionTile: str({ doc: 'Tile size the whole-model estimate is built from (default 64x1024, clipped to the calibration matrix): synthesized as one of the calibration sizes, and priced by the fitted model; the held-out error at this size is reported.' }),
-    calibrationArchs: list({ default: [...TILE_ARCHS], choices: [...TILE_ARCHS, 'all'], doc: 'Architectures to calibrate.' }),
+    calibrationArchs: list({ default: [...TILE_ARCHS], choices: [...TILE_ARCHS, 'all', 'auto'], doc: 'Architectures to calibrate (auto: the one the estimate prices, --arch; bitserial-shared for rom, whose clock it borrows).' }),
+    arch: estimateArchVar,
     synthJobs: int({ default: 2, min: 1, max: 64, doc: 'Tiles synthesized at once.' }),
     maxFanout: int({ default: 12, min: 2, max: 64, doc: 'Largest fanout left after buffering (clock, tied resets and control nets become buffer trees).' }),
     ...tileGenVars,
@@ -53,7 +55,7 @@ export const calibrateStage = defineStage({
       if (!m || Number(m[1]) === 0 || Number(m[2]) === 0) throw new UserError(`${flag} ${s}: expected ROWSxCOLS`);
       return { rows: Number(m[1]), cols: Number(m[2]), name: s };
     };
-    const archs = expandTileArchs(c.calibrationArchs);
+    const archs = expandTileArchs(c.calibrationArchs.map((a) => (a === 'auto' ? (c.arch === 'rom' ? 'bitserial-shared' : c.arch) : a)));
     const inventory = JSON.parse(readFileSync(ctx.inputPath('inventory'), 'utf8')) as Inventory;
     const matrix = calibrationMatrix(inventory);
     // Sizes beyond the matrix are clipped to it (a small model's matrices are smaller than the defaults), duplicates dropped.

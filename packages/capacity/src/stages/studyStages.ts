@@ -75,6 +75,9 @@ const scheduleVars = {
   vectorLanes: int({ default: SCHEDULE_DEFAULTS.vectorLanes, min: 1, doc: 'Elements per cycle of the vector units per layer (cross-tile reducers, SiLU, RMSNorm, RoPE, argmax lanes); with --tokens-per-s, searched.' }),
 };
 
+/** The estimate's architecture (also read by Capacity.Calibrate, whose `--calibration-archs auto` calibrates it). */
+export const estimateArchVar = oneOf(CAPACITY_ARCHS, { default: 'bitserial-shared', doc: 'Architecture of the estimate: parallel, da, bitserial or bitserial-shared (hardwired logic, see flow:arch), rom (weights in mask ROM, shared MACs).' });
+
 const weightBitsVar = int({ default: 3, min: 1, max: 16, unit: 'bits', doc: 'Bits per weight the rom architecture stores (3 for int3).' });
 const contextVar = int({ default: 8192, min: 1, unit: 'tokens', doc: 'Context length the KV-cache SRAM holds per user and the attention reads per token (the speed is stated at this context).' });
 const batchVar = int({ default: 1, min: 1, doc: 'Users (sequences) served at once: KV-cache copies.' });
@@ -120,7 +123,7 @@ export const estimateStage = defineStage({
   publish: { estimate: 'estimate.json', sensitivity: 'sensitivity.csv', estimateImages: 'images' },
   vars: defineVars({
     node: oneOf(CAPACITY_NODES, { default: 'n6', doc: 'Process node of the estimate.' }),
-    arch: oneOf(CAPACITY_ARCHS, { default: 'bitserial-shared', doc: 'Architecture of the estimate: parallel, da, bitserial or bitserial-shared (hardwired logic, see flow:arch), rom (weights in mask ROM, shared MACs).' }),
+    arch: estimateArchVar,
     romMacsPerHidden: int({ default: CONSTANTS.romMacsPerHidden.value, min: 1, doc: 'rom: multiply-accumulate lanes per hidden unit per layer (more lanes: more area, more tokens/s).' }),
     tokensPerS: num({ min: 0, unit: 'tokens/s', doc: 'Pick the cheapest configuration (attention lanes, KV banks and read width, vector lanes; rom MAC lanes; with --search-archs, the architecture) that reaches this many tokens/s per user at --context; exit 2 with the fastest reachable when none does.' }),
     searchArchs: list({ default: [], choices: [...CAPACITY_ARCHS, 'all'], doc: 'Architectures --tokens-per-s may pick from (default: --arch alone; all: every calibrated one and rom).' }),
@@ -377,11 +380,11 @@ export const studyStage = defineStage({
     // The front: area against tokens/s per user, per node, every architecture and configuration; HC1 on N6.
     for (const context of contexts) for (const node of c.nodes as CapacityNode[]) {
       const mine = rows.filter((r) => r.node === node && r.schedule.context === context && r.tokensPerS > 0);
-      const points: ScatterPoint[] = mine.map((r) => ({ x: r.tokensPerS, y: r.areaMm2, color: ARCH_COLORS[r.arch] ?? '#6b7280', label: r.model === 'llama-3.1-8b' && r.schedule.config.attentionLanes === STUDY_LANES[STUDY_LANES.length - 1] ? `${r.model}${r.arch === 'rom' ? ` (${r.config.split(' ')[0]} MACs)` : ''}` : undefined }));
+      const points: ScatterPoint[] = mine.map((r) => ({ x: r.tokensPerS, y: r.areaMm2, color: ARCH_COLORS[r.arch] ?? '#6b7280', label: r.model === 'llama-3.1-8b' && (r.arch === 'rom' ? Number(r.config.split(' ')[0]) >= 64 : r.schedule.config.attentionLanes === STUDY_LANES[STUDY_LANES.length - 1]) ? `${r.model}${r.arch === 'rom' ? ` (${r.config.split(' ')[0]} MACs)` : ''}` : undefined }));
       if (node === 'n6') points.push({ x: hc1.tokensPerS, y: hc1.areaMm2, color: '#111827', label: `Taalas HC1 (llama-3.1-8b, context about 2k)`, reference: true });
       await svgToPng(
         scatterChartSvg({
-          title: `Area against speed at ${node}, context ${context.toLocaleString('en-US')}: every model, architecture and configuration (attention lanes ${STUDY_LANES.join(', ')} per layer)`,
+          title: `Area against speed at ${node}, context ${context.toLocaleString('en-US')}: every model, architecture and configuration`,
           xLabel: 'tokens/s per user (batch 1)',
           yLabel: 'silicon (mm²)',
           points,
