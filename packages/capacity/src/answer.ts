@@ -33,7 +33,11 @@ export function answerLines(metrics: Readonly<Record<string, number | string>>):
     const cycles = num('capacity__schedule__cycles_per_token');
     if (cycles !== undefined) lines.push(`  schedule  ${fmt(cycles)} cycles per token; ${fmt(num('capacity__schedule__attention_lanes') ?? 0)} attention lanes, ${fmt(num('capacity__schedule__kv_banks') ?? 0)} KV banks x ${fmt(num('capacity__schedule__kv_read_bits') ?? 0)} bits, ${fmt(num('capacity__schedule__vector_lanes') ?? 0)} vector lanes per layer`);
   }
-  if (power !== undefined) lines.push(`  power     ${fmt(power)} W (first order: logic switching at the measured SKY130 energy, scaled to the node)`);
+  const batch1 = num('capacity__power__batch1_w');
+  if (batch1 !== undefined) {
+    const jpt = num('capacity__power__joules_per_token') ?? 0;
+    lines.push(`  power     ${fmt(batch1, batch1 < 100 ? 1 : 0)} W for one user (${fmt(jpt * 1e3, 2)} mJ/token), ${fmt(num('capacity__power__full_pipeline_w') ?? 0)} W with the pipeline full (${fmt((num('capacity__power__joules_per_token_full') ?? 0) * 1e3, 3)} mJ/token); leakage ${fmt(num('capacity__power__leakage_w') ?? 0, 1)} W (measured activity, Liberty energies, idle units clock-gated)`);
+  } else if (power !== undefined) lines.push(`  power     ${fmt(power)} W (first order: logic switching at the measured SKY130 energy, scaled to the node)`);
   if (largest !== undefined) lines.push(`  largest   ${largest > 0 ? `${fmt(largest / 1e9, 1)} B parameters (llama-shaped) on one wafer at this node and architecture` : 'no llama-shaped model fits one wafer'}`);
   return lines;
 }

@@ -8,6 +8,7 @@
 import { CONSTANTS, NODE_CONSTANTS, type CapacityArch, type CapacityNode } from './constants.ts';
 import { fillFields, floorGroups } from '@hardwire/floorplan';
 import { predict, type TileCostModel, type TileFeatures } from './calibrate.ts';
+import { chipPower, type ChipPower, type UnitEnergy } from './power.ts';
 import { SCHEDULE_DEFAULTS, buildSchedule, checkSchedule, type LaneCosts, type Schedule, type ScheduleConfig, type ScheduleStep, type ScheduleUnitId } from './schedule/schedule.ts';
 
 export interface ShapeTensor {
@@ -78,6 +79,8 @@ export interface EstimateOptions {
   readonly lanes: LaneCosts;
   /** Attention lanes, KV banks and read width, vector lanes per layer (default SCHEDULE_DEFAULTS). */
   readonly schedule?: Partial<ScheduleConfig>;
+  /** Measured energies: each lane's per busy cycle (units.json), and the architecture's sample tile per transistor and cycle (GateSim.Check). */
+  readonly measuredPower?: { readonly lanes: Readonly<Record<string, UnitEnergy>>; readonly tile: { readonly energyPerTransistorCyclePj: number; readonly leakageNwPerTransistor: number; readonly source: string } };
 }
 
 /** The token's schedule as estimate.json carries it: the schedule with the chip's clock, speeds and the units' areas. */
@@ -145,6 +148,8 @@ export interface Estimate {
   readonly powerW?: number;
   /** powerW / tokensPerS. */
   readonly energyPerTokenJ?: number;
+  /** Power from measured activity and the Liberty tables over the token's schedule (with measuredPower). */
+  readonly power?: ChipPower & { readonly tileSource: string };
   readonly yield: YieldEstimate;
   /** Every weight matrix (what a floorplan places as weight tiles). */
   readonly tensors: readonly TensorEstimate[];
@@ -321,7 +326,34 @@ export function estimateModel(m: ModelShape, o: EstimateOptions): Estimate {
   const tileAreaMm2 = perTile ? logicMm2(perTile.transistors) : perReticle / 64;
   // Logic switching (ROM and SRAM bits excluded) at the measured SKY130 energy per transistor, scaled to the node.
   const powerW = b.sky130EnergyPerTransistorJ === undefined ? undefined : ((totalTransistors - (transistors.kv_sram ?? 0) - (transistors.weights_rom ?? 0) - (transistors.embedding_rom ?? 0)) * b.sky130EnergyPerTransistorJ * clockMHz * 1e6) / node.energyDivisorVsSky130;
+  const logicTransistors = totalTransistors - (transistors.kv_sram ?? 0) - (transistors.weights_rom ?? 0) - (transistors.embedding_rom ?? 0);
+  const mp = o.measuredPower;
+  const n7 = nodeValues('n7', o.overrides);
+  const readScale = n7.energyDivisorVsSky130 / node.energyDivisorVsSky130;
+  const power = mp && (o.arch === 'rom' || perTile)
+    ? {
+        ...chipPower({
+          schedule,
+          layers: m.layers,
+          weightBits: o.weightBits,
+          lanes: mp.lanes,
+          tile: perTile ? { energyPerTransistorCyclePj: mp.tile.energyPerTransistorCyclePj, leakageNwPerTransistor: mp.tile.leakageNwPerTransistor, transistorsEach: perTile.transistors, cyclesPerVector: b.cyclesPerVector } : undefined,
+          romMacPj: (mp.lanes.attn_dot?.energyPj ?? 0) / 8,
+          tokensPerS,
+          aggregateTokensPerS,
+          energyDivisor: node.energyDivisorVsSky130,
+          logicLeakageW: o.node === 'sky130' ? logicTransistors * mp.tile.leakageNwPerTransistor * 1e-9 : logicTransistors * K.logicLeakagePwPerTransistor * 1e-12,
+          sramLeakageWPerBit: K.sramLeakagePwPerBit * 1e-12,
+          sramReadJPerBit: K.sramReadFjPerBitN7 * 1e-15 * readScale,
+          romReadJPerBit: K.romReadFjPerBitN7 * 1e-15 * readScale,
+          logicTransistors,
+          sramBits: kvBits,
+        }),
+        tileSource: mp.tile.source,
+      }
+    : undefined;
   return {
+    power,
     model: m.id,
     node: o.node,
     arch: o.arch,

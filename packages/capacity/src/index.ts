@@ -10,3 +10,4 @@ export { calibrateStage } from './stages/calibrateStage.ts';
 export { estimateStage, routedUtilization, studyStage } from './stages/studyStages.ts';
 export * from './schedule/schedule.ts';
 export * from './schedule/search.ts';
+export * from './power.ts';

@@ -17,6 +17,9 @@ export interface SensitivityRow {
   readonly areaHighPct: number;
   readonly tokensLowPct: number;
   readonly tokensHighPct: number;
+  /** Percent change of the power at batch 1 (0 without measured power). */
+  readonly powerLowPct: number;
+  readonly powerHighPct: number;
 }
 
 /** Constants the estimate does not read (they enter through the calibration's measurements). */
@@ -37,13 +40,14 @@ export function sensitivity(shape: ModelShape, o: EstimateOptions): SensitivityR
     const at = (value: number) => estimateModel(shape, { ...o, overrides: { ...o.overrides, [name]: value } });
     const lo = at(k.range.low);
     const hi = at(k.range.high);
-    rows.push({ name, unit: k.unit, value: k.value, low: k.range.low, high: k.range.high, why: k.range.why, areaLowPct: pct(lo.areaMm2, base.areaMm2), areaHighPct: pct(hi.areaMm2, base.areaMm2), tokensLowPct: pct(lo.tokensPerS, base.tokensPerS), tokensHighPct: pct(hi.tokensPerS, base.tokensPerS) });
+    const powerPct = (e: typeof lo) => (base.power && e.power ? pct(e.power.batch1W, base.power.batch1W) : 0);
+    rows.push({ name, unit: k.unit, value: k.value, low: k.range.low, high: k.range.high, why: k.range.why, areaLowPct: pct(lo.areaMm2, base.areaMm2), areaHighPct: pct(hi.areaMm2, base.areaMm2), tokensLowPct: pct(lo.tokensPerS, base.tokensPerS), tokensHighPct: pct(hi.tokensPerS, base.tokensPerS), powerLowPct: powerPct(lo), powerHighPct: powerPct(hi) });
   }
-  const swing = (r: SensitivityRow) => Math.max(Math.abs(r.areaLowPct), Math.abs(r.areaHighPct), Math.abs(r.tokensLowPct), Math.abs(r.tokensHighPct));
+  const swing = (r: SensitivityRow) => Math.max(Math.abs(r.areaLowPct), Math.abs(r.areaHighPct), Math.abs(r.tokensLowPct), Math.abs(r.tokensHighPct), Math.abs(r.powerLowPct), Math.abs(r.powerHighPct));
   return rows.sort((a, b) => swing(b) - swing(a) || a.name.localeCompare(b.name));
 }
 
 export function sensitivityCsv(rows: readonly SensitivityRow[]): string {
   const q = (s: string) => `"${s.replace(/"/g, '""')}"`;
-  return ['constant,unit,value,low,high,area_low_pct,area_high_pct,tokens_per_s_low_pct,tokens_per_s_high_pct,why', ...rows.map((r) => [r.name, q(r.unit), r.value, r.low, r.high, r.areaLowPct, r.areaHighPct, r.tokensLowPct, r.tokensHighPct, q(r.why)].join(','))].join('\n') + '\n';
+  return ['constant,unit,value,low,high,area_low_pct,area_high_pct,tokens_per_s_low_pct,tokens_per_s_high_pct,power_low_pct,power_high_pct,why', ...rows.map((r) => [r.name, q(r.unit), r.value, r.low, r.high, r.areaLowPct, r.areaHighPct, r.tokensLowPct, r.tokensHighPct, r.powerLowPct, r.powerHighPct, q(r.why)].join(','))].join('\n') + '\n';
 }

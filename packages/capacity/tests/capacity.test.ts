@@ -198,10 +198,10 @@ describe('whole-model estimate', () => {
     expect([speed.areaLowPct, speed.areaHighPct]).toEqual([0, 0]);
     expect(speed.tokensLowPct).toBeCloseTo(100 * (3 / 4.2 - 1), 1);
     expect(rows.some((r) => r.name === 'switchingActivity')).toBe(false); // enters the calibration, not the estimate
-    const swing = rows.map((r) => Math.max(...[r.areaLowPct, r.areaHighPct, r.tokensLowPct, r.tokensHighPct].map(Math.abs)));
+    const swing = rows.map((r) => Math.max(...[r.areaLowPct, r.areaHighPct, r.tokensLowPct, r.tokensHighPct, r.powerLowPct, r.powerHighPct].map(Math.abs)));
     expect(swing).toEqual([...swing].sort((a, b) => b - a));
     for (const r of rows) expect(r.why.length, r.name).toBeGreaterThan(10);
-    expect(sensitivityCsv(rows).split('\n')[0]).toBe('constant,unit,value,low,high,area_low_pct,area_high_pct,tokens_per_s_low_pct,tokens_per_s_high_pct,why');
+    expect(sensitivityCsv(rows).split('\n')[0]).toBe('constant,unit,value,low,high,area_low_pct,area_high_pct,tokens_per_s_low_pct,tokens_per_s_high_pct,power_low_pct,power_high_pct,why');
     // Every assumption in the table has a range.
     for (const r of constantRows().filter((x) => x.kind === 'assumption')) expect(r.range, r.name).toBeDefined();
   });

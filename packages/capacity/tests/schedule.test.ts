@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { lanes } from './lanes.ts';
-import { balancedKvBanks, buildSchedule, checkSchedule, cheapestReaching, searchGrid, type ScheduleInputs } from '../src/index.ts';
+import { balancedKvBanks, buildSchedule, checkSchedule, cheapestReaching, chipPower, searchGrid, type ScheduleInputs } from '../src/index.ts';
 
 
 /** A two-layer model small enough to schedule by hand: hidden 64, 4 heads of 16 (2 KV heads), MLP 128, vocabulary 100. */
@@ -111,5 +111,43 @@ describe('the token schedule', () => {
     const none = cheapestReaching(grid, (c) => priced.find((p) => p.c === c)!, 1e9);
     expect(none.reached).toBe(false);
     if (!none.reached) expect(none.estimate.tokensPerS).toBe(Math.max(...priced.map((p) => p.tokensPerS)));
+  });
+});
+
+describe('power over the schedule', () => {
+  it('adds each unit\'s energy over its busy cycles, the KV reads by the bit, leakage on top; by hand for the small model', () => {
+    const s = buildSchedule(tiny());
+    const lanesPower = Object.fromEntries(Object.keys(lanes).map((id, i) => [id, { energyPj: 10 + i, leakageNw: 1, transistors: 1000 }]));
+    const p = chipPower({
+      schedule: s,
+      layers: 2,
+      weightBits: 3,
+      lanes: lanesPower,
+      tile: { energyPerTransistorCyclePj: 0.001, leakageNwPerTransistor: 0, transistorsEach: 5000, cyclesPerVector: 10 },
+      tokensPerS: 1000,
+      aggregateTokensPerS: 3000,
+      energyDivisor: 10,
+      logicLeakageW: 0.5,
+      sramLeakageWPerBit: 1e-12,
+      sramReadJPerBit: 1e-15,
+      romReadJPerBit: 2e-15,
+      logicTransistors: 1e6,
+      sramBits: 1e6,
+    });
+    const pj = (x: number) => (x * 1e-12) / 10;
+    // attn_dot (energy 10 pJ a busy lane-cycle): q·k and p·v, each 2,048 MACs at 8 a lane-cycle, in each of 2 layers.
+    expect(p.energyPerTokenByUnitJ.attn_dot).toBeCloseTo(2 * 2 * (2048 / 8) * pj(10), 18);
+    // Weight tiles: per layer 64 (qkv) + 32 (o) + 128 (gate, up) + 64 (down) tiles, and 13 x 4 for the head's 100 rows, each busy 10 cycles at 5 pJ.
+    const tiles = 2 * (64 + 32 + 128 + 64) + 13 * 4;
+    expect(s.steps.filter((x) => x.unit === 'weight_tiles').reduce((a, x) => a + x.lanes * (x.perLayer ? 2 : 1), 0)).toBe(tiles);
+    expect(p.energyPerTokenByUnitJ.weight_tiles).toBeCloseTo(tiles * 10 * pj(5), 18);
+    // KV: per layer 512 bits written and 2 x 8,192 read, at 1 fJ a bit; the embedding row 192 bits at 2 fJ.
+    expect(p.energyPerTokenByUnitJ.kv_banks).toBeCloseTo(2 * (512 + 2 * 8192) * 1e-15, 20);
+    expect(p.energyPerTokenByUnitJ.embedding_rom).toBeCloseTo(192 * 2e-15, 20);
+    expect(p.leakageW).toBeCloseTo(0.5 + 1e6 * 1e-12, 12);
+    expect(p.batch1W).toBeCloseTo(p.dynamicEnergyPerTokenJ * 1000 + p.leakageW, 12);
+    expect(p.fullPipelineW).toBeCloseTo(p.dynamicEnergyPerTokenJ * 3000 + p.leakageW, 12);
+    expect(p.joulesPerToken).toBeCloseTo(p.dynamicEnergyPerTokenJ + p.leakageW / 1000, 15);
+    expect(Object.values(p.energyPerTokenByUnitJ).reduce((a, b) => a + b, 0)).toBeCloseTo(p.dynamicEnergyPerTokenJ, 18);
   });
 });

@@ -47,6 +47,8 @@ export interface CompiledNetlist {
   readonly cellCount: number;
   /** Gate evaluations per sweep (for speed reports). */
   readonly opCount: number;
+  /** The simulator net of each yosys bit (for activity per netlist net). */
+  readonly bitNets: ReadonlyMap<number | string, number>;
 }
 
 /** Compile `top` of a yosys JSON netlist; `cells` gives the Liberty functions. */
@@ -196,5 +198,5 @@ export function compileNetlist(json: YosysNetlistJson, top: string, cells: Reado
   const ops: number[] = [];
   for (const i of order) nodes[i].emit(ops);
   // Output ports driven directly by constants or inputs need no ops; nets are shared.
-  return { top, netCount, ops: Int32Array.from(ops), inputs, outputs, flops, cellCount, opCount: ops.length / 4 };
+  return { top, netCount, ops: Int32Array.from(ops), inputs, outputs, flops, cellCount, opCount: ops.length / 4, bitNets: netOf };
 }

@@ -5,7 +5,7 @@
  * with the golden model. The cycles between results are the tile's measured cycles per vector.
  */
 import { mulberry32 } from '@hardwire/core';
-import { GateSim, type CompiledNetlist } from '@hardwire/gatesim';
+import { GateSim, type ActivityCounter, type CompiledNetlist } from '@hardwire/gatesim';
 
 /** `count` input vectors of `cols` signed A-bit values: corners first (all max, all min, zero, alternating signs), then seeded random. */
 export function tileVectors(cols: number, inputBits: number, count: number, seed: number): Int32Array[] {
@@ -40,6 +40,8 @@ export interface TileCheckResult {
   firstMismatch?: { vector: number; row: number; expected: string; got: string };
   /** y per vector and row, for the first `keepOutputs` vectors (for cross-checks). */
   outputs: bigint[][];
+  /** Toggles and time high per net (when asked for). */
+  activity?: ActivityCounter;
 }
 
 /** y = W x for one vector, as numbers (exact while |y| < 2^53). */
@@ -52,8 +54,9 @@ function golden(rowsNonZero: ReadonlyArray<{ cols: Int32Array; codes: Int32Array
 }
 
 /** Simulate `vectors` through the tile netlist and compare with W x. */
-export function checkTile(netlist: CompiledNetlist, codes: ArrayLike<number>, rows: number, cols: number, inputBits: number, outputBits: number, vectors: readonly Int32Array[], words = 16, maxCyclesPerVector = 256, keepOutputs = Infinity): TileCheckResult {
+export function checkTile(netlist: CompiledNetlist, codes: ArrayLike<number>, rows: number, cols: number, inputBits: number, outputBits: number, vectors: readonly Int32Array[], words = 16, maxCyclesPerVector = 256, keepOutputs = Infinity, activity?: (sim: GateSim) => ActivityCounter): TileCheckResult {
   const sim = new GateSim(netlist, words);
+  const counter = activity?.(sim);
   const lanes = sim.lanes;
   const sparse = Array.from({ length: rows }, (_, r) => {
     const idx: number[] = [];
@@ -111,7 +114,8 @@ export function checkTile(netlist: CompiledNetlist, codes: ArrayLike<number>, ro
       result.vectors++;
     }
   };
-  const timing = driveStream(sim, batches, present, compare, maxCyclesPerVector, 'tile');
+  const timing = driveStream(sim, batches, present, compare, maxCyclesPerVector, 'tile', counter);
+  result.activity = counter;
   result.cycles += timing.cycles;
   result.latencyCycles = timing.latencyCycles;
   result.cyclesPerVector = timing.cyclesPerVector;
@@ -137,7 +141,7 @@ export function resetStream(sim: GateSim): void {
  * Returns the cycles run, the latency from the first acceptance to the first result, and the cycles between
  * consecutive results (the throughput).
  */
-export function driveStream(sim: GateSim, batches: number, present: (batch: number) => void, compare: (batch: number) => void, maxIdleCycles: number, what: string): { cycles: number; latencyCycles: number; cyclesPerVector: number } {
+export function driveStream(sim: GateSim, batches: number, present: (batch: number) => void, compare: (batch: number) => void, maxIdleCycles: number, what: string, activity?: ActivityCounter): { cycles: number; latencyCycles: number; cyclesPerVector: number } {
   let offered = 0;
   let presented = -1;
   let received = 0;
@@ -158,6 +162,7 @@ export function driveStream(sim: GateSim, batches: number, present: (batch: numb
       idle = 0;
     } else if (++idle > maxIdleCycles) throw new Error(`${what} gave no result for ${maxIdleCycles} cycles`);
     sim.clock();
+    activity?.sample();
     if (accepted) {
       if (firstAccept < 0) firstAccept = cycles;
       offered++;

@@ -16,3 +16,4 @@ export * from './units/tables.ts';
 export * from './units/units.ts';
 export * from './units/checkUnit.ts';
 export { unitsSynthesizeStage, type SynthesizedUnit } from './stages/unitsStage.ts';
+export * from './power/activityPower.ts';

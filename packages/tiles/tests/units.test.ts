@@ -1,11 +1,12 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { findKit, kitAvailable, hasIcarus, parseCellLibrary } from '@hardwire/eda';
+import { execLogged } from '@hardwire/core';
+import { clockTreeBits, findKit, kitAvailable, hasIcarus, hasSta, measureStaPower, netlistPower, parseCellLibrary, parseLiberty, powerLibrary } from '@hardwire/eda';
 import { runCli } from '@hardwire/flow';
 import { compileNetlist, type YosysNetlistJson } from '@hardwire/gatesim';
 import { describe, expect, it } from 'vitest';
-import { EXP_TABLE, SILU_TABLE, UNIT_SPECS, checkUnit, packFields, reciprocal, requantize, rotate, softmaxWeight, unitSpec, unitVectors, unitVerilog, unpackFields, type UnitSpec } from '../src/index.ts';
+import { EXP_TABLE, SILU_TABLE, UNIT_SPECS, checkUnit, type NetlistModule, packFields, reciprocal, requantize, rotate, softmaxWeight, unitSpec, unitVectors, unitVerilog, unpackFields, type UnitSpec } from '../src/index.ts';
 
 const hasKit = kitAvailable();
 const icarus = await hasIcarus();
@@ -85,5 +86,29 @@ describe.runIf(hasKit)('Units.Synthesize (yosys, OpenSTA, our simulator, Icarus)
     expect(checkUnit(netlist, spec, vectors).mismatches).toBe(0);
     const wrong: UnitSpec = { ...spec, golden: (x) => ({ y: [requantize(BigInt(SILU_TABLE[Number(x.g[0]) + 128]) * x.u[0], Number(x.f[0]), Math.max(0, Number(x.s[0]) - 1), 0n, true)] }) };
     expect(checkUnit(netlist, wrong, vectors).mismatches).toBeGreaterThan(100);
+    // Power: every unit has its measured energy per cycle; the Liberty switching power of a unit agrees with
+    // OpenSTA's report_power at one activity on every net (pin capacitances, no wire load: what this OpenSTA
+    // counts), leakage alike; OpenSTA's internal power runs 1.5-3.5x ours (it adds rise and fall energies).
+    const withPower = JSON.parse(readFileSync(join(out, '01-units-synthesize', 'units.json'), 'utf8')) as { units: Array<{ id: string; power: { switchingPjPerCycle: number; internalPjPerCycle: number; leakageNw: number; meanActivity: number } }> };
+    for (const u of withPower.units) {
+      expect(u.power.switchingPjPerCycle, u.id).toBeGreaterThan(0);
+      expect(u.power.internalPjPerCycle, u.id).toBeGreaterThan(0);
+      expect(u.power.meanActivity, u.id).toBeGreaterThan(0.05);
+    }
+    if (await hasSta()) {
+      const lib = powerLibrary(parseLiberty(readFileSync(kit.liberty, 'utf8')));
+      const dot = join(out, '01-units-synthesize', 'work', 'attn_dot');
+      const mod = (JSON.parse(readFileSync(join(dot, 'netlist.json'), 'utf8')) as { modules: Record<string, NetlistModule> }).modules.hw_unit_attn_dot;
+      const tree = clockTreeBits(mod.cells, lib, mod.ports.clk.bits);
+      const ours = netlistPower(mod.cells, { ...lib, wireCapPf: () => 0 }, (b) => (tree.has(b) ? 2 : 0.2));
+      const ctx = { exec: (cmd: string, args: readonly string[], o?: { cwd?: string }) => execLogged(cmd, args, { commandsFile: join(dot, 'COMMANDS.power'), logFile: join(dot, 'power.exec.log') }, { cwd: o?.cwd }) };
+      const sta = (await measureStaPower(ctx as never, dot, { libPath: kit.liberty, netlist: 'netlist.v', top: 'hw_unit_attn_dot', clockNs: 10, activity: 0.2, operatingConditions: 'tt_025C_1v80' }))!;
+      const watts = (pj: number) => pj * 1e-12 * 1e8;
+      expect(Math.abs(watts(ours.switchingPjPerCycle) / sta.switchingW - 1)).toBeLessThan(0.03);
+      expect(Math.abs((ours.leakageNw * 1e-9) / sta.leakageW - 1)).toBeLessThan(0.01);
+      const ratio = sta.internalW / watts(ours.internalPjPerCycle);
+      expect(ratio).toBeGreaterThan(1.5);
+      expect(ratio).toBeLessThan(3.5);
+    }
   }, 10 * 60_000);
 });

@@ -11,6 +11,7 @@ import { barChartSvg, dataflowGraph, dataflowSvg, layoutLayered, scatterChartSvg
 import { CAPACITY_ARCHS, CAPACITY_NODES, CONSTANTS, constantRows, type CapacityArch, type CapacityNode } from '../constants.ts';
 import { configLabel, estimateModel, isHardwiredMatrix, llamaShapeAt, type Estimate, type EstimateOptions, type ModelShape, type TileBasis } from '../estimate.ts';
 import { SCHEDULE_DEFAULTS, type LaneCosts, type ScheduleConfig } from '../schedule/schedule.ts';
+import type { UnitEnergy } from '../power.ts';
 import { balancedConfig, cheapestReaching, searchGrid } from '../schedule/search.ts';
 import { largestHidden } from '../largest.ts';
 import { answerLines } from '../answer.ts';
@@ -68,6 +69,23 @@ export function readLaneCosts(path: string): LaneCosts {
   return out as unknown as LaneCosts;
 }
 
+/** Each lane's measured energy per busy cycle and leakage (units.json `power`), by unit id. */
+export function readLanePower(path: string): Record<string, UnitEnergy> | undefined {
+  const doc = JSON.parse(readFileSync(path, 'utf8')) as { units: Array<{ id: string; transistors: number; power?: { switchingPjPerCycle: number; internalPjPerCycle: number; leakageNw: number } }> };
+  if (doc.units.some((u) => !u.power)) return undefined;
+  return Object.fromEntries(doc.units.map((u) => [u.id, { energyPj: u.power!.switchingPjPerCycle + u.power!.internalPjPerCycle, leakageNw: u.power!.leakageNw, transistors: u.transistors }]));
+}
+
+/** The sample tile of an architecture from GateSim.Check's report: energy per transistor and busy cycle, leakage per transistor. */
+export function readTilePower(path: string | undefined, arch: string): { energyPerTransistorCyclePj: number; leakageNwPerTransistor: number; source: string } | undefined {
+  if (!path || !existsSync(path)) return undefined;
+  const report = JSON.parse(readFileSync(path, 'utf8')) as Array<{ id: string; arch: string; power?: { transistors: number; switchingPjPerCycle: number; internalPjPerCycle: number; leakageNw: number; meanActivity: number } }>;
+  const t = report.find((r) => r.arch === arch && r.power && r.power.transistors > 0);
+  if (!t) return undefined;
+  const p = t.power!;
+  return { energyPerTransistorCyclePj: (p.switchingPjPerCycle + p.internalPjPerCycle) / p.transistors, leakageNwPerTransistor: p.leakageNw / p.transistors, source: `${t.id}: ${p.transistors.toLocaleString('en-US')} transistors, mean activity ${p.meanActivity} toggles per net and cycle (GateSim.Check)` };
+}
+
 const scheduleVars = {
   attentionLanes: int({ default: SCHEDULE_DEFAULTS.attentionLanes, min: 1, doc: 'Attention lanes (8 int8 MACs each, synthesized) per layer; with --tokens-per-s, searched.' }),
   kvBanks: int({ default: SCHEDULE_DEFAULTS.kvBanks, min: 1, doc: 'KV-cache SRAM banks per layer; with --tokens-per-s, searched.' }),
@@ -118,7 +136,7 @@ export const estimateStage = defineStage({
   version: '3',
   inputs: ['inventory', 'calibration', 'units'],
   // Block statistics price the block architectures (da, parallel); the bit-level ones and rom run without them (--skip Quant.Stats).
-  optionalInputs: ['tilesPhysical', 'blocks', 'blocksCsv'],
+  optionalInputs: ['tilesPhysical', 'blocks', 'blocksCsv', 'gatesimReport'],
   outputs: ['estimate', 'sensitivity', 'estimateImages'],
   publish: { estimate: 'estimate.json', sensitivity: 'sensitivity.csv', estimateImages: 'images' },
   vars: defineVars({
@@ -176,11 +194,23 @@ export const estimateStage = defineStage({
         })
       : [];
     const routed = c.node === 'sky130' ? routedUtilization(ctx.optionalInputPath('tilesPhysical')) : undefined;
-    const e = estimateModel(shape, { arch: c.arch, node: c.node, weightBits: c.weightBits, context: c.context, batch: c.batch, models: cal.models, basis, tensorInstancesPerTile, sky130Utilization: routed, romMacsPerHidden: c.romMacsPerHidden, lanes, schedule: scheduleConfig });
+    // Measured power: the lanes' energies (units.json) and the sample tile of this architecture (rom: of the first hardwired one checked).
+    const lanePower = readLanePower(ctx.inputPath('units'));
+    const tilePower = readTilePower(ctx.optionalInputPath('gatesimReport'), c.arch === 'rom' ? (cal.basis.find((x) => x.arch === 'bitserial-shared') ?? cal.basis[0]).arch : c.arch);
+    const measuredPower = lanePower && tilePower ? { lanes: lanePower, tile: tilePower } : undefined;
+    const e = estimateModel(shape, { arch: c.arch, node: c.node, weightBits: c.weightBits, context: c.context, batch: c.batch, models: cal.models, basis, tensorInstancesPerTile, sky130Utilization: routed, romMacsPerHidden: c.romMacsPerHidden, lanes, schedule: scheduleConfig, measuredPower });
 
     ctx.log(`${shape.id} at ${c.node} (${c.arch}): ${e.areaMm2.toFixed(0)} mm², ${(e.transistors / 1e9).toFixed(1)} B transistors, ${e.reticles} reticles, ${e.wafers} wafer(s), ${Math.round(e.tokensPerS)} tokens/s per user and ${Math.round(e.aggregateTokensPerS)} with ${e.schedule.usersInFlight} users in flight at context ${c.context} (${e.schedule.cyclesPerToken.toLocaleString('en-US')} cycles per token at ${e.clockMHz.toFixed(0)} MHz, set by ${e.schedule.clockLimitedBy})`);
     for (const r of instanceCheck) ctx.log(`instances ${r.tile}: measured ${r.measured}, predicted from statistics ${r.predicted} (${r.errorPct} %)`);
     const metrics: Record<string, number | string> = estimateMetrics(e);
+    if (e.power) {
+      metrics.capacity__power__batch1_w = Number(e.power.batch1W.toPrecision(4));
+      metrics.capacity__power__full_pipeline_w = Number(e.power.fullPipelineW.toPrecision(4));
+      metrics.capacity__power__dynamic_w = Number(e.power.dynamicW.toPrecision(4));
+      metrics.capacity__power__leakage_w = Number(e.power.leakageW.toPrecision(4));
+      metrics.capacity__power__joules_per_token = Number(e.power.joulesPerToken.toPrecision(4));
+      metrics.capacity__power__joules_per_token_full = Number(e.power.joulesPerTokenFull.toPrecision(4));
+    }
     metrics.capacity__utilization__logic = Number(e.logicUtilization.toFixed(4));
     metrics.capacity__utilization__field = Number(e.fieldUtilization.toFixed(4));
     metrics.capacity__model = shape.id;
@@ -205,17 +235,18 @@ export const estimateStage = defineStage({
       metrics.capacity__instances__error_max_pct = Number(Math.max(...abs).toFixed(2));
     }
     const findings: Finding[] = [];
+    if (!measuredPower) findings.push({ type: 'power_first_order_info', severity: 'info', message: 'no measured activity for the tiles of this architecture (GateSim.Check not in this flow): power is the first-order switching figure' });
     if (c.node === 'sky130' && routed === undefined) findings.push({ type: 'capacity_utilization_assumed_info', severity: 'info', message: `no routed tile in this run: SKY130 logic at the assumed utilization ${CONSTANTS.logicUtilization.value}` });
     // Which assumption the answer hangs on: each moved alone to its low and high value.
     for (const v of e.schedule.violations) findings.push({ type: 'schedule_inconsistent_error', severity: 'error', message: v });
-    const sens = sensitivity(shape, { arch: c.arch, node: c.node, weightBits: c.weightBits, context: c.context, batch: c.batch, models: cal.models, basis, tensorInstancesPerTile, sky130Utilization: routed, romMacsPerHidden: c.romMacsPerHidden, lanes, schedule: scheduleConfig });
+    const sens = sensitivity(shape, { arch: c.arch, node: c.node, weightBits: c.weightBits, context: c.context, batch: c.batch, models: cal.models, basis, tensorInstancesPerTile, sky130Utilization: routed, romMacsPerHidden: c.romMacsPerHidden, lanes, schedule: scheduleConfig, measuredPower });
     await writeFileAtomic(join(ctx.stageDir, 'sensitivity.csv'), sensitivityCsv(sens));
     mkdirSync(join(ctx.stageDir, 'images'), { recursive: true });
     await svgToPng(
       tornadoChartSvg({
         title: `Which assumption the answer hangs on: ${shape.id} at ${c.node}, ${c.arch} (${Math.round(e.areaMm2).toLocaleString('en-US')} mm², ${Math.round(e.tokensPerS).toLocaleString('en-US')} tokens/s)`,
-        panelTitles: ['silicon area (%)', 'tokens/s per user (%)'],
-        rows: sens.map((r) => ({ label: `${r.name} (${r.low}–${r.high}${r.unit ? ` ${r.unit}` : ''})`, panels: [{ low: r.areaLowPct, high: r.areaHighPct }, { low: r.tokensLowPct, high: r.tokensHighPct }] })),
+        panelTitles: ['silicon area (%)', 'tokens/s per user (%)', ...(e.power ? ['power, one user (%)'] : [])],
+        rows: sens.map((r) => ({ label: `${r.name} (${r.low}–${r.high}${r.unit ? ` ${r.unit}` : ''})`, panels: [{ low: r.areaLowPct, high: r.areaHighPct }, { low: r.tokensLowPct, high: r.tokensHighPct }, ...(e.power ? [{ low: r.powerLowPct, high: r.powerHighPct }] : [])] })),
       }),
       join(ctx.stageDir, 'images', 'sensitivity.png'),
     );

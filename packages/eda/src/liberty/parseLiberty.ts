@@ -104,7 +104,10 @@ export function parseLiberty(text: string, file = 'liberty'): LibertyGroup {
           group.groups.push(child);
         } else {
           if (text[pos] === ';') pos++;
-          group.attrs.set(name, a.join(','));
+          // A repeated complex attribute (fanout_length(1, ...) fanout_length(2, ...)) keeps every one: name, name#1, ...
+          let key = name;
+          for (let k = 1; group.attrs.has(key); k++) key = `${name}#${k}`;
+          group.attrs.set(key, a.join(','));
         }
       } else fail(`expected ':' or '(' after ${name}`);
     }

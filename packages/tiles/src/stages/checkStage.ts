@@ -5,8 +5,9 @@
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { defineStage, defineVars, str, writeJsonAtomic, type Finding } from '@hardwire/core';
-import { chooseYosys, findKit, hasIcarus, pdkRootVar, parseCellLibrary, parseOutputsHex, runIcarus, splitNetsForIcarus, tileTestbench, vectorsHex } from '@hardwire/eda';
-import { compileNetlist, type YosysNetlistJson } from '@hardwire/gatesim';
+import { chooseYosys, findKit, hasIcarus, parseLiberty, pdkRootVar, parseCellLibrary, parseOutputsHex, powerLibrary, runIcarus, splitNetsForIcarus, tileTestbench, vectorsHex } from '@hardwire/eda';
+import { activityPower, activitySaif, type NetlistModule } from '../power/activityPower.ts';
+import { ActivityCounter, compileNetlist, type YosysNetlistJson } from '@hardwire/gatesim';
 import { checkTile, tileVectors } from '../checkTile.ts';
 import { goldenOutputs } from '../planTile.ts';
 import { checkSeedVar, checkVectorsVar, crosscheckCellVectorsVar, crosscheckVectorsVar } from '../vars.ts';
@@ -16,7 +17,7 @@ interface Golden { top: string; rows: number; cols: number; inputBits: number; o
 export const gateSimCheckStage = defineStage({
   id: 'GateSim.Check',
   summary: 'Prove each synthesized tile bit-exact: 10,000+ vectors streamed through our gate-level simulator against W x (measuring cycles per vector), and a subset through Icarus on the kit cell models.',
-  version: '2',
+  version: '3',
   inputs: ['tilesSynth'],
   outputs: ['gatesimReport'],
   vars: defineVars({ checkVectors: checkVectorsVar, checkSeed: checkSeedVar, crosscheckVectors: crosscheckVectorsVar, crosscheckCellVectors: crosscheckCellVectorsVar, pdkRoot: pdkRootVar }),
@@ -26,7 +27,9 @@ export const gateSimCheckStage = defineStage({
   async run(ctx) {
     const c = ctx.config;
     const kit = findKit(c.pdkRoot);
-    const cells = parseCellLibrary(readFileSync(kit.liberty, 'utf8'));
+    const libText = readFileSync(kit.liberty, 'utf8');
+    const cells = parseCellLibrary(libText);
+    const lib = powerLibrary(parseLiberty(libText));
     const tilesDir = ctx.inputPath('tilesSynth');
     const icarus = c.crosscheckVectors > 0 && (await hasIcarus());
     // Icarus reads a copy of each netlist with its vector nets split (yosys), see splitNetsForIcarus.
@@ -40,13 +43,23 @@ export const gateSimCheckStage = defineStage({
     for (const id of ids) {
       const golden = JSON.parse(readFileSync(join(tilesDir, id, 'golden.json'), 'utf8')) as Golden;
       const codes = golden.codes.flat();
-      const netlist = compileNetlist(JSON.parse(readFileSync(join(tilesDir, id, 'netlist.json'), 'utf8')) as YosysNetlistJson, golden.top, cells);
+      const json = JSON.parse(readFileSync(join(tilesDir, id, 'netlist.json'), 'utf8')) as YosysNetlistJson;
+      const netlist = compileNetlist(json, golden.top, cells);
       const vectors = tileVectors(golden.cols, golden.inputBits, c.checkVectors, c.checkSeed);
       const started = performance.now();
       // Icarus is event-driven and far slower than our simulator: the budget caps cells x vectors, and a tile over it gets none.
       const crossWanted = icarus ? (c.crosscheckCellVectors > 0 ? Math.min(c.crosscheckVectors, Math.floor(c.crosscheckCellVectors / netlist.cellCount)) : c.crosscheckVectors) : 0;
       if (icarus && crossWanted === 0 && c.crosscheckVectors > 0) findings.push({ type: 'crosscheck_skipped_warning', severity: 'warning', message: `${id}: ${netlist.cellCount} cells, over the Icarus budget of ${c.crosscheckCellVectors.toLocaleString('en-US')} cell-vectors: no Icarus cross-check for this tile (--crosscheck-cell-vectors 0 lifts the budget)` });
-      const result = checkTile(netlist, codes, golden.rows, golden.cols, golden.inputBits, golden.outputBits, vectors, 32, 256, crossWanted);
+      const result = checkTile(netlist, codes, golden.rows, golden.cols, golden.inputBits, golden.outputBits, vectors, 32, 256, crossWanted, (sim) => new ActivityCounter(sim));
+      // Power from the activity measured on the check's vectors (random int8 inputs streamed back to back: every cycle busy).
+      const mod = json.modules[golden.top] as unknown as NetlistModule;
+      const measured = activityPower(mod, netlist, result.activity!, lib);
+      const powerDir = join(ctx.stageDir, 'power', id);
+      mkdirSync(powerDir, { recursive: true });
+      writeFileSync(join(powerDir, 'activity.saif'), activitySaif(mod, golden.top, netlist, result.activity!, measured.clockTree, 10));
+      const synth = JSON.parse(readFileSync(join(tilesDir, id, 'synth.json'), 'utf8')) as { transistors?: number };
+      const tilePower = { transistors: synth.transistors ?? 0, cyclesPerVector: result.cyclesPerVector, activitySource: 'seeded random int8 input vectors, back to back', meanActivity: Number(measured.power.meanActivity.toFixed(4)), switchingPjPerCycle: Number(measured.power.switchingPjPerCycle.toFixed(4)), internalPjPerCycle: Number(measured.power.internalPjPerCycle.toFixed(4)), leakageNw: Number(measured.power.leakageNw.toFixed(3)) };
+      writeFileSync(join(powerDir, 'power.json'), JSON.stringify({ clock_mhz: 100, switching_w: tilePower.switchingPjPerCycle * 1e-4, internal_w: tilePower.internalPjPerCycle * 1e-4, leakage_w: tilePower.leakageNw * 1e-9, glitch_factor: 1, activity_source: tilePower.activitySource }, null, 2) + '\n');
       const seconds = (performance.now() - started) / 1000;
       if (result.firstMismatch) ctx.log(`${id}: MISMATCH vector ${result.firstMismatch.vector} row ${result.firstMismatch.row}: expected ${result.firstMismatch.expected}, got ${result.firstMismatch.got}`);
       ctx.log(`${id}: ${result.vectors} vectors, ${result.mismatches} mismatches, ${result.cyclesPerVector} cycles per vector (latency ${result.latencyCycles}), ${netlist.cellCount} cells, ${seconds.toFixed(2)} s`);
@@ -84,7 +97,8 @@ export const gateSimCheckStage = defineStage({
           add(`gatesim__crosscheck__mismatch__count__${q}`, crossMismatches);
         }
       }
-      report.push({ id, arch: golden.arch, rows: golden.rows, cols: golden.cols, cells: netlist.cellCount, flops: netlist.flops.length, vectors: result.vectors, mismatches: result.mismatches, cycles: result.cycles, cyclesPerVector: result.cyclesPerVector, latencyCycles: result.latencyCycles, gateEvaluations: result.gateEvaluations, seconds: Number(seconds.toFixed(3)), firstMismatch: result.firstMismatch, icarus: icarus ? { vectors: crossVectors, mismatches: crossMismatches } : null });
+      metrics[`gatesim__energy_per_cycle_pj__tile:${id}`] = Number((tilePower.switchingPjPerCycle + tilePower.internalPjPerCycle).toFixed(4));
+      report.push({ id, arch: golden.arch, rows: golden.rows, cols: golden.cols, power: tilePower, cells: netlist.cellCount, flops: netlist.flops.length, vectors: result.vectors, mismatches: result.mismatches, cycles: result.cycles, cyclesPerVector: result.cyclesPerVector, latencyCycles: result.latencyCycles, gateEvaluations: result.gateEvaluations, seconds: Number(seconds.toFixed(3)), firstMismatch: result.firstMismatch, icarus: icarus ? { vectors: crossVectors, mismatches: crossMismatches } : null });
       ctx.progress.advance(1);
     }
     ctx.progress.finish();

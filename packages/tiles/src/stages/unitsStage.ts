@@ -7,7 +7,8 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { defineStage, defineVars, forEachBounded, int, num, writeJsonAtomic, type Finding } from '@hardwire/core';
-import { chooseYosys, findKit, hasIcarus, hasSta, pdkRootVar, runIcarus, splitNetsForIcarus, synthesizeTile, tileTestbench, transistorCounts, writeTileLiberty } from '@hardwire/eda';
+import { chooseYosys, findKit, hasIcarus, hasSta, parseLiberty, pdkRootVar, powerLibrary, runIcarus, splitNetsForIcarus, synthesizeTile, tileTestbench, transistorCounts, writeTileLiberty } from '@hardwire/eda';
+import { activityPower, activitySaif, type NetlistModule } from '../power/activityPower.ts';
 import { compileNetlist, type YosysNetlistJson } from '@hardwire/gatesim';
 import { checkUnit, parseUnitOutputsHex, unitVectorsHex } from '../units/checkUnit.ts';
 import { UNIT_SPECS, fieldBits, packFields, unitModuleName, unitVectors, unitVerilog } from '../units/units.ts';
@@ -32,12 +33,14 @@ export interface SynthesizedUnit {
   readonly vectors: number;
   readonly mismatches: number;
   readonly icarus: { readonly vectors: number; readonly mismatches: number } | null;
+  /** Energy per busy cycle from the activity measured on the check's vectors (the Liberty tables; pJ) and leakage (nW). */
+  readonly power: { readonly activitySource: string; readonly meanActivity: number; readonly switchingPjPerCycle: number; readonly internalPjPerCycle: number; readonly leakageNw: number };
 }
 
 export const unitsSynthesizeStage = defineStage({
   id: 'Units.Synthesize',
   summary: 'The units besides the weight tiles (attention lane, softmax, RMSNorm, reciprocal, reducer with requantizer, SiLU·up, RoPE, argmax) as RTL, synthesized and timed on SKY130, proven bit-exact in our simulator and in Icarus.',
-  version: '1',
+  version: '2',
   inputs: [],
   outputs: ['units'],
   publish: { units: 'units.json' },
@@ -62,7 +65,8 @@ export const unitsSynthesizeStage = defineStage({
     const sta = await hasSta();
     const icarus = c.unitCrosscheckVectors > 0 && (await hasIcarus());
     const work = join(ctx.stageDir, 'work');
-    const { cells, libPath } = writeTileLiberty(kit, work);
+    const { cells, libPath, text: libText } = writeTileLiberty(kit, work);
+    const lib = powerLibrary(parseLiberty(libText));
     const findings: Finding[] = [];
     if (!sta) findings.push({ type: 'units_clock_unmeasured_warning', severity: 'warning', message: 'OpenSTA (sta) is not installed: the units are not timed (apt-get install opensta)' });
     if (c.unitCrosscheckVectors > 0 && !icarus) findings.push({ type: 'crosscheck_skipped_warning', severity: 'warning', message: 'iverilog is not installed: no Icarus cross-check of the units (apt-get install iverilog)' });
@@ -74,9 +78,16 @@ export const unitsSynthesizeStage = defineStage({
       const module = unitModuleName(spec);
       writeFileSync(join(dir, 'rtl.v'), unitVerilog(spec));
       const s = await synthesizeTile(ctx, { backend, workDir: dir, top: module, libPath, cells, perCell, maxFanout: c.maxFanout, staClockNs: sta ? c.unitClockNs : undefined });
-      const netlist = compileNetlist(JSON.parse(readFileSync(join(dir, 'netlist.json'), 'utf8')) as YosysNetlistJson, module, cells);
+      const json = JSON.parse(readFileSync(join(dir, 'netlist.json'), 'utf8')) as YosysNetlistJson;
+      const netlist = compileNetlist(json, module, cells);
       const vectors = unitVectors(spec, c.unitVectors, c.checkSeed);
-      const check = checkUnit(netlist, spec, vectors, 8, c.unitCrosscheckVectors);
+      const check = checkUnit(netlist, spec, vectors, 8, c.unitCrosscheckVectors, true);
+      // Power from the activity of the check's vectors (seeded random inputs: an upper bound on a real stream's).
+      const mod = json.modules[module] as unknown as NetlistModule;
+      const measured = activityPower(mod, netlist, check.activity!, lib);
+      writeFileSync(join(dir, 'activity.saif'), activitySaif(mod, module, netlist, check.activity!, measured.clockTree, c.unitClockNs));
+      const power = { activitySource: 'seeded random input vectors (an upper bound)', meanActivity: Number(measured.power.meanActivity.toFixed(4)), switchingPjPerCycle: Number(measured.power.switchingPjPerCycle.toFixed(4)), internalPjPerCycle: Number(measured.power.internalPjPerCycle.toFixed(4)), leakageNw: Number(measured.power.leakageNw.toFixed(3)) };
+      writeFileSync(join(dir, 'power.json'), JSON.stringify({ clock_mhz: 1000 / c.unitClockNs, switching_w: (power.switchingPjPerCycle * 1e-12 * 1e9) / c.unitClockNs, internal_w: (power.internalPjPerCycle * 1e-12 * 1e9) / c.unitClockNs, leakage_w: power.leakageNw * 1e-9, glitch_factor: 1, activity_source: power.activitySource }, null, 2) + '\n');
       if (check.firstMismatch) ctx.log(`${spec.id}: MISMATCH vector ${check.firstMismatch.vector}: expected ${check.firstMismatch.expected}, got ${check.firstMismatch.got}`);
       let cross: SynthesizedUnit['icarus'] = null;
       if (icarus) {
@@ -113,6 +124,7 @@ export const unitsSynthesizeStage = defineStage({
         vectors: check.vectors,
         mismatches: check.mismatches,
         icarus: cross,
+        power,
       });
       ctx.progress.advance(1);
     });
@@ -127,6 +139,7 @@ export const unitsSynthesizeStage = defineStage({
     if (icarus) metrics.units__crosscheck__mismatch__count = units.reduce((s, u) => s + (u.icarus?.mismatches ?? 0), 0);
     for (const u of units) {
       metrics[`units__transistors__unit:${u.id}`] = u.transistors;
+      metrics[`units__energy_per_cycle_pj__unit:${u.id}`] = Number((u.power.switchingPjPerCycle + u.power.internalPjPerCycle).toFixed(4));
       if (u.clockMHz !== undefined) metrics[`units__clock_mhz__unit:${u.id}`] = u.clockMHz;
     }
     return { views: { units: 'units.json' }, metrics, findings };

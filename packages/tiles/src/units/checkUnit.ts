@@ -3,7 +3,7 @@
  * input vectors back to back under the stream protocol; every y seen with out_valid is unpacked and compared
  * with the unit's golden model. Measures the unit's cycles per vector and latency as the tiles' check does.
  */
-import { GateSim, type CompiledNetlist } from '@hardwire/gatesim';
+import { ActivityCounter, GateSim, type CompiledNetlist } from '@hardwire/gatesim';
 import { driveStream, resetStream } from '../checkTile.ts';
 import { fieldBits, packFields, unpackFields, type UnitSpec, type UnitValues } from './units.ts';
 
@@ -15,12 +15,15 @@ export interface UnitCheckResult {
   firstMismatch?: { vector: number; expected: string; got: string };
   /** The packed y of the first `keepOutputs` vectors (for the Icarus cross-check). */
   outputs: bigint[];
+  /** Toggles and time high per net over the run (when asked for). */
+  activity?: ActivityCounter;
 }
 
 const show = (v: UnitValues) => Object.entries(v).map(([k, xs]) => `${k}=${xs.join('/')}`).join(' ');
 
-export function checkUnit(netlist: CompiledNetlist, spec: UnitSpec, vectors: readonly UnitValues[], words = 8, keepOutputs = Infinity): UnitCheckResult {
+export function checkUnit(netlist: CompiledNetlist, spec: UnitSpec, vectors: readonly UnitValues[], words = 8, keepOutputs = Infinity, withActivity = false): UnitCheckResult {
   const sim = new GateSim(netlist, words);
+  const activity = withActivity ? new ActivityCounter(sim) : undefined;
   const lanes = sim.lanes;
   const X = fieldBits(spec.inputs);
   const Y = fieldBits(spec.outputs);
@@ -57,7 +60,8 @@ export function checkUnit(netlist: CompiledNetlist, spec: UnitSpec, vectors: rea
       result.vectors++;
     }
   };
-  const timing = driveStream(sim, batches, present, compare, 64, `unit ${spec.id}`);
+  const timing = driveStream(sim, batches, present, compare, 64, `unit ${spec.id}`, activity);
+  result.activity = activity;
   result.latencyCycles = timing.latencyCycles;
   result.cyclesPerVector = timing.cyclesPerVector;
   return result;
