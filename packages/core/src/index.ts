@@ -11,7 +11,7 @@ export * from './checkRules.ts';
 export { checkRulesStage } from './stages/checkRulesStage.ts';
 export { runFlow, resolveFlowConfig, resolveStageRef, stageEnabled, type RunFlowOptions, type RunFlowResult } from './runner.ts';
 export { writeFileAtomic, writeFileAtomicSync, writeJsonAtomic } from './io/atomic.ts';
-export { hashFile, hashPath, listFiles, sourceTreeHash } from './io/hashPath.ts';
+export { computeSourceTreeHash, hashFile, hashPath, listFiles, sourceTreeHash } from './io/hashPath.ts';
 export { createProgress, type ProgressSink } from './io/progress.ts';
 export { execLogged, commandLine, shellQuote } from './io/exec.ts';
 export { REPO_ROOT, fixtureFile } from './io/paths.ts';

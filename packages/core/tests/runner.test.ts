@@ -200,3 +200,75 @@ describe('published files', () => {
     expect(readdirSync(join(runDir, 'images')).sort()).toEqual(['chart-0.png', 'field-0.png']);
   });
 });
+
+describe('cache invalidation', () => {
+  const counted = (id: string, over: Record<string, unknown>) => {
+    const runs = { n: 0 };
+    const stage = defineStage({
+      id,
+      summary: 'Counts its runs',
+      version: '1',
+      inputs: [],
+      outputs: ['out'],
+      vars: defineVars({}),
+      async run(ctx) {
+        runs.n += 1;
+        writeFileSync(join(ctx.stageDir, 'out.txt'), 'same bytes');
+        return { views: { out: 'out.txt' } };
+      },
+      ...over,
+    });
+    return { stage, runs };
+  };
+  const run = (stage: ReturnType<typeof counted>['stage'], runDir: string) => {
+    const stages = new Map([[stage.id, stage]]) as never;
+    return runFlow({ flow: parseFlowSpec(`name: one\nstages: [${stage.id}]\n`, 'flows/one.yaml', stages), stages, runDir, cliValues: {}, cacheDir: join(root, 'cache'), stderr: quiet });
+  };
+
+  it('a new stage version misses the cache; the same version hits it', async () => {
+    const v1 = counted('Toy.Versioned', {});
+    await run(v1.stage, join(root, 'a'));
+    await run(v1.stage, join(root, 'b'));
+    expect(v1.runs.n).toBe(1);
+    const v2 = counted('Toy.Versioned', { version: '2' });
+    await run(v2.stage, join(root, 'c'));
+    expect(v2.runs.n).toBe(1);
+  });
+
+  it('a changed salt (a tool version, a kit fingerprint) misses the cache', async () => {
+    let tool = 'yosys-0.23';
+    const salted = counted('Toy.Salted', { cacheSalt: async () => ({ tool }) });
+    await run(salted.stage, join(root, 'a'));
+    await run(salted.stage, join(root, 'b'));
+    expect(salted.runs.n).toBe(1);
+    tool = 'yosys-0.24';
+    await run(salted.stage, join(root, 'c'));
+    expect(salted.runs.n).toBe(2);
+  });
+
+  it('an uncacheable stage runs every time, even in the same folder', async () => {
+    const live = counted('Toy.Live', { cacheable: false });
+    await run(live.stage, join(root, 'a'));
+    await run(live.stage, join(root, 'a'));
+    await run(live.stage, join(root, 'b'));
+    expect(live.runs.n).toBe(3);
+  });
+
+  it('the source hash changes with any file under flows/ or a package\'s src/, not with its tests', async () => {
+    const repo = join(root, 'repo');
+    mkdirSync(join(repo, 'flows'), { recursive: true });
+    mkdirSync(join(repo, 'packages', 'x', 'src'), { recursive: true });
+    mkdirSync(join(repo, 'packages', 'x', 'tests'), { recursive: true });
+    writeFileSync(join(repo, 'flows', 'a.yaml'), 'name: a\n');
+    writeFileSync(join(repo, 'packages', 'x', 'src', 'a.ts'), 'export const a = 1;\n');
+    const { computeSourceTreeHash } = await import('../src/index.ts');
+    const h0 = await computeSourceTreeHash(repo);
+    writeFileSync(join(repo, 'packages', 'x', 'tests', 'a.test.ts'), 'test\n');
+    expect(await computeSourceTreeHash(repo)).toBe(h0);
+    writeFileSync(join(repo, 'packages', 'x', 'src', 'a.ts'), 'export const a = 2;\n');
+    const h1 = await computeSourceTreeHash(repo);
+    expect(h1).not.toBe(h0);
+    writeFileSync(join(repo, 'flows', 'a.yaml'), 'name: b\n');
+    expect(await computeSourceTreeHash(repo)).not.toBe(h1);
+  });
+});

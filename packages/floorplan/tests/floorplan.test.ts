@@ -82,6 +82,16 @@ describe('packing with ELK and the checks', () => {
     expect(r.stitchOverflows).toBe(2); // 500 wires over a 10 mm edge at 10/mm; then a hop to a far field
     expect(r.findings.map((f) => f.type)).toContain('floorplan_stitch_overflow_error');
   });
+
+  it('checks every wafer: an overlap on the second wafer is found, the same spot on two wafers is none', () => {
+    const fields = [0, 1].map((wafer) => ({ wafer, id: 0, x: 0, y: 0, w: 10, h: 10, col: 0, row: 0 }));
+    const tile = (id: string, wafer: number, x: number) => ({ id, wafer, reticle: 0, x, y: 0, w: 5, h: 5, busBits: 8 });
+    const clean = checkFloorplan([tile('a', 0, 0), tile('b', 1, 0)], fields, 100, 1e9);
+    expect(clean.overlaps).toBe(0);
+    const second = checkFloorplan([tile('a', 0, 0), tile('b', 1, 0), tile('c', 1, 3)], fields, 100, 1e9);
+    expect(second.overlaps).toBe(1);
+    expect(second.findings.find((f) => f.type.includes('overlap'))?.message).toMatch(/b|c/);
+  });
 });
 
 describe('soft tiles filling fields', () => {
@@ -110,8 +120,10 @@ describe('soft tiles filling fields', () => {
         const f = path[t.field % path.length];
         return { ...t, wafer: Math.floor(t.field / path.length), reticle: f.id, x: f.x + 0.5 + t.fx, y: f.y + 0.5 + t.fy };
       });
-      const fields = [...new Set(placed.map((t) => t.reticle))].map((id) => ({ ...grid.fields.find((f) => f.id === id)!, wafer: 0 }));
-      const check = checkFloorplan(placed.filter((t) => t.wafer === 0), fields, 147, 1e9);
+      // Every wafer's fields, not only the first's.
+      const fields = [...new Map(placed.map((t) => [`${t.wafer}|${t.reticle}`, { ...grid.fields.find((f) => f.id === t.reticle)!, wafer: t.wafer }])).values()];
+      const check = checkFloorplan(placed, fields, 147, 1e9);
+      expect(check.outside).toBe(0);
       expect(check.overlaps).toBe(0);
       for (const t of r.tiles) {
         expect(t.fx).toBeGreaterThanOrEqual(-1e-9);

@@ -41,6 +41,12 @@ let sourceHash: string | undefined;
  */
 export async function sourceTreeHash(repoRoot: string): Promise<string> {
   if (sourceHash) return sourceHash;
+  sourceHash = await computeSourceTreeHash(repoRoot);
+  return sourceHash;
+}
+
+/** The hash of `flows/` and every `packages/<name>/src/` under `repoRoot`, computed afresh (tests, docs and other folders do not count). */
+export async function computeSourceTreeHash(repoRoot: string): Promise<string> {
   const hash = createHash('sha256');
   const roots: string[] = [join(repoRoot, 'flows')];
   for (const entry of (await readdir(join(repoRoot, 'packages'), { withFileTypes: true })).sort((a, b) => (a.name < b.name ? -1 : 1))) {
@@ -51,6 +57,5 @@ export async function sourceTreeHash(repoRoot: string): Promise<string> {
     if (!info?.isDirectory()) continue;
     for (const rel of await listFiles(root)) hash.update(`${root.slice(repoRoot.length)}/${rel}\0${await hashFile(join(root, rel))}\n`);
   }
-  sourceHash = hash.digest('hex');
-  return sourceHash;
+  return hash.digest('hex');
 }
