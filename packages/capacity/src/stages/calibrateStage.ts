@@ -99,7 +99,9 @@ export const calibrateStage = defineStage({
       ctx.progress.advance(1);
     };
     const synthesized = new Map<string, { golden: Golden; transistors: number }>();
-    await forEachBounded(jobs, c.synthJobs, one);
+    // Largest tiles first: the production tile's synthesis takes minutes on one core while the other core
+    // works through the small ones (results are sorted below, so the order changes no output).
+    await forEachBounded([...jobs].sort((a, b) => b.size.rows * b.size.cols - a.size.rows * a.size.cols || a.id.localeCompare(b.id)), c.synthJobs, one);
     ctx.progress.finish();
     // Switching power at the 10 ns clock, every net toggling at the assumed activity: on the largest tile of
     // each architecture, else the next smaller one (OpenSTA 2.x crashes in report_power on some netlists,
