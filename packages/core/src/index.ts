@@ -18,3 +18,4 @@ export { REPO_ROOT, fixtureFile } from './io/paths.ts';
 export { createTsWorker } from './io/tsWorker.ts';
 export { mulberry32 } from './random.ts';
 export { forEachBounded } from './pool.ts';
+export { popcount32 } from './bits.ts';

@@ -3,15 +3,8 @@
  * differ from the cycle before, over all lanes) and its time high (bits at 1). Every lane is an independent
  * stream, so a net's toggles per cycle are toggles / (lanes x cycles): the activity power models and SAIF need.
  */
+import { popcount32 } from '@hardwire/core';
 import type { GateSim } from './GateSim.ts';
-
-/** Set bits of a 32-bit word. */
-export function popcount32(x: number): number {
-  x -= (x >>> 1) & 0x55555555;
-  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
-  x = (x + (x >>> 4)) & 0x0f0f0f0f;
-  return Math.imul(x, 0x01010101) >>> 24;
-}
 
 export class ActivityCounter {
   /** Toggles between consecutive samples and lane-samples at 1, per simulator net, summed over lanes. */

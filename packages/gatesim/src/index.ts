@@ -2,4 +2,4 @@
 export * from './booleanExpr.ts';
 export * from './compileNetlist.ts';
 export { GateSim } from './GateSim.ts';
-export { ActivityCounter, popcount32 } from './activity.ts';
+export { ActivityCounter } from './activity.ts';

@@ -4,6 +4,7 @@
  * folding is on). It also counts, per input group (the k inputs one block column reads), how many
  * distinct ordered signed tuples the rows use: rows with the same tuple could share one block instance.
  */
+import { popcount32 } from '@hardwire/core';
 import { buildRankTable, kindCount, rankSortedMultiset } from './multisetRank.ts';
 import { groupScale, zeroScaleLevel, type ErrorSums, type LinearRule } from './quantizeRows.ts';
 
@@ -224,13 +225,7 @@ export class BlockStatsAccumulator {
   }
 }
 
-/** Set bits of a 32-bit word. */
-export function popcount32(x: number): number {
-  x -= (x >>> 1) & 0x55555555;
-  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
-  x = (x + (x >>> 4)) & 0x0f0f0f0f;
-  return Math.imul(x, 0x01010101) >>> 24;
-}
+export { popcount32 };
 
 export interface HistogramSummary {
   blocks: number;
