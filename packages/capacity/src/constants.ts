@@ -73,7 +73,6 @@ export const CONSTANTS = {
   romArrayEfficiency: c(0.6, '', 'assumption', 'ROM bits over ROM macro area (decoders, column muxes, sense)', { low: 0.4, high: 0.8, why: 'decoders and sense amplifiers as for SRAM, more or less shared' }),
   romMacTransistors: c(2500, 'transistors', 'assumption', 'one 3-bit x 8-bit multiply-accumulate with a 24-bit accumulator', { low: 1500, high: 5000, why: 'a 3x8-bit multiplier and 24-bit adder in 60–200 full-adder equivalents, with or without pipeline flops' }),
   romMacsPerHidden: c(4, 'MACs per hidden unit', 'assumption', 'ROM architecture default: MAC units per layer = 4 x hidden size, each reading one weight per cycle (a configuration knob: --rom-macs-per-hidden, and the study sweeps it)', { low: 1, high: 16, why: 'the rom configuration knob; the study sweeps 4 to 1,024' }),
-  matrixStagesPerLayer: c(4, 'stages', 'derived', 'matrix products one after another in a transformer layer: q/k/v, o, gate/up, down (q, k and v at once; gate and up at once)'),
   activationBitsPerElement: c(16, 'bits', 'assumption', 'activation buffers: two hidden-size vectors per layer at 16 bits, in flops', { low: 8, high: 32, why: 'int8 to fp32 activations' }),
   flopTransistors: c(28, 'transistors', 'sourced', 'SKY130 dfrtp_1 from the kit CDL (28 MOSFETs)'),
   kvBits: c(8, 'bits', 'derived', 'K and V kept as int8, the width the attention lanes (Units.Synthesize attn_dot) multiply'),

@@ -325,8 +325,8 @@ export function estimateModel(m: ModelShape, o: EstimateOptions): Estimate {
   };
   const tileAreaMm2 = perTile ? logicMm2(perTile.transistors) : perReticle / 64;
   // Logic switching (ROM and SRAM bits excluded) at the measured SKY130 energy per transistor, scaled to the node.
-  const powerW = b.sky130EnergyPerTransistorJ === undefined ? undefined : ((totalTransistors - (transistors.kv_sram ?? 0) - (transistors.weights_rom ?? 0) - (transistors.embedding_rom ?? 0)) * b.sky130EnergyPerTransistorJ * clockMHz * 1e6) / node.energyDivisorVsSky130;
   const logicTransistors = totalTransistors - (transistors.kv_sram ?? 0) - (transistors.weights_rom ?? 0) - (transistors.embedding_rom ?? 0);
+  const powerW = b.sky130EnergyPerTransistorJ === undefined ? undefined : (logicTransistors * b.sky130EnergyPerTransistorJ * clockMHz * 1e6) / node.energyDivisorVsSky130;
   const mp = o.measuredPower;
   const n7 = nodeValues('n7', o.overrides);
   const readScale = n7.energyDivisorVsSky130 / node.energyDivisorVsSky130;

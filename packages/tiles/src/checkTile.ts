@@ -5,7 +5,7 @@
  * with the golden model. The cycles between results are the tile's measured cycles per vector.
  */
 import { mulberry32 } from '@hardwire/core';
-import { GateSim, type ActivityCounter, type CompiledNetlist } from '@hardwire/gatesim';
+import { ActivityCounter, GateSim, type CompiledNetlist } from '@hardwire/gatesim';
 
 /** `count` input vectors of `cols` signed A-bit values: corners first (all max, all min, zero, alternating signs), then seeded random. */
 export function tileVectors(cols: number, inputBits: number, count: number, seed: number): Int32Array[] {
@@ -54,9 +54,9 @@ function golden(rowsNonZero: ReadonlyArray<{ cols: Int32Array; codes: Int32Array
 }
 
 /** Simulate `vectors` through the tile netlist and compare with W x. */
-export function checkTile(netlist: CompiledNetlist, codes: ArrayLike<number>, rows: number, cols: number, inputBits: number, outputBits: number, vectors: readonly Int32Array[], words = 16, maxCyclesPerVector = 256, keepOutputs = Infinity, activity?: (sim: GateSim) => ActivityCounter): TileCheckResult {
+export function checkTile(netlist: CompiledNetlist, codes: ArrayLike<number>, rows: number, cols: number, inputBits: number, outputBits: number, vectors: readonly Int32Array[], words = 16, maxCyclesPerVector = 256, keepOutputs = Infinity, withActivity = false): TileCheckResult {
   const sim = new GateSim(netlist, words);
-  const counter = activity?.(sim);
+  const counter = withActivity ? new ActivityCounter(sim) : undefined;
   const lanes = sim.lanes;
   const sparse = Array.from({ length: rows }, (_, r) => {
     const idx: number[] = [];

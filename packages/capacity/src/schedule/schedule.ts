@@ -115,12 +115,12 @@ const MATRIX_STAGES: ReadonlyArray<{ name: string; roles: readonly string[]; aft
 const ceilDiv = (a: number, b: number) => Math.ceil(a / b);
 
 /** Rows (outputs) and columns (inputs) a token uses of one matrix: experts count top-k of their rows. */
-function activeRowsCols(t: { role: string; shape: readonly number[] }, moe: ScheduleModel['moe']): { rows: number; cols: number; activeFraction: number } {
+function activeRowsCols(t: { role: string; shape: readonly number[] }, moe: ScheduleModel['moe']): { rows: number; cols: number } {
   const cols = t.shape[t.shape.length - 1];
   const out = t.shape[t.shape.length - 2];
   const experts = t.shape.length === 3 ? t.shape[0] : 1;
   const active = t.role.startsWith('moe.') && moe ? moe.topK : experts;
-  return { rows: out * active, cols, activeFraction: active / experts };
+  return { rows: out * active, cols };
 }
 
 export function buildSchedule(i: ScheduleInputs): Schedule {
@@ -136,10 +136,9 @@ export function buildSchedule(i: ScheduleInputs): Schedule {
   const kvBitsPerLayer = 2 * m.kvHeads * m.headDim * i.context * i.kvBits;
   const steps: ScheduleStep[] = [];
   let phase = 0;
-  const lane = (id: keyof LaneCosts) => L[id];
   /** A step on a synthesized lane: ceil(work / (lanes x rate)) + latency; `levels` extra passes to combine the lanes' partial results. */
   const onLanes = (name: string, id: keyof LaneCosts, lanes: number, work: number, perLayer: boolean, what: string, levels = 0, workUnit: 'mac' | 'op' = 'op') => {
-    const u = lane(id);
+    const u = L[id];
     steps.push({ name, unit: id, perLayer, phase, work, workUnit, lanes, ratePerLanePerCycle: u.ratePerCycle, latencyCycles: u.latencyCycles * (1 + levels), cycles: work === 0 ? 0 : ceilDiv(work, lanes * u.ratePerCycle) + u.latencyCycles * (1 + levels) + levels, what });
   };
   const kvStep = (name: string, bits: number, perLayer: boolean, what: string) => {

@@ -56,24 +56,25 @@ const ARCH_COLORS: Record<string, string> = { rom: '#f59e0b', da: '#2563eb', par
 
 const LANE_IDS = ['attn_dot', 'softmax_exp', 'norm_sumsq', 'recip', 'reducer', 'silu_mul', 'rope', 'argmax'] as const;
 
-/** The synthesized lanes from Units.Synthesize's units.json; a missing unit is an error naming it. */
-export function readLaneCosts(path: string): LaneCosts {
-  const doc = JSON.parse(readFileSync(path, 'utf8')) as { units: Array<{ id: string; transistors: number; latencyCycles: number; ratePerCycle: number; clockMHz?: number; mismatches: number }> };
-  const out: Record<string, LaneCosts[keyof LaneCosts]> = {};
+interface UnitsJson {
+  units: Array<{ id: string; transistors: number; latencyCycles: number; ratePerCycle: number; clockMHz?: number; mismatches: number; power?: { switchingPjPerCycle: number; internalPjPerCycle: number; leakageNw: number } }>;
+}
+
+/**
+ * Units.Synthesize's units.json, read once: each lane's costs for the schedule (a missing or unproven unit is an
+ * error naming it) and, when measured, its energy per busy cycle and leakage.
+ */
+export function readUnits(path: string): { lanes: LaneCosts; power?: Record<string, UnitEnergy> } {
+  const doc = JSON.parse(readFileSync(path, 'utf8')) as UnitsJson;
+  const lanes: Record<string, LaneCosts[keyof LaneCosts]> = {};
   for (const id of LANE_IDS) {
     const u = doc.units.find((x) => x.id === id);
     if (!u) throw new UserError(`${path}: no unit ${id} (run Units.Synthesize again)`);
     if (u.mismatches !== 0) throw new UserError(`${path}: unit ${id} is not proven (${u.mismatches} mismatches at gate level)`);
-    out[id] = { transistors: u.transistors, latencyCycles: u.latencyCycles, ratePerCycle: u.ratePerCycle, clockMHz: u.clockMHz };
+    lanes[id] = { transistors: u.transistors, latencyCycles: u.latencyCycles, ratePerCycle: u.ratePerCycle, clockMHz: u.clockMHz };
   }
-  return out as unknown as LaneCosts;
-}
-
-/** Each lane's measured energy per busy cycle and leakage (units.json `power`), by unit id. */
-export function readLanePower(path: string): Record<string, UnitEnergy> | undefined {
-  const doc = JSON.parse(readFileSync(path, 'utf8')) as { units: Array<{ id: string; transistors: number; power?: { switchingPjPerCycle: number; internalPjPerCycle: number; leakageNw: number } }> };
-  if (doc.units.some((u) => !u.power)) return undefined;
-  return Object.fromEntries(doc.units.map((u) => [u.id, { energyPj: u.power!.switchingPjPerCycle + u.power!.internalPjPerCycle, leakageNw: u.power!.leakageNw, transistors: u.transistors }]));
+  const power = doc.units.every((u) => u.power) ? Object.fromEntries(doc.units.map((u) => [u.id, { energyPj: u.power!.switchingPjPerCycle + u.power!.internalPjPerCycle, leakageNw: u.power!.leakageNw, transistors: u.transistors }])) : undefined;
+  return { lanes: lanes as unknown as LaneCosts, ...(power ? { power } : {}) };
 }
 
 /** The sample tile of an architecture from GateSim.Check's report: energy per transistor and busy cycle, leakage per transistor. */
@@ -154,7 +155,7 @@ export const estimateStage = defineStage({
     const c0 = ctx.config;
     const inventory = JSON.parse(readFileSync(ctx.inputPath('inventory'), 'utf8')) as Inventory;
     const cal = JSON.parse(readFileSync(ctx.inputPath('calibration'), 'utf8')) as Calibration;
-    const lanes = readLaneCosts(ctx.inputPath('units'));
+    const { lanes, power: lanePower } = readUnits(ctx.inputPath('units'));
     const given: ScheduleConfig = { attentionLanes: c0.attentionLanes, kvBanks: c0.kvBanks, kvReadBits: c0.kvReadBits, vectorLanes: c0.vectorLanes };
     const searchArchs = c0.searchArchs.length === 0 ? [c0.arch] : c0.searchArchs.includes('all') ? [...CAPACITY_ARCHS] : (c0.searchArchs as CapacityArch[]);
     const picked = c0.tokensPerS === undefined ? undefined : searchConfiguration(c0.tokensPerS, MODEL_CATALOG[inventory.model], cal, lanes, searchArchs, c0);
@@ -195,7 +196,6 @@ export const estimateStage = defineStage({
       : [];
     const routed = c.node === 'sky130' ? routedUtilization(ctx.optionalInputPath('tilesPhysical')) : undefined;
     // Measured power: the lanes' energies (units.json) and the sample tile of this architecture (rom: of the first hardwired one checked).
-    const lanePower = readLanePower(ctx.inputPath('units'));
     const tilePower = readTilePower(ctx.optionalInputPath('gatesimReport'), c.arch === 'rom' ? (cal.basis.find((x) => x.arch === 'bitserial-shared') ?? cal.basis[0]).arch : c.arch);
     const measuredPower = lanePower && tilePower ? { lanes: lanePower, tile: tilePower } : undefined;
     const e = estimateModel(shape, { arch: c.arch, node: c.node, weightBits: c.weightBits, context: c.context, batch: c.batch, models: cal.models, basis, tensorInstancesPerTile, sky130Utilization: routed, romMacsPerHidden: c.romMacsPerHidden, lanes, schedule: scheduleConfig, measuredPower });
@@ -351,7 +351,7 @@ export const studyStage = defineStage({
     const archs = (c.archs as CapacityArch[]).filter((a) => a === 'rom' || cal.models[a]);
     const skipped = (c.archs as CapacityArch[]).filter((a) => !archs.includes(a));
     if (skipped.length > 0) ctx.log(`not calibrated, left out: ${skipped.join(', ')} (add them to --calibration-archs)`);
-    const lanes = readLaneCosts(ctx.inputPath('units'));
+    const { lanes } = readUnits(ctx.inputPath('units'));
     const contexts = c.contexts.map((x) => {
       const v = Number(x);
       if (!Number.isInteger(v) || v < 1) throw new UserError(`--contexts ${x}: expected whole numbers of tokens, e.g. 2048,8192`);
@@ -359,8 +359,9 @@ export const studyStage = defineStage({
     });
     const { shapeAt } = llamaFamily();
     const rows: Estimate[] = [];
+    const shapes = new Map(c.models.map((id) => [id, shapeOf(MODEL_CATALOG[id])]));
     for (const id of c.models) for (const context of contexts) for (const node of c.nodes as CapacityNode[]) for (const arch of archs) {
-      const shape = shapeOf(MODEL_CATALOG[id]);
+      const shape = shapes.get(id)!;
       for (const cfg of studyConfigurations(arch, shape)) rows.push(estimateModel(shape, { arch, node, weightBits: c.weightBits, context, batch: c.batch, models: cal.models, basis: basisFor(cal, arch), lanes, ...cfg }));
     }
     const largest: { node: string; arch: string; context: number; config: string; hidden: number; params: number; reticles: number; tokensPerS: number; limit: string }[] = [];

@@ -37,11 +37,6 @@ export interface PowerLibrary {
 
 const nums = (s: string | undefined): number[] => (s ?? '').replace(/["\\\s]/g, '').split(',').filter((x) => x !== '').map(Number);
 
-/** A complex attribute's text (`index_1("...")` lands in attrs as its raw argument list in this parser). */
-function complexAttr(g: LibertyGroup, name: string): string | undefined {
-  return g.attrs.get(name);
-}
-
 /** Linear interpolation (and extrapolation at the ends) on a sorted index. */
 function interp1(index: readonly number[], values: readonly number[], x: number): number {
   if (index.length <= 1 || values.length <= 1) return values[0] ?? 0;
@@ -53,9 +48,9 @@ function interp1(index: readonly number[], values: readonly number[], x: number)
 
 /** A power table at (transition, load): 1-D tables by transition, 2-D by transition x load. */
 function tableAt(g: LibertyGroup, transitionNs: number, loadPf: number): number {
-  const i1 = nums(complexAttr(g, 'index_1'));
-  const i2 = nums(complexAttr(g, 'index_2'));
-  const v = nums(complexAttr(g, 'values'));
+  const i1 = nums(g.attrs.get('index_1'));
+  const i2 = nums(g.attrs.get('index_2'));
+  const v = nums(g.attrs.get('values'));
   if (i2.length === 0 || v.length === i1.length) return interp1(i1, v, transitionNs);
   const rows = i1.map((_, r) => interp1(i2, v.slice(r * i2.length, (r + 1) * i2.length), loadPf));
   return interp1(i1, rows, transitionNs);

@@ -6,8 +6,9 @@ import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { defineStage, defineVars, str, writeJsonAtomic, type Finding } from '@hardwire/core';
 import { chooseYosys, findKit, hasIcarus, parseLiberty, pdkRootVar, parseCellLibrary, parseOutputsHex, powerLibrary, runIcarus, splitNetsForIcarus, tileTestbench, vectorsHex } from '@hardwire/eda';
-import { activityPower, activitySaif, type NetlistModule } from '../power/activityPower.ts';
-import { ActivityCounter, compileNetlist, type YosysNetlistJson } from '@hardwire/gatesim';
+import type { NetlistModule } from '../power/activityPower.ts';
+import { writeMeasuredPower } from '../io/powerFiles.ts';
+import { compileNetlist, type YosysNetlistJson } from '@hardwire/gatesim';
 import { checkTile, tileVectors } from '../checkTile.ts';
 import { goldenOutputs } from '../planTile.ts';
 import { checkSeedVar, checkVectorsVar, crosscheckCellVectorsVar, crosscheckVectorsVar } from '../vars.ts';
@@ -50,16 +51,13 @@ export const gateSimCheckStage = defineStage({
       // Icarus is event-driven and far slower than our simulator: the budget caps cells x vectors, and a tile over it gets none.
       const crossWanted = icarus ? (c.crosscheckCellVectors > 0 ? Math.min(c.crosscheckVectors, Math.floor(c.crosscheckCellVectors / netlist.cellCount)) : c.crosscheckVectors) : 0;
       if (icarus && crossWanted === 0 && c.crosscheckVectors > 0) findings.push({ type: 'crosscheck_skipped_warning', severity: 'warning', message: `${id}: ${netlist.cellCount} cells, over the Icarus budget of ${c.crosscheckCellVectors.toLocaleString('en-US')} cell-vectors: no Icarus cross-check for this tile (--crosscheck-cell-vectors 0 lifts the budget)` });
-      const result = checkTile(netlist, codes, golden.rows, golden.cols, golden.inputBits, golden.outputBits, vectors, 32, 256, crossWanted, (sim) => new ActivityCounter(sim));
+      const result = checkTile(netlist, codes, golden.rows, golden.cols, golden.inputBits, golden.outputBits, vectors, 32, 256, crossWanted, true);
       // Power from the activity measured on the check's vectors (random int8 inputs streamed back to back: every cycle busy).
-      const mod = json.modules[golden.top] as unknown as NetlistModule;
-      const measured = activityPower(mod, netlist, result.activity!, lib);
       const powerDir = join(ctx.stageDir, 'power', id);
       mkdirSync(powerDir, { recursive: true });
-      writeFileSync(join(powerDir, 'activity.saif'), activitySaif(mod, golden.top, netlist, result.activity!, measured.clockTree, 10));
+      const measured = writeMeasuredPower(powerDir, { module: json.modules[golden.top] as unknown as NetlistModule, top: golden.top, compiled: netlist, activity: result.activity!, lib, clockNs: 10, activitySource: 'seeded random int8 input vectors, back to back' });
       const synth = JSON.parse(readFileSync(join(tilesDir, id, 'synth.json'), 'utf8')) as { transistors?: number };
-      const tilePower = { transistors: synth.transistors ?? 0, cyclesPerVector: result.cyclesPerVector, activitySource: 'seeded random int8 input vectors, back to back', meanActivity: Number(measured.power.meanActivity.toFixed(4)), switchingPjPerCycle: Number(measured.power.switchingPjPerCycle.toFixed(4)), internalPjPerCycle: Number(measured.power.internalPjPerCycle.toFixed(4)), leakageNw: Number(measured.power.leakageNw.toFixed(3)) };
-      writeFileSync(join(powerDir, 'power.json'), JSON.stringify({ clock_mhz: 100, switching_w: tilePower.switchingPjPerCycle * 1e-4, internal_w: tilePower.internalPjPerCycle * 1e-4, leakage_w: tilePower.leakageNw * 1e-9, glitch_factor: 1, activity_source: tilePower.activitySource }, null, 2) + '\n');
+      const tilePower = { transistors: synth.transistors ?? 0, cyclesPerVector: result.cyclesPerVector, ...measured };
       const seconds = (performance.now() - started) / 1000;
       if (result.firstMismatch) ctx.log(`${id}: MISMATCH vector ${result.firstMismatch.vector} row ${result.firstMismatch.row}: expected ${result.firstMismatch.expected}, got ${result.firstMismatch.got}`);
       ctx.log(`${id}: ${result.vectors} vectors, ${result.mismatches} mismatches, ${result.cyclesPerVector} cycles per vector (latency ${result.latencyCycles}), ${netlist.cellCount} cells, ${seconds.toFixed(2)} s`);

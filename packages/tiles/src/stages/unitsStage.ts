@@ -8,7 +8,8 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { defineStage, defineVars, forEachBounded, int, num, writeJsonAtomic, type Finding } from '@hardwire/core';
 import { chooseYosys, findKit, hasIcarus, hasSta, parseLiberty, pdkRootVar, powerLibrary, runIcarus, splitNetsForIcarus, synthesizeTile, tileTestbench, transistorCounts, writeTileLiberty } from '@hardwire/eda';
-import { activityPower, activitySaif, type NetlistModule } from '../power/activityPower.ts';
+import type { NetlistModule } from '../power/activityPower.ts';
+import { writeMeasuredPower, type MeasuredPower } from '../io/powerFiles.ts';
 import { compileNetlist, type YosysNetlistJson } from '@hardwire/gatesim';
 import { checkUnit, parseUnitOutputsHex, unitVectorsHex } from '../units/checkUnit.ts';
 import { UNIT_SPECS, fieldBits, packFields, unitModuleName, unitVectors, unitVerilog } from '../units/units.ts';
@@ -34,7 +35,7 @@ export interface SynthesizedUnit {
   readonly mismatches: number;
   readonly icarus: { readonly vectors: number; readonly mismatches: number } | null;
   /** Energy per busy cycle from the activity measured on the check's vectors (the Liberty tables; pJ) and leakage (nW). */
-  readonly power: { readonly activitySource: string; readonly meanActivity: number; readonly switchingPjPerCycle: number; readonly internalPjPerCycle: number; readonly leakageNw: number };
+  readonly power: MeasuredPower;
 }
 
 export const unitsSynthesizeStage = defineStage({
@@ -83,12 +84,7 @@ export const unitsSynthesizeStage = defineStage({
       const vectors = unitVectors(spec, c.unitVectors, c.checkSeed);
       const check = checkUnit(netlist, spec, vectors, 8, c.unitCrosscheckVectors, true);
       // Power from the activity of the check's vectors (seeded random inputs: an upper bound on a real stream's).
-      const mod = json.modules[module] as unknown as NetlistModule;
-      const measured = activityPower(mod, netlist, check.activity!, lib);
-      writeFileSync(join(dir, 'activity.saif'), activitySaif(mod, module, netlist, check.activity!, measured.clockTree, c.unitClockNs));
-      const power = { activitySource: 'seeded random input vectors (an upper bound)', meanActivity: Number(measured.power.meanActivity.toFixed(4)), switchingPjPerCycle: Number(measured.power.switchingPjPerCycle.toFixed(4)), internalPjPerCycle: Number(measured.power.internalPjPerCycle.toFixed(4)), leakageNw: Number(measured.power.leakageNw.toFixed(3)) };
-      writeFileSync(join(dir, 'power.json'), JSON.stringify({ clock_mhz: 1000 / c.unitClockNs, switching_w: (power.switchingPjPerCycle * 1e-12 * 1e9) / c.unitClockNs, internal_w: (power.internalPjPerCycle * 1e-12 * 1e9) / c.unitClockNs, leakage_w: power.leakageNw * 1e-9, glitch_factor: 1, activity_source: power.activitySource }, null, 2) + '\n');
-      if (check.firstMismatch) ctx.log(`${spec.id}: MISMATCH vector ${check.firstMismatch.vector}: expected ${check.firstMismatch.expected}, got ${check.firstMismatch.got}`);
+      const power = writeMeasuredPower(dir, { module: json.modules[module] as unknown as NetlistModule, top: module, compiled: netlist, activity: check.activity!, lib, clockNs: c.unitClockNs, activitySource: 'seeded random input vectors (an upper bound)' });
       let cross: SynthesizedUnit['icarus'] = null;
       if (icarus) {
         const subset = vectors.slice(0, c.unitCrosscheckVectors);
