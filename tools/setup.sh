@@ -9,6 +9,7 @@ APT_TOOLS=(yosys:yosys iverilog:iverilog verilator:verilator qflow:qflow graywol
 # Files the flow needs from Debian packages (path -> package): a font for the images.
 APT_FILES=(/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf:fonts-dejavu-core)
 APT_TOOLS+=(chromium:chromium)  # opens the HTML report in the tests
+APT_TOOLS+=(sbatch:slurm-client slurmctld:slurmctld slurmd:slurmd munged:munge)  # --executor slurm, and the one-node cluster the tests start (tools/slurm-local.sh)
 missing=()
 for pair in "${APT_TOOLS[@]}"; do
   bin="${pair%%:*}"; pkg="${pair##*:}"

@@ -19,3 +19,6 @@ export { createTsWorker } from './io/tsWorker.ts';
 export { mulberry32 } from './random.ts';
 export { forEachBounded } from './pool.ts';
 export { popcount32 } from './bits.ts';
+export * from './workItems.ts';
+export { runWorkItems, itemExitCode, type ExecutorConfig, type ExecutorKind, type ItemsContext } from './io/runWorkItems.ts';
+export { executorVars, executorConfig } from './executorVars.ts';

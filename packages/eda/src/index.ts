@@ -7,6 +7,7 @@ export * from './yosys/synthScript.ts';
 export { PHYSICAL_DONT_USE, REPO_KIT, findKit, kitAvailable, pdkRootVar, readMarkedLiberty, writeTileLiberty, type StdCellKit } from './io/findKit.ts';
 export { chooseYosys, nativeYosysVersion, runYosysScript, type YosysBackend, type YosysChoice } from './drivers/runYosys.ts';
 export { hasSta, synthesizeTile, type SynthesizedTile, type TileSynthesisOptions } from './drivers/synthesizeTile.ts';
+export { synthesizeTiles, type SynthJob, type SynthItemSpec } from './drivers/synthesizeTiles.ts';
 export { measureStaPower, measureSwitchingPower, parseStaPowerBreakdown, parseStaPowerTotalW, staPowerScript, type StaPowerBreakdown, type StaPowerOptions } from './drivers/staPower.ts';
 export * from './icarus/tileTestbench.ts';
 export { hasIcarus, runIcarus, splitNetsForIcarus } from './drivers/icarus.ts';

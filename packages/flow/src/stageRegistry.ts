@@ -23,6 +23,7 @@ const LOADERS: Readonly<Record<string, () => Promise<unknown>>> = {
   'Capacity.Calibrate': async () => (await import('@hardwire/capacity')).calibrateStage,
   'Capacity.Estimate': async () => (await import('@hardwire/capacity')).estimateStage,
   'Capacity.Study': async () => (await import('@hardwire/capacity')).studyStage,
+  'Quality.Measure': async () => (await import('@hardwire/quality')).qualityStage,
   'Render.Report': async () => (await import('@hardwire/render')).reportStage,
   'Check.Rules': async () => (await import('@hardwire/core')).checkRulesStage,
 };

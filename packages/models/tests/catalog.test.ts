@@ -35,6 +35,8 @@ describe('model catalog', () => {
   it('every model matches its published total at the published precision', () => {
     const expected: Record<string, [number, number]> = {
       'stories-260k': [260_032, 47],
+      // From the checkpoint's size: (60,816,028 − 28 header bytes − 256 x 48 x 4 RoPE-table bytes) / 4.
+      'stories-15m': [15_191_712, 56],
       'use-lite': [6_975_744, 29],
       'llama-3.2-1b': [1_235_814_400, 146],
       'llama-3.2-3b': [3_212_749_824, 254],
@@ -75,7 +77,7 @@ describe('model catalog', () => {
     expect(resolveModelId('LLAMA-70B')).toBe('llama-3.1-70b');
     for (const target of Object.values(MODEL_ALIASES)) expect(MODEL_CATALOG[target]).toBeDefined();
     const error = parseModelName('llama-9b');
-    expect(error).toEqual({ error: expect.stringContaining("unknown model 'llama-9b'; known: stories-260k, use-lite, llama-3.2-1b") });
+    expect(error).toEqual({ error: expect.stringContaining("unknown model 'llama-9b'; known: stories-260k, stories-15m, use-lite, llama-3.2-1b") });
   });
 
   const storiesPath = fixtureFile('stories260K.bin');

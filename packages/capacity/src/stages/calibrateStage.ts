@@ -7,8 +7,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ToolError, UserError, defineStage, forEachBounded, defineVars, int, list, str, writeJsonAtomic, type Finding } from '@hardwire/core';
-import { chooseYosys, findKit, hasSta, measureSwitchingPower, pdkRootVar, synthesizeTile, transistorCounts, writeTileLiberty } from '@hardwire/eda';
+import { ToolError, UserError, defineStage, defineVars, executorConfig, executorVars, int, list, str, writeJsonAtomic, type Finding } from '@hardwire/core';
+import { chooseYosys, findKit, hasSta, measureSwitchingPower, pdkRootVar, synthesizeTiles, transistorCounts, writeTileLiberty } from '@hardwire/eda';
 import { LAYER_MATRIX_ROLES, matrixDims, type Inventory } from '@hardwire/models';
 import { weightsFingerprint } from '@hardwire/quant';
 import { TILE_ARCHS, expandTileArchs, tileGenVars, writeTileFolders, type TileStructure } from '@hardwire/tiles';
@@ -40,6 +40,7 @@ export const calibrateStage = defineStage({
     calibrationArchs: list({ default: [...TILE_ARCHS], choices: [...TILE_ARCHS, 'all', 'auto'], doc: 'Architectures to calibrate (auto: the one the estimate prices, --arch; bitserial-shared for rom, whose clock it borrows).' }),
     arch: estimateArchVar,
     synthJobs: int({ default: 2, min: 1, max: 64, doc: 'Tiles synthesized at once.' }),
+    ...executorVars,
     maxFanout: int({ default: 12, min: 2, max: 64, doc: 'Largest fanout left after buffering (clock, tied resets and control nets become buffer trees).' }),
     ...tileGenVars,
     pdkRoot: pdkRootVar,
@@ -88,20 +89,21 @@ export const calibrateStage = defineStage({
     const clocks: Record<string, number> = {};
     const energies: Record<string, number> = {};
     ctx.progress.start(jobs.length, 'tiles', `calibration synthesis (yosys ${backend})`);
-    const one = async (job: (typeof jobs)[number]) => {
-      const golden = JSON.parse(readFileSync(join(job.dir, 'golden.json'), 'utf8')) as Golden;
-      const timed = job.size === largest && sta;
-      const s = await synthesizeTile(ctx, { backend, workDir: job.dir, top: golden.top, libPath, cells, perCell, maxFanout: c.maxFanout, staClockNs: timed ? 10 : undefined });
-      const st = golden.structure;
-      samples.push({ id: job.id, arch: job.arch, rows: golden.rows, cols: golden.cols, inputBits: golden.inputBits, outputBits: golden.outputBits, cyclesPerVector: st.cyclesPerVector, rowBits: st.rowBits, serialAdders: st.serialAdders, instances: st.blockInstances, accumulatorBits: st.accumulatorBits, inputRegisterBits: st.inputRegisterBits, cells: s.cells, transistors: s.transistors, areaUm2: s.areaUm2 });
-      if (timed && s.clockMhz !== undefined) clocks[job.arch] = s.clockMhz;
-      synthesized.set(job.id, { golden, transistors: s.transistors });
-      ctx.progress.advance(1);
-    };
     const synthesized = new Map<string, { golden: Golden; transistors: number }>();
     // Largest tiles first: the production tile's synthesis takes minutes on one core while the other core
     // works through the small ones (results are sorted below, so the order changes no output).
-    await forEachBounded([...jobs].sort((a, b) => b.size.rows * b.size.cols - a.size.rows * a.size.cols || a.id.localeCompare(b.id)), c.synthJobs, one);
+    const ordered = [...jobs].sort((a, b) => b.size.rows * b.size.cols - a.size.rows * a.size.cols || a.id.localeCompare(b.id));
+    const goldens = ordered.map((job) => JSON.parse(readFileSync(join(job.dir, 'golden.json'), 'utf8')) as Golden);
+    const timedOf = (job: (typeof jobs)[number]) => job.size === largest && sta;
+    const results = await synthesizeTiles(ctx, executorConfig(c, c.synthJobs), ordered.map((job, i) => ({ cdlPath: kit.cdl, options: { backend, workDir: job.dir, top: goldens[i].top, libPath, cells, perCell, maxFanout: c.maxFanout, staClockNs: timedOf(job) ? 10 : undefined } })), ctx.progress, 'calibration');
+    ordered.forEach((job, i) => {
+      const golden = goldens[i];
+      const s = results[i];
+      const st = golden.structure;
+      samples.push({ id: job.id, arch: job.arch, rows: golden.rows, cols: golden.cols, inputBits: golden.inputBits, outputBits: golden.outputBits, cyclesPerVector: st.cyclesPerVector, rowBits: st.rowBits, serialAdders: st.serialAdders, instances: st.blockInstances, accumulatorBits: st.accumulatorBits, inputRegisterBits: st.inputRegisterBits, cells: s.cells, transistors: s.transistors, areaUm2: s.areaUm2 });
+      if (timedOf(job) && s.clockMhz !== undefined) clocks[job.arch] = s.clockMhz;
+      synthesized.set(job.id, { golden, transistors: s.transistors });
+    });
     ctx.progress.finish();
     // Switching power at the 10 ns clock, every net toggling at the assumed activity: on the largest tile of
     // each architecture, else the next smaller one (OpenSTA 2.x crashes in report_power on some netlists,

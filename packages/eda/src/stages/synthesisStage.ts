@@ -5,9 +5,10 @@
  */
 import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { bool, defineStage, forEachBounded, defineVars, int, num, oneOf, str, writeJsonAtomic, type Finding } from '@hardwire/core';
+import { bool, defineStage, defineVars, executorConfig, executorVars, int, num, oneOf, str, writeJsonAtomic, type Finding } from '@hardwire/core';
 import { chooseYosys } from '../drivers/runYosys.ts';
-import { hasSta, synthesizeTile } from '../drivers/synthesizeTile.ts';
+import { hasSta } from '../drivers/synthesizeTile.ts';
+import { synthesizeTiles } from '../drivers/synthesizeTiles.ts';
 import { findKit, pdkRootVar, writeTileLiberty } from '../io/findKit.ts';
 import { transistorCounts } from '../cdl/transistorCounts.ts';
 
@@ -22,6 +23,7 @@ export const synthesisStage = defineStage({
     yosys: oneOf(['auto', 'native', 'wasm'] as const, { default: 'auto', doc: 'yosys to run: auto (native on PATH, else the npm WebAssembly build), native, or wasm.' }),
     pdkRoot: pdkRootVar,
     synthJobs: int({ default: 2, min: 1, max: 64, doc: 'Tiles synthesized at once.' }),
+    ...executorVars,
     sta: bool({ default: true, doc: 'Time each synthesized tile with OpenSTA (when installed): the clock in SKY130, ideal clock, no wires.' }),
     staClockNs: num({ default: 10, min: 0.1, unit: 'ns', doc: 'Clock period OpenSTA checks against; the clock reported is 1 / (period − worst slack).' }),
     maxFanout: int({ default: 12, min: 2, max: 64, doc: 'Largest fanout left after buffering (clock, tied resets and control nets become buffer trees).' }),
@@ -45,7 +47,7 @@ export const synthesisStage = defineStage({
     const metrics: Record<string, number> = {};
     const perArch = new Map<string, { cells: number; area: number; transistors: number; coefficients: number }>();
     ctx.progress.start(ids.length, 'tiles', `yosys ${backend}`);
-    const synthOne = async (id: string) => {
+    const prepared = ids.map((id) => {
       const dir = join(ctx.stageDir, 'tiles', id);
       mkdirSync(dir, { recursive: true });
       copyFileSync(join(inputDir, id, 'rtl.v'), join(dir, 'rtl.v'));
@@ -54,7 +56,11 @@ export const synthesisStage = defineStage({
       const tileWork = join(work, id);
       mkdirSync(tileWork, { recursive: true });
       copyFileSync(join(dir, 'rtl.v'), join(tileWork, 'rtl.v'));
-      const s = await synthesizeTile(ctx, { backend, workDir: tileWork, top: golden.top, libPath, cells, perCell, maxFanout: c.maxFanout, staClockNs: sta ? c.staClockNs : undefined });
+      return { id, dir, golden, tileWork };
+    });
+    const results = await synthesizeTiles(ctx, executorConfig(c, c.synthJobs), prepared.map((t) => ({ cdlPath: kit.cdl, options: { backend, workDir: t.tileWork, top: t.golden.top, libPath, cells, perCell, maxFanout: c.maxFanout, staClockNs: sta ? c.staClockNs : undefined } })), ctx.progress, 'yosys-synthesis');
+    for (const [index, { id, dir, golden, tileWork }] of prepared.entries()) {
+      const s = results[index];
       for (const f of ['netlist.v', 'netlist.json', 'yosys.log', ...(sta ? ['sta.log'] : [])]) copyFileSync(join(tileWork, f), join(dir, f));
       await writeJsonAtomic(join(dir, 'synth.json'), {
         yosys: { backend, version },
@@ -82,10 +88,8 @@ export const synthesisStage = defineStage({
       const a = perArch.get(golden.arch) ?? { cells: 0, area: 0, transistors: 0, coefficients: 0 };
       perArch.set(golden.arch, { cells: a.cells + s.cells, area: a.area + s.areaUm2, transistors: a.transistors + s.transistors, coefficients: a.coefficients + golden.rows * golden.cols });
       ctx.log(`${id}: ${s.cells} cells (${s.fanoutBuffers} fanout buffers), ${s.areaUm2.toFixed(1)} um2, ${s.transistors} transistors (${(s.transistors / (golden.rows * golden.cols)).toFixed(2)} per coefficient), yosys ${s.wallS.toFixed(1)} s${s.peakMb ? `, ${s.peakMb} MB peak` : ''}${s.clockMhz ? `, ${s.clockMhz} MHz` : ''}`);
-      ctx.progress.advance(1);
       rmSync(tileWork, { recursive: true, force: true });
-    };
-    await forEachBounded(ids, c.synthJobs, synthOne);
+    }
     ctx.progress.finish();
     for (const [arch, a] of [...perArch.entries()].sort()) {
       metrics[`synth__design__instance__count__arch:${arch}`] = a.cells;
