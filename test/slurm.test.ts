@@ -2,28 +2,17 @@
  * Past one machine: flow:arch and a calibration on a real (one-node) Slurm cluster write the same files as the
  * local pool. The cluster is started with tools/slurm-local.sh when Slurm is installed and none answers.
  */
-import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { REPO_ROOT } from '@hardwire/core';
 import { runCli } from '@hardwire/flow';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { clusterUp, slurmInstalled } from '../packages/core/tests/slurmCluster.ts';
+import { describe, expect, it } from 'vitest';
+import { slurmInstalled, useLocalCluster } from '../packages/core/tests/slurmCluster.ts';
 
-let startedCluster = false;
 if (!slurmInstalled()) console.log('skip: Slurm is not installed (bash tools/setup.sh installs it); the local-versus-Slurm comparison is not run');
 
 describe.runIf(slurmInstalled())('--executor slurm', () => {
-  beforeAll(() => {
-    if (!clusterUp()) {
-      execFileSync('bash', [join(REPO_ROOT, 'tools', 'slurm-local.sh'), 'start'], { stdio: 'pipe' });
-      startedCluster = true;
-    }
-  }, 60_000);
-  afterAll(() => {
-    if (startedCluster) execFileSync('bash', [join(REPO_ROOT, 'tools', 'slurm-local.sh'), 'stop'], { stdio: 'pipe' });
-  });
+  useLocalCluster();
 
   it('flow:arch and a calibration write the same files with --executor local and --executor slurm (runtimes aside)', async () => {
     const outs: Record<string, string> = {};

@@ -2,16 +2,14 @@
  * The work-item executor on this machine and on a real (one-node) Slurm cluster: `tools/slurm-local.sh start`
  * is run when `sbatch` is installed and no cluster answers (and stopped again after).
  */
-import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { arraySpec, itemExitCode, REPO_ROOT, runWorkItems, sbatchArgv, type ExecutorConfig, type WorkItem } from '../src/index.ts';
+import { describe, expect, it } from 'vitest';
+import { arraySpec, itemExitCode, runWorkItems, sbatchArgv, type ExecutorConfig, type WorkItem } from '../src/index.ts';
 
-import { clusterUp, slurmInstalled } from './slurmCluster.ts';
+import { slurmInstalled, useLocalCluster } from './slurmCluster.ts';
 
-let startedCluster = false;
 if (!slurmInstalled()) console.log('skip: Slurm is not installed (bash tools/setup.sh installs slurmctld, slurmd, slurm-client, munge); the Slurm executor tests are not run');
 
 const local = (jobs = 2): ExecutorConfig => ({ executor: 'local', jobs, slurm: { cpus: 1, retries: 1 } });
@@ -48,15 +46,7 @@ describe('the local executor', () => {
 });
 
 describe.runIf(slurmInstalled())('the Slurm executor on a one-node cluster', () => {
-  beforeAll(() => {
-    if (!clusterUp()) {
-      execFileSync('bash', [join(REPO_ROOT, 'tools', 'slurm-local.sh'), 'start'], { stdio: 'pipe' });
-      startedCluster = true;
-    }
-  }, 60_000);
-  afterAll(() => {
-    if (startedCluster) execFileSync('bash', [join(REPO_ROOT, 'tools', 'slurm-local.sh'), 'stop'], { stdio: 'pipe' });
-  });
+  useLocalCluster();
 
   it('runs a job array and gets the same item results as the local pool', async () => {
     const root = mkdtempSync(join(tmpdir(), 'hw-slurm-'));

@@ -389,7 +389,7 @@ export function selectiveWeights(w: LlamaWeights, format: WeightFormat, selected
 /** Saturations per site (a clamp in a requantization), the first place to look when quality drops. */
 export type SaturationCounts = Record<string, { count: number }>;
 
-/** acc = W·x for every row (exact integers). */
+/** acc = W·x for every row (exact integers). The same unrolled loop as the float pass's `matVec`, kept apart so each stays monomorphic (one array type per call site) and fast. */
 function intMatVec(m: IntMatrix, x: Int32Array, acc: Float64Array): void {
   const { rows, cols, coef } = m;
   const c4 = cols & ~3;
