@@ -20,3 +20,5 @@ export * from './physical/reports.ts';
 export * from './physical/scripts.ts';
 export * from './liberty/power.ts';
 export * from './saif.ts';
+export * from './power/glitch.ts';
+export { measureGlitches, TIMED_PERIOD_NS, TIMED_VECTORS, type TimedSimulation } from './drivers/glitch.ts';

@@ -5,6 +5,7 @@ import { FORMATS, QUANT_FORMATS, quantizeRows } from '@hardwire/quant';
 import { requantize, rotate, softmaxWeight } from '@hardwire/tiles';
 import { describe, expect, it } from 'vitest';
 import { calibrate, clipSequences, compileHardwired, dequantize, evaluatePasses, factorShift, FloatLlama, HardwiredLlama, loadLlamaWeights, parseMixed, percentile99, quantizeMatrix, requantizeN, rotateN, sampleSequences, selectiveWeights, softmaxWeightN, textSequences } from '../src/index.ts';
+import { tempDir, writeStoriesGguf, writeStoriesSafetensors } from '../../models/tests/fixtures.ts';
 import { referenceLogits } from './referenceLlama.ts';
 
 const stories260k = () => loadLlamaWeights(fixtureFile('stories260K.bin'), MODEL_CATALOG['stories-260k'], 512);
@@ -160,5 +161,23 @@ describe('texts and options', () => {
     }
     expect(Array.from(mixed.layers[1].m.q.coef)).not.toEqual(Array.from(base.layers[1].m.q.coef));
     expect(Array.from(mixed.layers[2].m.q.coef)).toEqual(Array.from(base.layers[2].m.q.coef));
+  });
+});
+
+describe('real checkpoints through the model readers', () => {
+  it('a safetensors file and a GGUF file (Meta q/k order) of the same weights give the float and hardwired passes the same logits as the llama2.c checkpoint', () => {
+    const dir = tempDir('hw-quality-readers-');
+    const base = stories260k();
+    const tokens = [1, 403, 407, 261, 378, 283, 259];
+    const cal = calibrate(base, [tokens]);
+    const run = (w: ReturnType<typeof stories260k>) => {
+      const f = new FloatLlama(w);
+      const h = new HardwiredLlama(compileHardwired(w, cal, { format: 'int4' }));
+      return tokens.map((t, p) => [Array.from(f.step(t, p)), Array.from(h.step(t, p))]);
+    };
+    const want = run(base);
+    for (const path of [writeStoriesSafetensors(dir, 'F32'), writeStoriesGguf(dir, 'F32')]) {
+      expect(run(loadLlamaWeights(path, MODEL_CATALOG['stories-260k'], 512)), path).toEqual(want);
+    }
   });
 });

@@ -57,7 +57,7 @@ const ARCH_COLORS: Record<string, string> = { rom: '#f59e0b', da: '#2563eb', par
 const LANE_IDS = ['attn_dot', 'softmax_exp', 'norm_sumsq', 'recip', 'reducer', 'silu_mul', 'rope', 'argmax'] as const;
 
 interface UnitsJson {
-  units: Array<{ id: string; transistors: number; latencyCycles: number; ratePerCycle: number; clockMHz?: number; mismatches: number; power?: { switchingPjPerCycle: number; internalPjPerCycle: number; leakageNw: number } }>;
+  units: Array<{ id: string; transistors: number; latencyCycles: number; ratePerCycle: number; clockMHz?: number; mismatches: number; power?: { switchingPjPerCycle: number; internalPjPerCycle: number; leakageNw: number; glitchFactor?: number } }>;
 }
 
 /**
@@ -73,18 +73,20 @@ export function readUnits(path: string): { lanes: LaneCosts; power?: Record<stri
     if (u.mismatches !== 0) throw new UserError(`${path}: unit ${id} is not proven (${u.mismatches} mismatches at gate level)`);
     lanes[id] = { transistors: u.transistors, latencyCycles: u.latencyCycles, ratePerCycle: u.ratePerCycle, clockMHz: u.clockMHz };
   }
-  const power = doc.units.every((u) => u.power) ? Object.fromEntries(doc.units.map((u) => [u.id, { energyPj: u.power!.switchingPjPerCycle + u.power!.internalPjPerCycle, leakageNw: u.power!.leakageNw, transistors: u.transistors }])) : undefined;
+  const power = doc.units.every((u) => u.power) ? Object.fromEntries(doc.units.map((u) => [u.id, { energyPj: (u.power!.switchingPjPerCycle + u.power!.internalPjPerCycle) * (u.power!.glitchFactor ?? 1), leakageNw: u.power!.leakageNw, transistors: u.transistors }])) : undefined;
   return { lanes: lanes as unknown as LaneCosts, ...(power ? { power } : {}) };
 }
 
 /** The sample tile of an architecture from GateSim.Check's report: energy per transistor and busy cycle, leakage per transistor. */
-export function readTilePower(path: string | undefined, arch: string): { energyPerTransistorCyclePj: number; leakageNwPerTransistor: number; source: string } | undefined {
+export function readTilePower(path: string | undefined, arch: string): { energyPerTransistorCyclePj: number; leakageNwPerTransistor: number; glitchFactor: number; source: string } | undefined {
   if (!path || !existsSync(path)) return undefined;
-  const report = JSON.parse(readFileSync(path, 'utf8')) as Array<{ id: string; arch: string; power?: { transistors: number; switchingPjPerCycle: number; internalPjPerCycle: number; leakageNw: number; meanActivity: number } }>;
+  const report = JSON.parse(readFileSync(path, 'utf8')) as Array<{ id: string; arch: string; power?: { transistors: number; switchingPjPerCycle: number; internalPjPerCycle: number; leakageNw: number; meanActivity: number; glitchFactor?: number } }>;
   const t = report.find((r) => r.arch === arch && r.power && r.power.transistors > 0);
   if (!t) return undefined;
   const p = t.power!;
-  return { energyPerTransistorCyclePj: (p.switchingPjPerCycle + p.internalPjPerCycle) / p.transistors, leakageNwPerTransistor: p.leakageNw / p.transistors, source: `${t.id}: ${p.transistors.toLocaleString('en-US')} transistors, mean activity ${p.meanActivity} toggles per net and cycle (GateSim.Check)` };
+  // The zero-delay energy times the glitch factor a timed simulation of the same tile measured (1 when none ran).
+  const glitch = p.glitchFactor ?? 1;
+  return { energyPerTransistorCyclePj: ((p.switchingPjPerCycle + p.internalPjPerCycle) * glitch) / p.transistors, leakageNwPerTransistor: p.leakageNw / p.transistors, glitchFactor: glitch, source: `${t.id}: ${p.transistors.toLocaleString('en-US')} transistors, mean activity ${p.meanActivity} toggles per net and cycle (GateSim.Check), glitches x${glitch}${glitch === 1 ? ' (not measured)' : ' (timed simulation)'}` };
 }
 
 const scheduleVars = {

@@ -251,6 +251,21 @@ export function openStaScript(o: { liberty: string; netlist: string; top: string
   ].join('\n');
 }
 
+/** OpenSTA writing the netlist's delays as SDF (for Icarus's `$sdf_annotate`; see power/glitch.ts). */
+export function openStaSdfScript(o: { liberty: string; netlist: string; top: string; clockNs: number; clockPort: string; sdf: string }): string {
+  return [
+    '# Hardwire: cell and wire delays as SDF with OpenSTA (typical corner, no wire parasitics)',
+    `read_liberty ${tclWord(o.liberty)}`,
+    `read_verilog ${tclWord(o.netlist)}`,
+    `link_design ${o.top}`,
+    'set_operating_conditions tt_025C_1v80',
+    `create_clock -name clk -period ${o.clockNs} [get_ports ${o.clockPort}]`,
+    `write_sdf -no_timestamp -digits 4 ${tclWord(o.sdf)}`,
+    'exit',
+    '',
+  ].join('\n');
+}
+
 /** A Tcl word: braces unless it is plain. */
 function tclWord(s: string): string {
   return /^[A-Za-z0-9_./:@%+,=-]+$/.test(s) ? s : `{${s}}`;

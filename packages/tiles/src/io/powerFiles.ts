@@ -6,9 +6,9 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { PowerLibrary } from '@hardwire/eda';
+import type { CellSpec, GlitchMeasurement, PowerLibrary } from '@hardwire/eda';
 import type { ActivityCounter, CompiledNetlist } from '@hardwire/gatesim';
-import { activityPower, activitySaif, type NetlistModule } from '../power/activityPower.ts';
+import { activityPower, activitySaif, glitchedPower, type NetlistModule } from '../power/activityPower.ts';
 
 export interface MeasuredPower {
   readonly activitySource: string;
@@ -16,19 +16,31 @@ export interface MeasuredPower {
   readonly switchingPjPerCycle: number;
   readonly internalPjPerCycle: number;
   readonly leakageNw: number;
+  /**
+   * Dynamic energy with the glitches a timed simulation measured over the zero-delay energy (1 when not measured),
+   * and the measurement (toggle factors by group of driving cells).
+   */
+  readonly glitchFactor: number;
+  readonly glitch?: GlitchMeasurement & { readonly source: string };
 }
 
-export function writeMeasuredPower(dir: string, o: { module: NetlistModule; top: string; compiled: CompiledNetlist; activity: ActivityCounter; lib: PowerLibrary; clockNs: number; activitySource: string }): MeasuredPower {
+export function writeMeasuredPower(dir: string, o: { module: NetlistModule; top: string; compiled: CompiledNetlist; activity: ActivityCounter; lib: PowerLibrary; clockNs: number; activitySource: string; glitch?: { measurement: GlitchMeasurement; cells: ReadonlyMap<string, CellSpec>; source: string } }): MeasuredPower {
   const measured = activityPower(o.module, o.compiled, o.activity, o.lib);
   writeFileSync(join(dir, 'activity.saif'), activitySaif(o.module, o.top, o.compiled, o.activity, measured.clockTree, o.clockNs));
-  const power: MeasuredPower = {
+  let power: MeasuredPower = {
     activitySource: o.activitySource,
     meanActivity: Number(measured.power.meanActivity.toFixed(4)),
     switchingPjPerCycle: Number(measured.power.switchingPjPerCycle.toFixed(4)),
     internalPjPerCycle: Number(measured.power.internalPjPerCycle.toFixed(4)),
     leakageNw: Number(measured.power.leakageNw.toFixed(3)),
+    glitchFactor: 1,
   };
+  if (o.glitch) {
+    const withGlitches = glitchedPower(o.module, o.lib, o.glitch.cells, measured.togglesPerCycle, measured.clockTree, o.glitch.measurement);
+    const zeroDelay = measured.power.switchingPjPerCycle + measured.power.internalPjPerCycle;
+    power = { ...power, glitchFactor: Number(((withGlitches.switchingPjPerCycle + withGlitches.internalPjPerCycle) / zeroDelay).toFixed(4)), glitch: { ...o.glitch.measurement, source: o.glitch.source } };
+  }
   const watts = (pjPerCycle: number) => (pjPerCycle * 1e-12 * 1e9) / o.clockNs;
-  writeFileSync(join(dir, 'power.json'), JSON.stringify({ clock_mhz: 1000 / o.clockNs, switching_w: watts(power.switchingPjPerCycle), internal_w: watts(power.internalPjPerCycle), leakage_w: power.leakageNw * 1e-9, glitch_factor: 1, activity_source: power.activitySource }, null, 2) + '\n');
+  writeFileSync(join(dir, 'power.json'), JSON.stringify({ clock_mhz: 1000 / o.clockNs, switching_w: watts(power.switchingPjPerCycle), internal_w: watts(power.internalPjPerCycle), leakage_w: power.leakageNw * 1e-9, glitch_factor: power.glitchFactor, ...(power.glitch ? { glitch: power.glitch } : {}), activity_source: power.activitySource }, null, 2) + '\n');
   return power;
 }

@@ -3,7 +3,7 @@
  * gate-level simulator (the clock tree at 2 toggles a cycle, since the simulator clocks flops directly), the
  * Liberty energies of the cells (`netlistPower`), and the activity as SAIF for other tools.
  */
-import { clockTreeBits, netlistPower, saifText, type NetlistCell, type NetlistPowerResult, type PowerLibrary } from '@hardwire/eda';
+import { clockTreeBits, instanceGroup, netlistPower, saifText, type CellSpec, type GlitchMeasurement, type NetlistCell, type NetlistPowerResult, type PowerLibrary } from '@hardwire/eda';
 import type { ActivityCounter, CompiledNetlist } from '@hardwire/gatesim';
 
 export interface NetlistModule {
@@ -51,4 +51,21 @@ export function activitySaif(module: NetlistModule, top: string, compiled: Compi
     });
   }
   return saifText({ design: top, timescalePs: 1, duration, nets });
+}
+
+/**
+ * Power with the measured glitches: every net's zero-delay toggles times the factor of the group of the cell
+ * driving it (adder trees, shared adders, registers, other logic; power/glitch.ts in @hardwire/eda), the clock
+ * tree as before. Internal energy follows, since it is counted from the cells' input toggles.
+ */
+export function glitchedPower(module: NetlistModule, lib: PowerLibrary, cells: ReadonlyMap<string, CellSpec>, togglesPerCycle: (bit: number | string) => number, clockTree: ReadonlySet<number | string>, glitch: GlitchMeasurement): NetlistPowerResult {
+  const factorOf = new Map<number | string, number>();
+  for (const [name, cell] of Object.entries(module.cells)) {
+    const spec = cells.get(cell.type);
+    if (!spec) continue;
+    const group = instanceGroup(name, spec);
+    const factor = glitch.byGroup[group]?.factor ?? 1;
+    for (const [pin, bits] of Object.entries(cell.connections)) if (spec.outputs.has(pin)) for (const b of bits) factorOf.set(b, factor);
+  }
+  return netlistPower(module.cells, lib, (bit) => (clockTree.has(bit) ? togglesPerCycle(bit) : togglesPerCycle(bit) * (factorOf.get(bit) ?? 1)));
 }

@@ -5,7 +5,7 @@
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { defineStage, defineVars, str, writeJsonAtomic, type Finding } from '@hardwire/core';
-import { chooseYosys, findKit, hasIcarus, parseLiberty, pdkRootVar, parseCellLibrary, parseOutputsHex, powerLibrary, runIcarus, splitNetsForIcarus, tileTestbench, vectorsHex } from '@hardwire/eda';
+import { chooseYosys, findKit, hasIcarus, hasSta, measureGlitches, parseLiberty, pdkRootVar, parseCellLibrary, TIMED_PERIOD_NS, TIMED_VECTORS, parseOutputsHex, powerLibrary, runIcarus, splitNetsForIcarus, tileTestbench, vectorsHex, type TimedSimulation } from '@hardwire/eda';
 import type { NetlistModule } from '../power/activityPower.ts';
 import { writeMeasuredPower } from '../io/powerFiles.ts';
 import { compileNetlist, type YosysNetlistJson } from '@hardwire/gatesim';
@@ -15,15 +15,18 @@ import { checkSeedVar, checkVectorsVar, crosscheckCellVectorsVar, crosscheckVect
 
 interface Golden { top: string; rows: number; cols: number; inputBits: number; outputBits: number; codes: number[][]; arch: string; cyclesPerVector?: number }
 
+/** Fewest cross-check vectors worth a timed simulation for the glitch factor. */
+const GLITCH_MIN_VECTORS = 10;
+
 export const gateSimCheckStage = defineStage({
   id: 'GateSim.Check',
   summary: 'Prove each synthesized tile bit-exact: 10,000+ vectors streamed through our gate-level simulator against W x (measuring cycles per vector), and a subset through Icarus on the kit cell models.',
-  version: '3',
+  version: '4',
   inputs: ['tilesSynth'],
   outputs: ['gatesimReport'],
   vars: defineVars({ checkVectors: checkVectorsVar, checkSeed: checkSeedVar, crosscheckVectors: crosscheckVectorsVar, crosscheckCellVectors: crosscheckCellVectorsVar, pdkRoot: pdkRootVar }),
   async cacheSalt() {
-    return { icarus: String(await hasIcarus()) };
+    return { icarus: String(await hasIcarus()), sta: String(await hasSta()) };
   },
   async run(ctx) {
     const c = ctx.config;
@@ -33,6 +36,7 @@ export const gateSimCheckStage = defineStage({
     const lib = powerLibrary(parseLiberty(libText));
     const tilesDir = ctx.inputPath('tilesSynth');
     const icarus = c.crosscheckVectors > 0 && (await hasIcarus());
+    const sta = await hasSta();
     // Icarus reads a copy of each netlist with its vector nets split (yosys), see splitNetsForIcarus.
     const yosysBackend = icarus ? (await chooseYosys('auto')).backend : undefined;
     const findings: Finding[] = [];
@@ -52,18 +56,13 @@ export const gateSimCheckStage = defineStage({
       const crossWanted = icarus ? (c.crosscheckCellVectors > 0 ? Math.min(c.crosscheckVectors, Math.floor(c.crosscheckCellVectors / netlist.cellCount)) : c.crosscheckVectors) : 0;
       if (icarus && crossWanted === 0 && c.crosscheckVectors > 0) findings.push({ type: 'crosscheck_skipped_warning', severity: 'warning', message: `${id}: ${netlist.cellCount} cells, over the Icarus budget of ${c.crosscheckCellVectors.toLocaleString('en-US')} cell-vectors: no Icarus cross-check for this tile (--crosscheck-cell-vectors 0 lifts the budget)` });
       const result = checkTile(netlist, codes, golden.rows, golden.cols, golden.inputBits, golden.outputBits, vectors, 32, 256, crossWanted, true);
-      // Power from the activity measured on the check's vectors (random int8 inputs streamed back to back: every cycle busy).
-      const powerDir = join(ctx.stageDir, 'power', id);
-      mkdirSync(powerDir, { recursive: true });
-      const measured = writeMeasuredPower(powerDir, { module: json.modules[golden.top] as unknown as NetlistModule, top: golden.top, compiled: netlist, activity: result.activity!, lib, clockNs: 10, activitySource: 'seeded random int8 input vectors, back to back' });
-      const synth = JSON.parse(readFileSync(join(tilesDir, id, 'synth.json'), 'utf8')) as { transistors?: number };
-      const tilePower = { transistors: synth.transistors ?? 0, cyclesPerVector: result.cyclesPerVector, ...measured };
       const seconds = (performance.now() - started) / 1000;
       if (result.firstMismatch) ctx.log(`${id}: MISMATCH vector ${result.firstMismatch.vector} row ${result.firstMismatch.row}: expected ${result.firstMismatch.expected}, got ${result.firstMismatch.got}`);
       ctx.log(`${id}: ${result.vectors} vectors, ${result.mismatches} mismatches, ${result.cyclesPerVector} cycles per vector (latency ${result.latencyCycles}), ${netlist.cellCount} cells, ${seconds.toFixed(2)} s`);
       if (golden.cyclesPerVector !== undefined && golden.cyclesPerVector !== result.cyclesPerVector) findings.push({ type: 'cycles_mismatch_error', severity: 'error', message: `${id}: the generator promised ${golden.cyclesPerVector} cycles per vector, simulation measured ${result.cyclesPerVector}` });
       let crossMismatches = 0;
       let crossVectors = 0;
+      let glitch: { measurement: TimedSimulation; cells: typeof cells; source: string } | undefined;
       if (crossWanted > 0) {
         const dir = join(ctx.stageDir, 'icarus', id);
         mkdirSync(dir, { recursive: true });
@@ -84,7 +83,21 @@ export const gateSimCheckStage = defineStage({
         if (outputs.length !== subset.length) ctx.log(`${id}: Icarus produced ${outputs.length} outputs for ${subset.length} vectors`);
         crossMismatches += Math.abs(outputs.length - subset.length) * golden.rows;
         ctx.log(`${id}: Icarus ${crossVectors} vectors, ${crossMismatches} mismatched outputs`);
+        // Glitches: the same vectors with the cells' delays (OpenSTA's SDF), every transition against the settled toggles.
+        if (sta && crossVectors >= GLITCH_MIN_VECTORS) {
+          const measurement = await measureGlitches(ctx, { dir, splitNetlist: simNetlist, top: golden.top, libPath: kit.liberty, kit, cells, clockNs: 10, warmupCycles: 3 });
+          glitch = { measurement, cells, source: `${id}: Icarus with OpenSTA's SDF (gates timed, flops functional), ${Math.min(crossVectors, TIMED_VECTORS)} vectors, ${measurement.cycles} cycles of a ${TIMED_PERIOD_NS} ns clock (every net settles); ${measurement.outputMismatches} output vectors differing from the zero-delay run` };
+          ctx.log(`${id}: glitches ${Object.entries(measurement.byGroup).map(([g, v]) => `${g} x${v.factor}`).join(', ')}; all x${measurement.factor}`);
+          if (measurement.outputMismatches > 0) findings.push({ type: 'timed_simulation_warning', severity: 'warning', message: `${id}: the timed simulation's outputs differ from the zero-delay run on ${measurement.outputMismatches} vectors (delays beyond the 10 ns clock)` });
+        }
       }
+      // Power from the activity measured on the check's vectors (random int8 inputs streamed back to back: every cycle busy).
+      const powerDir = join(ctx.stageDir, 'power', id);
+      mkdirSync(powerDir, { recursive: true });
+      const measured = writeMeasuredPower(powerDir, { module: json.modules[golden.top] as unknown as NetlistModule, top: golden.top, compiled: netlist, activity: result.activity!, lib, clockNs: 10, activitySource: 'seeded random int8 input vectors, back to back', glitch });
+      const synth = JSON.parse(readFileSync(join(tilesDir, id, 'synth.json'), 'utf8')) as { transistors?: number };
+      const tilePower = { transistors: synth.transistors ?? 0, cyclesPerVector: result.cyclesPerVector, ...measured };
+      if (glitch) metrics[`gatesim__glitch_factor__tile:${id}`] = measured.glitchFactor;
       const add = (name: string, value: number) => (metrics[name] = (metrics[name] ?? 0) + value);
       for (const q of [`arch:${golden.arch}`, `tile:${id}`]) {
         add(`gatesim__vectors__count__${q}`, result.vectors);

@@ -7,7 +7,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { defineStage, defineVars, forEachBounded, int, num, writeJsonAtomic, type Finding } from '@hardwire/core';
-import { chooseYosys, findKit, hasIcarus, hasSta, parseLiberty, pdkRootVar, powerLibrary, runIcarus, splitNetsForIcarus, synthesizeTile, tileTestbench, transistorCounts, writeTileLiberty } from '@hardwire/eda';
+import { chooseYosys, findKit, hasIcarus, hasSta, measureGlitches, parseLiberty, TIMED_PERIOD_NS, TIMED_VECTORS, pdkRootVar, powerLibrary, runIcarus, splitNetsForIcarus, synthesizeTile, tileTestbench, transistorCounts, writeTileLiberty, type TimedSimulation } from '@hardwire/eda';
 import type { NetlistModule } from '../power/activityPower.ts';
 import { writeMeasuredPower, type MeasuredPower } from '../io/powerFiles.ts';
 import { compileNetlist, type YosysNetlistJson } from '@hardwire/gatesim';
@@ -41,7 +41,7 @@ export interface SynthesizedUnit {
 export const unitsSynthesizeStage = defineStage({
   id: 'Units.Synthesize',
   summary: 'The units besides the weight tiles (attention lane, softmax, RMSNorm, reciprocal, reducer with requantizer, SiLU·up, RoPE, argmax) as RTL, synthesized and timed on SKY130, proven bit-exact in our simulator and in Icarus.',
-  version: '2',
+  version: '3',
   inputs: [],
   outputs: ['units'],
   publish: { units: 'units.json' },
@@ -83,9 +83,8 @@ export const unitsSynthesizeStage = defineStage({
       const netlist = compileNetlist(json, module, cells);
       const vectors = unitVectors(spec, c.unitVectors, c.checkSeed);
       const check = checkUnit(netlist, spec, vectors, 8, c.unitCrosscheckVectors, true);
-      // Power from the activity of the check's vectors (seeded random inputs: an upper bound on a real stream's).
-      const power = writeMeasuredPower(dir, { module: json.modules[module] as unknown as NetlistModule, top: module, compiled: netlist, activity: check.activity!, lib, clockNs: c.unitClockNs, activitySource: 'seeded random input vectors (an upper bound)' });
       let cross: SynthesizedUnit['icarus'] = null;
+      let glitch: { measurement: TimedSimulation; cells: typeof cells; source: string } | undefined;
       if (icarus) {
         const subset = vectors.slice(0, c.unitCrosscheckVectors);
         const X = fieldBits(spec.inputs);
@@ -101,7 +100,14 @@ export const unitsSynthesizeStage = defineStage({
           if (outputs[v] !== want || outputs[v] !== check.outputs[v]) mismatches++;
         }
         cross = { vectors: subset.length, mismatches };
+        // Glitches: the same vectors with the cells' delays (OpenSTA's SDF) against the settled toggles.
+        if (sta) {
+          const measurement = await measureGlitches(ctx, { dir, splitNetlist: simNetlist, top: module, libPath: kit.liberty, kit, cells, clockNs: c.unitClockNs, warmupCycles: 3 });
+          glitch = { measurement, cells, source: `Icarus with OpenSTA's SDF (gates timed, flops functional), ${Math.min(subset.length, TIMED_VECTORS)} vectors, ${measurement.cycles} cycles of a ${TIMED_PERIOD_NS} ns clock (every net settles); ${measurement.outputMismatches} output vectors differing from the zero-delay run` };
+        }
       }
+      // Power from the activity of the check's vectors (seeded random inputs: an upper bound on a real stream's), with the glitches measured.
+      const power = writeMeasuredPower(dir, { module: json.modules[module] as unknown as NetlistModule, top: module, compiled: netlist, activity: check.activity!, lib, clockNs: c.unitClockNs, activitySource: 'seeded random input vectors (an upper bound)', glitch });
       ctx.log(`${spec.id}: yosys ${s.wallS.toFixed(1)} s; ${s.cells} cells, ${s.transistors.toLocaleString('en-US')} transistors, ${s.clockMhz ?? '?'} MHz; ${check.vectors} vectors, ${check.mismatches} mismatches, ${check.cyclesPerVector} cycle(s) per vector, latency ${check.latencyCycles}${cross ? `; Icarus ${cross.vectors} vectors, ${cross.mismatches} mismatches` : ''}`);
       results.set(spec.id, {
         id: spec.id,

@@ -1,0 +1,10 @@
+import { readFileSync } from 'node:fs';
+import { findKit, measureGlitches, parseCellLibrary } from '@hardwire/eda';
+import { execLogged } from '@hardwire/core';
+const kit = findKit();
+const cells = parseCellLibrary(readFileSync(kit.liberty, 'utf8'));
+const targets = { commandsFile: '/tmp/gl/COMMANDS', logFile: '/tmp/gl/log.txt' };
+const ctx = { log: (l: string) => console.log(l), exec: (e: string, a: readonly string[], o?: any) => execLogged(e, a, targets, o) };
+const t0 = performance.now();
+const r = await measureGlitches(ctx as any, { dir: '/tmp/gl', splitNetlist: '/tmp/gl/netlist_sim.v', top: 'tile_l0_q_proj_r0c0_8x16_bitserial_shared', libPath: kit.liberty, kit, cells, clockNs: 10, warmupCycles: 3 });
+console.log(JSON.stringify(r, null, 1), (performance.now() - t0) / 1000);
