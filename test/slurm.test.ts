@@ -1,18 +1,46 @@
 /**
- * Past one machine: flow:arch and a calibration on a real (one-node) Slurm cluster write the same files as the
- * local pool. The cluster is started with tools/slurm-local.sh when Slurm is installed and none answers.
+ * Past one machine, on a real (one-node) Slurm cluster, started with tools/slurm-local.sh when Slurm is installed
+ * and none answers: the executor's job arrays, failures and time limits; flow:arch and a calibration write the same
+ * files as the local pool.
  */
+
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from '@hardwire/flow';
 import { describe, expect, it } from 'vitest';
-import { slurmInstalled, useLocalCluster } from '../packages/core/tests/slurmCluster.ts';
+import { itemExitCode, runWorkItems, type ExecutorConfig } from '@hardwire/core';
+import { items, slurmInstalled, useLocalCluster } from '../packages/core/tests/slurmCluster.ts';
+
+const slurm = (o: Partial<ExecutorConfig['slurm']> = {}): ExecutorConfig => ({ executor: 'slurm', jobs: 0, slurm: { cpus: 1, retries: 1, ...o } });
 
 if (!slurmInstalled()) console.log('skip: Slurm is not installed (bash tools/setup.sh installs it); the local-versus-Slurm comparison is not run');
 
 describe.runIf(slurmInstalled())('--executor slurm', () => {
   useLocalCluster();
+
+  it('runs a job array and gets the same item results as the local pool', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'hw-slurm-'));
+    const work = items(root, 5, (i) => `echo $(( ${i} * ${i} )) > square.txt`);
+    let finished = 0;
+    await runWorkItems({ log: () => {}, onFinished: (n) => (finished = n) }, 'squares', root, work, slurm());
+    expect(work.map((w) => readFileSync(join(w.dir, 'square.txt'), 'utf8').trim())).toEqual(['0', '1', '4', '9', '16']);
+    expect(finished).toBe(5);
+  }, 120_000);
+
+  it('a failed item fails the batch with its index and exit code; an item past its time limit is resubmitted, then reported as timed out', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'hw-slurm-'));
+    const bad = items(root, 3, (i) => (i === 2 ? 'exit 5' : 'true'));
+    await expect(runWorkItems({ log: () => {} }, 'bad', root, bad, slurm())).rejects.toThrow(/item 2: .* exited with code 5/);
+    // The first submission of item 0 sleeps past the one-minute limit; its resubmission finds the marker and ends at once.
+    const slow = items(join(root, 'slow'), 2, (i) => (i === 0 ? 'if [ -e marker ]; then exit 0; fi; touch marker; sleep 600' : 'true'));
+    const lines: string[] = [];
+    await runWorkItems({ log: (l) => lines.push(l) }, 'slow', root, slow, slurm({ time: '1', retries: 1 }));
+    expect(lines.some((l) => /item 0 .*no exit code \(time limit/.test(l))).toBe(true);
+    expect(itemExitCode(slow[0])).toBe(0);
+    const stuck = items(join(root, 'stuck'), 1, () => 'sleep 600');
+    await expect(runWorkItems({ log: () => {} }, 'stuck', root, stuck, slurm({ time: '1', retries: 0 }))).rejects.toThrow(/item 0 .* ended without an exit code 1 time\(s\) \(time limit\)/);
+  }, 400_000);
 
   it('flow:arch and a calibration write the same files with --executor local and --executor slurm (runtimes aside)', async () => {
     const outs: Record<string, string> = {};

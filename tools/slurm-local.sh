@@ -80,6 +80,10 @@ EOF
       $SUDO mkdir -p /etc/slurm && $SUDO ln -sfn "$CONF" /etc/slurm/slurm.conf
     fi
     export SLURM_CONF="$CONF"
+    if [ -f "$DIR/slurmctld.pid" ] && kill -0 "$(cat "$DIR/slurmctld.pid")" 2>/dev/null && sinfo -h -o '%t' 2>/dev/null | grep -qE '^(idle|mix|alloc)'; then
+      echo "slurm-local: already up ($host); configuration $CONF"
+      exit 0
+    fi
     stop_pid "$DIR/slurmd.pid"
     stop_pid "$DIR/slurmctld.pid"
     $SUDO env SLURM_CONF="$CONF" slurmctld -f "$CONF"
