@@ -20,8 +20,8 @@ import { FloatLlama } from './llama.ts';
 import { clipSequences, parseMixed, qualityChartSvg, qualityCsv, qualityTasks, sensitivityCsv, textSequences, type FormatOutcome, type SensitivityOutcome, type TextSequences } from './plan.ts';
 
 const WEIGHT_FORMATS = [...QUANT_FORMATS, 'int8'] as const;
-/** Context of llama2.c's TinyStories models when the checkpoint is not one of ours. */
-const DEFAULT_SEQ_LEN = 256;
+/** Context of llama2.c's TinyStories models (stories15M, stories260K trained at 256): the passes' KV-cache length. */
+const SEQ_LEN = 256;
 
 export const qualityStage = defineStage({
   id: 'Quality.Measure',
@@ -76,7 +76,7 @@ export const qualityStage = defineStage({
       tokenizer = parsed;
     }
     if (c.text && !tokenizer) throw new UserError('--text: needs --tokenizer (a llama2.c tokenizer.bin for this model)');
-    const seqLen = c.model === 'stories-15m' ? 256 : DEFAULT_SEQ_LEN;
+    const seqLen = SEQ_LEN;
     const weights = loadLlamaWeights(weightsPath, model, seqLen);
     ctx.log(`loaded ${weightsPath}: ${model.displayName}`);
     // Texts: sampled in-domain text (and Moby-Dick when a tokenizer is at hand), or the user's.

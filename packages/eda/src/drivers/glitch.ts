@@ -13,8 +13,10 @@ import { driverGroups, glitchFactors, kitWithFunctionalFlops, plainNames, sdfFor
 import type { StdCellKit } from '../io/findKit.ts';
 
 export interface TimedSimulation extends GlitchMeasurement {
-  /** Output vectors of the timed run that differ from the zero-delay run's (0: the delays fit the clock). */
+  /** Output vectors of the timed run that differ from the zero-delay run's (0: every net settled, no race). */
   readonly outputMismatches: number;
+  /** How it was measured, in one line (for power.json). */
+  readonly source: string;
 }
 
 const kitModels = new Map<string, string>();
@@ -50,5 +52,6 @@ export async function measureGlitches(ctx: Pick<StageContext<unknown>, 'exec' | 
   const periodPs = TIMED_PERIOD_NS * 1000;
   const { nets, cycles } = vcdToggles(readFileSync(join(work, 'sim.vcd'), 'utf8'), { periodPs, firstEdgePs: periodPs / 2, warmupCycles: o.warmupCycles });
   const factors = glitchFactors(nets, driverGroups(text, o.cells), cycles);
-  return { ...factors, outputMismatches };
+  const source = `Icarus with OpenSTA's SDF (gates timed, flops functional), ${timedOut.length} vectors, ${cycles} cycles of a ${TIMED_PERIOD_NS} ns clock (every net settles); ${outputMismatches} output vectors differing from the zero-delay run`;
+  return { ...factors, outputMismatches, source };
 }

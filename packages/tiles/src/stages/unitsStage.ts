@@ -7,7 +7,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { defineStage, defineVars, forEachBounded, int, num, writeJsonAtomic, type Finding } from '@hardwire/core';
-import { chooseYosys, findKit, hasIcarus, hasSta, measureGlitches, parseLiberty, TIMED_PERIOD_NS, TIMED_VECTORS, pdkRootVar, powerLibrary, runIcarus, splitNetsForIcarus, synthesizeTile, tileTestbench, transistorCounts, writeTileLiberty, type TimedSimulation } from '@hardwire/eda';
+import { chooseYosys, findKit, hasIcarus, hasSta, measureGlitches, parseLiberty, pdkRootVar, powerLibrary, runIcarus, splitNetsForIcarus, synthesizeTile, tileTestbench, transistorCounts, writeTileLiberty, type TimedSimulation } from '@hardwire/eda';
 import type { NetlistModule } from '../power/activityPower.ts';
 import { writeMeasuredPower, type MeasuredPower } from '../io/powerFiles.ts';
 import { compileNetlist, type YosysNetlistJson } from '@hardwire/gatesim';
@@ -84,7 +84,7 @@ export const unitsSynthesizeStage = defineStage({
       const vectors = unitVectors(spec, c.unitVectors, c.checkSeed);
       const check = checkUnit(netlist, spec, vectors, 8, c.unitCrosscheckVectors, true);
       let cross: SynthesizedUnit['icarus'] = null;
-      let glitch: { measurement: TimedSimulation; cells: typeof cells; source: string } | undefined;
+      let glitch: { measurement: TimedSimulation; cells: typeof cells } | undefined;
       if (icarus) {
         const subset = vectors.slice(0, c.unitCrosscheckVectors);
         const X = fieldBits(spec.inputs);
@@ -103,7 +103,7 @@ export const unitsSynthesizeStage = defineStage({
         // Glitches: the same vectors with the cells' delays (OpenSTA's SDF) against the settled toggles.
         if (sta) {
           const measurement = await measureGlitches(ctx, { dir, splitNetlist: simNetlist, top: module, libPath: kit.liberty, kit, cells, clockNs: c.unitClockNs, warmupCycles: 3 });
-          glitch = { measurement, cells, source: `Icarus with OpenSTA's SDF (gates timed, flops functional), ${Math.min(subset.length, TIMED_VECTORS)} vectors, ${measurement.cycles} cycles of a ${TIMED_PERIOD_NS} ns clock (every net settles); ${measurement.outputMismatches} output vectors differing from the zero-delay run` };
+          glitch = { measurement, cells };
         }
       }
       // Power from the activity of the check's vectors (seeded random inputs: an upper bound on a real stream's), with the glitches measured.
