@@ -4,9 +4,11 @@
  * files as the local pool.
  */
 
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fixtureFile } from '@hardwire/core';
+import { kitAvailable, missingPhysicalTools } from '@hardwire/eda';
 import { runCli } from '@hardwire/flow';
 import { describe, expect, it } from 'vitest';
 import { itemExitCode, runWorkItems, type ExecutorConfig } from '@hardwire/core';
@@ -14,6 +16,10 @@ import { items, slurmInstalled, useLocalCluster } from '../packages/core/tests/s
 
 const slurm = (o: Partial<ExecutorConfig['slurm']> = {}): ExecutorConfig => ({ executor: 'slurm', jobs: 0, slurm: { cpus: 1, retries: 1, ...o } });
 
+const missingPhysical = await missingPhysicalTools();
+const STORIES = fixtureFile('stories260K.bin');
+const physicalReady = kitAvailable() && missingPhysical.length === 0 && Boolean(STORIES);
+if (!physicalReady) console.log(`skip: the physical tiles on Slurm need the kit, stories260K and ${missingPhysical.join(', ') || 'the tools'} (bash tools/setup.sh installs them)`);
 if (!slurmInstalled()) console.log('skip: Slurm is not installed (bash tools/setup.sh installs it); the local-versus-Slurm comparison is not run');
 
 describe.runIf(slurmInstalled())('--executor slurm', () => {
@@ -59,4 +65,45 @@ describe.runIf(slurmInstalled())('--executor slurm', () => {
     expect(existsSync(join(outs.slurm, 'cal', '02-capacity-calibrate', 'calibration.sbatch.sh'))).toBe(true);
     expect(calibration(outs.slurm)).toBe(calibration(outs.local));
   }, 900_000);
+
+  it('the block library writes the same files with --executor local and --executor slurm', async () => {
+    const outs: Record<string, string> = {};
+    for (const executor of ['local', 'slurm']) {
+      const out = mkdtempSync(join(tmpdir(), `hw-blocks-${executor}-`));
+      const r = await runCli(['blocks', '--quant', 'int3', '--block', '4', '--kinds', '0,1,2,3,100,200,329', '--synth-batch', '3', '--yosys', 'native', '--executor', executor, '--out', out, '--no-cache']);
+      expect(r.code, r.stderr).toBe(0);
+      outs[executor] = out;
+    }
+    const stage = (out: string) => join(out, readdirSync(out).find((d) => d.endsWith('block-lib-synthesize'))!);
+    // Three batches: three items of one job array.
+    expect(readFileSync(join(stage(outs.slurm), 'block-library.items'), 'utf8').trim().split('\n')).toHaveLength(3);
+    expect(readFileSync(join(stage(outs.slurm), 'library.json'), 'utf8')).toBe(readFileSync(join(stage(outs.local), 'library.json'), 'utf8'));
+    const kinds = readdirSync(join(stage(outs.local), 'kinds')).sort();
+    expect(kinds).toHaveLength(14);
+    for (const f of kinds) expect(readFileSync(join(stage(outs.slurm), 'kinds', f), 'utf8'), f).toBe(readFileSync(join(stage(outs.local), 'kinds', f), 'utf8'));
+  }, 600_000);
+
+  it.runIf(physicalReady)('flow:physical --windows places and routes the same tiles with --executor local and --executor slurm', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'hw-physical-exec-'));
+    const windows = join(root, 'windows.yaml');
+    writeFileSync(windows, '- { tensor: model.layers.0.self_attn.q_proj.weight, at: "0,0" }\n- { tensor: model.layers.0.self_attn.q_proj.weight, at: "8,16" }\n');
+    const outs: Record<string, string> = {};
+    for (const executor of ['local', 'slurm']) {
+      const out = join(root, executor);
+      const r = await runCli(['physical', '--model', 'stories-260k', '--weights', STORIES!, '--tile', '4x8', '--windows', windows, '--tile-archs', 'da', '--crosscheck-vectors', '0', '--image-px', '300', '--executor', executor, '--out', out, '--no-cache']);
+      expect([0, 1], r.stderr).toContain(r.code);
+      outs[executor] = out;
+    }
+    const stage = (out: string) => join(out, readdirSync(out).find((d) => d.endsWith('physical-tiles'))!);
+    expect(readFileSync(join(stage(outs.slurm), 'physical-tiles.items'), 'utf8').trim().split('\n')).toHaveLength(2);
+    const ids = readdirSync(join(stage(outs.local), 'tiles')).sort();
+    expect(ids).toHaveLength(2);
+    const withoutTimes = (path: string) => Object.fromEntries(Object.entries(JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>).filter(([k]) => !k.includes('wall_s')));
+    for (const id of ids) {
+      const tile = (executor: string, f: string) => join(stage(outs[executor]), 'tiles', id, f);
+      expect(readFileSync(tile('slurm', 'tile.def'), 'utf8'), id).toBe(readFileSync(tile('local', 'tile.def'), 'utf8'));
+      expect(withoutTimes(tile('slurm', 'physical.json')), id).toEqual(withoutTimes(tile('local', 'physical.json')));
+      expect(withoutTimes(tile('local', 'physical.json')).physical__gatesim__mismatch__count).toBe(0);
+    }
+  }, 1_200_000);
 });

@@ -3,7 +3,7 @@ import { int, oneOf, str } from './vars.ts';
 import type { ExecutorConfig } from './io/runWorkItems.ts';
 
 export const executorVars = {
-  executor: oneOf(['local', 'slurm'] as const, { default: 'local', doc: 'Where independent work items (tile syntheses) run: local (a bounded pool on this machine) or slurm (one sbatch job array per batch; needs a shared filesystem). Outputs do not depend on it.' }),
+  executor: oneOf(['local', 'slurm'] as const, { default: 'local', doc: 'Where independent work items (tile syntheses, calibration sizes, block-library batches, physical tiles) run: local (a bounded pool on this machine) or slurm (one sbatch job array per batch; needs a shared filesystem). Outputs do not depend on it.' }),
   slurmPartition: str({ doc: 'Slurm partition (default: the cluster\'s default).' }),
   slurmTime: str({ doc: 'Slurm time limit per item (minutes, HH:MM:SS or D-HH); an item past it, or on a lost node, is resubmitted (twice at most).' }),
   slurmCpus: int({ default: 1, min: 1, max: 256, doc: 'CPUs per Slurm item.' }),

@@ -20,5 +20,5 @@ export { mulberry32 } from './random.ts';
 export { forEachBounded } from './pool.ts';
 export { popcount32 } from './bits.ts';
 export * from './workItems.ts';
-export { runWorkItems, itemExitCode, type ExecutorConfig, type ExecutorKind, type ItemsContext } from './io/runWorkItems.ts';
+export { runWorkItems, runScriptItems, itemExitCode, type ExecutorConfig, type ExecutorKind, type ItemsContext } from './io/runWorkItems.ts';
 export { executorVars, executorConfig } from './executorVars.ts';

@@ -3,6 +3,7 @@ export * from './planTile.ts';
 export * from './buildTile.ts';
 export * from './checkTile.ts';
 export * from './vars.ts';
+export * from './windows.ts';
 export * from './arch/streams.ts';
 export * from './arch/shareStreams.ts';
 export { emitSum, type SumStats, type TreeBit } from './rtl/adderTree.ts';

@@ -31,6 +31,7 @@ export const tileSizesVar = custom<Array<{ rows: number; cols: number }>, { doc:
   },
   { doc: 'Several tile windows (each cut at --tile-at), for sweeps; replaces --tile.', show: (t) => t.map((s) => `${s.rows}x${s.cols}`).join(',') },
 );
+export const windowsVar = str({ doc: 'A YAML file of tile windows to cut in one run (a list of { tensor, at: "ROW,COL", seed?, tile? }; seed: that window\'s weight seed, tile: its size), instead of --tensor and --tile-at. Tiles of a window with its own seed get -sN in their ids.' });
 export const tensorVar = str({ doc: "Tensor to cut tiles from (default: layer 0's q_proj, or the first layer matrix)." });
 export const tileArchsVar = list({ default: ['da', 'parallel'], choices: [...TILE_ARCHS, 'all'], doc: `Tile micro-architectures to build (${TILE_ARCHS.join(', ')}; all: every one).` });
 export const shareMinUsesVar = int({ default: 3, min: 2, doc: 'bitserial-shared: extract a pair of streams only when this many rows use it (a serial adder costs about two tree bits).' });

@@ -1,10 +1,11 @@
 /**
  * Synthesize many small modules with yosys, several runs at a time (edge): each batch is one yosys run
- * over a shared RTL file; results are read back per module.
+ * over a shared RTL file; results are read back per module. With `--executor slurm` each batch is a work item
+ * (`yosys -q -l yosys.log -s synth.ys` in its folder) of one job array; results are read in batch order.
  */
 import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { forEachBounded, type StageContext } from '@hardwire/core';
+import { UserError, forEachBounded, runWorkItems, type ExecutorConfig, type StageContext, type WorkItem } from '@hardwire/core';
 import { parseYosysStat, runYosysScript, synthScript, type YosysBackend, type YosysStat } from '@hardwire/eda';
 
 export interface ModuleToSynthesize {
@@ -19,31 +20,44 @@ export interface SynthesizedModule {
   readonly netlistJson: string;
 }
 
-/** Run `modules` in batches of `batchSize`, `jobs` yosys runs at once; `onDone` is called per finished batch. */
+/** Run `modules` in batches of `batchSize`, `jobs` yosys runs at once (or as Slurm items); `onDone` is called per finished batch. */
 export async function synthesizeBatches(
-  ctx: Pick<StageContext<unknown>, 'exec' | 'log'>,
-  options: { backend: YosysBackend; liberty: string; workDir: string; jobs: number; batchSize: number },
+  ctx: Pick<StageContext<unknown>, 'exec' | 'log' | 'stageDir'>,
+  options: { backend: YosysBackend; liberty: string; workDir: string; jobs: number; batchSize: number; executor?: ExecutorConfig },
   modules: readonly ModuleToSynthesize[],
   onDone: (results: SynthesizedModule[]) => void | Promise<void>,
 ): Promise<void> {
   const batches: ModuleToSynthesize[][] = [];
   for (let i = 0; i < modules.length; i += options.batchSize) batches.push(modules.slice(i, i + options.batchSize));
-  const runBatch = async (batch: ModuleToSynthesize[], index: number) => {
-    const dir = join(options.workDir, `batch-${String(index).padStart(4, '0')}`);
+  const dirOf = (index: number) => join(options.workDir, `batch-${String(index).padStart(4, '0')}`);
+  const prepare = (batch: ModuleToSynthesize[], index: number) => {
+    const dir = dirOf(index);
     mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, 'rtl.v'), batch.map((m) => m.verilog).join('\n'));
     const libName = basename(options.liberty);
     writeFileSync(join(dir, 'synth.ys'), synthScript({ liberty: libName, sources: ['rtl.v'], modules: batch.map((m) => ({ top: m.module, stem: m.module })), portBuffers: false }));
     // Native yosys reads the Liberty copy through a link; the wasm build gets the file's bytes under its name.
     if (options.backend === 'native' && !existsSync(join(dir, libName))) symlinkSync(options.liberty, join(dir, libName));
-    await runYosysScript(ctx, options.backend, dir, 'synth.ys', [join(dir, 'rtl.v'), options.liberty]);
-    const results = batch.map((m) => ({
+    return dir;
+  };
+  const results = (batch: ModuleToSynthesize[], dir: string): SynthesizedModule[] =>
+    batch.map((m) => ({
       module: m.module,
       stat: parseYosysStat(readFileSync(join(dir, `${m.module}.stat.json`), 'utf8'), m.module),
       netlistVerilog: readFileSync(join(dir, `${m.module}.v`), 'utf8'),
       netlistJson: readFileSync(join(dir, `${m.module}.json`), 'utf8'),
     }));
-    await onDone(results);
+  if (options.executor?.executor === 'slurm') {
+    if (options.backend !== 'native') throw new UserError('--executor slurm: the block library needs a native yosys on every node (--yosys native; the WebAssembly build runs in this process only)');
+    const items: WorkItem[] = batches.map((batch, index) => ({ dir: prepare(batch, index), exe: 'yosys', argv: ['-q', '-l', 'yosys.log', '-s', 'synth.ys'] }));
+    await runWorkItems({ log: (line) => ctx.log(line) }, 'block-library', ctx.stageDir, items, options.executor);
+    for (const [index, batch] of batches.entries()) await onDone(results(batch, dirOf(index)));
+    return;
+  }
+  const runBatch = async (batch: ModuleToSynthesize[], index: number) => {
+    const dir = prepare(batch, index);
+    await runYosysScript(ctx, options.backend, dir, 'synth.ys', [join(dir, 'rtl.v'), options.liberty]);
+    await onDone(results(batch, dir));
   };
   await forEachBounded(batches, options.jobs, runBatch);
 }

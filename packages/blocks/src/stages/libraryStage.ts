@@ -1,7 +1,7 @@
 /** `BlockLib.Synthesize`: every kind of a configuration as Verilog, synthesized with yosys, proven at gate level (edge). */
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { UserError, defineStage, defineVars, sha256Hex, stableStringify, writeJsonAtomic } from '@hardwire/core';
+import { UserError, defineStage, defineVars, executorConfig, executorVars, sha256Hex, stableStringify, writeJsonAtomic } from '@hardwire/core';
 import { cellArea, chooseYosys, findKit, netlistTransistors, parseCellLibrary, readMarkedLiberty, transistorCounts } from '@hardwire/eda';
 import { compileNetlist, type YosysNetlistJson } from '@hardwire/gatesim';
 import { blockVar, jobsVar, quantVar, signFoldVar } from '@hardwire/quant';
@@ -37,7 +37,7 @@ export const blockLibStage = defineStage({
   inputs: [],
   outputs: ['library'],
   publish: { library: 'library.json' },
-  vars: defineVars({ quant: quantVar, block: blockVar, signFold: signFoldVar, blockArch: blockArchVar, inputBits: inputBitsVar, yosys: yosysVar, pdkRoot: pdkRootVar, jobs: jobsVar, synthBatch: synthBatchVar, verifyVectors: verifyVectorsVar, verifySeed: verifySeedVar, kinds: kindsVar }),
+  vars: defineVars({ quant: quantVar, block: blockVar, signFold: signFoldVar, blockArch: blockArchVar, inputBits: inputBitsVar, yosys: yosysVar, pdkRoot: pdkRootVar, jobs: jobsVar, synthBatch: synthBatchVar, verifyVectors: verifyVectorsVar, verifySeed: verifySeedVar, kinds: kindsVar, ...executorVars }),
   async cacheSalt(config) {
     const { backend, version } = await chooseYosys(config.yosys);
     const kit = findKit(config.pdkRoot);
@@ -119,7 +119,7 @@ export const blockLibStage = defineStage({
     }
     ctx.log(`${kinds.length} kinds, ${kinds.length - todo.length} from the per-kind cache, ${todo.length} to synthesize`);
     const byModule = new Map(todo.map((e) => [e.module, e]));
-    await synthesizeBatches(ctx, { backend, liberty: libPath, workDir: work, jobs: workerCount(c.jobs), batchSize: c.synthBatch }, todo, (batch) => {
+    await synthesizeBatches(ctx, { backend, liberty: libPath, workDir: work, jobs: workerCount(c.jobs), batchSize: c.synthBatch, executor: executorConfig(c, workerCount(c.jobs)) }, todo, (batch) => {
       for (const r of batch) finish(byModule.get(r.module)!, r.stat, r.netlistVerilog, r.netlistJson, false);
       ctx.progress.advance(batch.length);
     });

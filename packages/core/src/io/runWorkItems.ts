@@ -7,12 +7,13 @@
  * after its job ended (a time limit, a lost node) is resubmitted up to `retries` times; Ctrl-C cancels the
  * job (`scancel`). Progress counts finished items.
  */
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CanceledError, HardwireError, ToolError, UserError } from '../errors.ts';
 import { forEachBounded } from '../pool.ts';
 import { arrayScript, ITEM_EXIT, ITEM_LOG, ITEM_SCRIPT, itemScript, lostReason, sbatchArgv, type SlurmOptions, type WorkItem } from '../workItems.ts';
 import { commandLine } from './exec.ts';
+import { REPO_ROOT } from './paths.ts';
 
 export type ExecutorKind = 'local' | 'slurm';
 
@@ -127,4 +128,31 @@ async function runSlurm(ctx: ItemsContext, name: string, batchDir: string, items
       throw new HardwireError(`--executor slurm: item ${pending[0]} (${items[pending[0]].dir}) ended without an exit code ${cfg.slurm.retries + 1} time(s) (${reason}); Slurm output ${out}`, 1);
     }
   }
+}
+
+/**
+ * Items that each run one TypeScript entry point of this repository on a JSON spec (`tsx MAIN FOLDER/SPEC`, from the
+ * repository root): the spec is written into the item's folder, the batch runs through `runWorkItems`, and
+ * `progress` advances as items finish. Callers read each item's result file in item order afterwards.
+ */
+export async function runScriptItems(
+  ctx: { log(line: string): void; progress?: { advance(n: number): void } },
+  name: string,
+  batchDir: string,
+  main: string,
+  specs: ReadonlyArray<{ readonly dir: string; readonly specFile: string; readonly spec: unknown }>,
+  cfg: ExecutorConfig,
+): Promise<void> {
+  const tsx = join(REPO_ROOT, 'node_modules', '.bin', 'tsx');
+  const items: WorkItem[] = specs.map(({ dir, specFile, spec }) => {
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, specFile), JSON.stringify(spec, null, 2));
+    return { dir, exe: tsx, argv: [join(REPO_ROOT, main), join(dir, specFile)], cwd: REPO_ROOT };
+  });
+  let reported = 0;
+  const onFinished = (count: number) => {
+    if (count > reported) ctx.progress?.advance(count - reported);
+    reported = Math.max(reported, count);
+  };
+  await runWorkItems({ log: (line) => ctx.log(line), onFinished }, name, batchDir, items, cfg);
 }

@@ -3,9 +3,9 @@
  * (as the stages always did); `slurm` writes one work item per tile (`synth-item.json`, run by
  * `synthItemMain.ts`) and submits them as a job array. Results come back in job order either way.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { forEachBounded, REPO_ROOT, runWorkItems, type ExecutorConfig, type StageContext, type WorkItem } from '@hardwire/core';
+import { forEachBounded, runScriptItems, type ExecutorConfig, type StageContext } from '@hardwire/core';
 import { synthesizeTile, type SynthesizedTile, type TileSynthesisOptions } from './synthesizeTile.ts';
 import type { YosysBackend } from './runYosys.ts';
 
@@ -35,29 +35,13 @@ export async function synthesizeTiles(ctx: Pick<StageContext<unknown>, 'exec' | 
     });
     return results;
   }
-  const tsx = join(REPO_ROOT, 'node_modules', '.bin', 'tsx');
-  const main = join(REPO_ROOT, 'packages', 'eda', 'src', 'drivers', 'synthItemMain.ts');
-  const items: WorkItem[] = jobs.map((job) => {
+  const specs = jobs.map((job) => {
     const o = job.options;
     const spec: SynthItemSpec = { backend: o.backend, workDir: o.workDir, top: o.top, libPath: o.libPath, cdlPath: job.cdlPath, maxFanout: o.maxFanout, staClockNs: o.staClockNs };
-    writeFileSync(join(o.workDir, 'synth-item.json'), JSON.stringify(spec, null, 2));
-    return { dir: o.workDir, exe: tsx, argv: [main, join(o.workDir, 'synth-item.json')], cwd: REPO_ROOT };
+    return { dir: o.workDir, specFile: 'synth-item.json', spec };
   });
-  let reported = 0;
-  await runWorkItems(
-    {
-      log: (line) => ctx.log(line),
-      // Progress counts finished items; results are read (in job order) once the batch is through.
-      onFinished: (count) => {
-        if (count > reported) progress?.advance(count - reported);
-        reported = Math.max(reported, count);
-      },
-    },
-    batchName,
-    ctx.stageDir,
-    items,
-    executor,
-  );
+  // Progress counts finished items; results are read (in job order) once the batch is through.
+  await runScriptItems({ log: (line) => ctx.log(line), progress }, batchName, ctx.stageDir, 'packages/eda/src/drivers/synthItemMain.ts', specs, executor);
   jobs.forEach((job, index) => {
     results[index] = JSON.parse(readFileSync(join(job.options.workDir, 'synth-result.json'), 'utf8')) as SynthesizedTile;
   });

@@ -43,6 +43,10 @@ export async function implementTile(ctx: PhysicalCtx, inputs: TileRunInputs): Pr
   countRouting(r, routedDef);
   const { gds, png } = await r.timed('gds', () => gdsStep(r, routedDef));
   const { reports, drc } = await checksStep(r, placedModule, gds);
+  // The first layout's counts, beside each later try's (`__drc_reroute:N`, `__eco:N`), so the keep rule can be replayed.
+  r.metrics['drc__error__count__route:first'] = drc.total;
+  r.metrics['route__net__unrouted__count__route:first'] = r.metrics['route__net__unrouted__count'];
+  r.metrics['physical__route__shorts__count__route:first'] = r.metrics['physical__route__shorts__count'];
   const layout = new KeptLayout(r, routedDef, drc, gds, png);
   if (drc.total > 0 && r.o.drcReroutes > 0) await r.timed('drc_reroute', () => drcReroutes(r, layout, placement, session));
   if (layout.failing() && r.o.placementEcos > 0) await r.timed('placement_eco', () => placementEcos(r, layout, placement, session));
@@ -68,7 +72,7 @@ function countRouting(r: TileRun, routedDef: string): void {
  * the one rule every later try answers to: a new layout is kept only when it is better (fewer unrouted nets,
  * then fewer shorts, then fewer DRC error tiles), else everything is put back as it was.
  */
-class KeptLayout {
+export class KeptLayout {
   drc: DrcReport;
   metrics: Record<string, number>;
   changed = false;
@@ -94,6 +98,7 @@ class KeptLayout {
     const m = r.metrics;
     m[`drc__error__count__${key}`] = drc.total;
     m[`route__net__unrouted__count__${key}`] = m['route__net__unrouted__count'];
+    m[`physical__route__shorts__count__${key}`] = m['physical__route__shorts__count'];
     const score = (x: Record<string, number>, d: number) => [x['route__net__unrouted__count'], x['physical__route__shorts__count'], d];
     const now = score(m, drc.total);
     const before = score(this.metrics, this.drc.total);

@@ -206,6 +206,59 @@ export function netRouting(text: string): NetRouting {
   return { nets: items.length, unrouted };
 }
 
+/** The netlist a DEF declares, in yosys JSON's shape (what an LVS schematic is written from). */
+export interface DefNetlist {
+  ports: Record<string, { direction: string; bits: number[] }>;
+  cells: Record<string, { type: string; connections: Record<string, number[]> }>;
+  netnames: Record<string, { bits: number[] }>;
+}
+
+/**
+ * The connectivity a DEF declares (COMPONENTS, PINS and each net's `( instance pin )` list), independent of
+ * its routing: one bit per net, ports from PINS (power pins left out, the rails are implicit), every logic
+ * cell with its connected pins. Physical-only cells (fill, decap, taps) are left out unless a net names them.
+ * A placed DEF and its routed, patched versions declare the same netlist; LVS holds their wiring to it.
+ */
+export function defNetlist(text: string): DefNetlist {
+  const { components } = parseDef(text);
+  const nets = sectionItems(text, 'NETS').items;
+  const bitOf = new Map<string, number>();
+  const netnames: DefNetlist['netnames'] = {};
+  const cells: DefNetlist['cells'] = {};
+  const pinNet = new Map<string, number>();
+  nets.forEach((net, i) => {
+    const bit = i + 2;
+    bitOf.set(net.name, bit);
+    netnames[net.name] = { bits: [bit] };
+    for (const [instance, pin] of netConnections(net)) {
+      if (instance === 'PIN') {
+        pinNet.set(pin, bit);
+        continue;
+      }
+      const cell = (cells[instance] ??= { type: '', connections: {} });
+      if (cell.connections[pin]) throw new Error(`DEF: pin ${instance}/${pin} is on two nets (${net.name})`);
+      cell.connections[pin] = [bit];
+    }
+  });
+  for (const c of components) {
+    const cell = cells[c.name];
+    if (cell) cell.type = c.macro;
+    else if (!isPhysicalCell(c.macro)) cells[c.name] = { type: c.macro, connections: {} };
+  }
+  const unplaced = Object.entries(cells).find(([, c]) => c.type === '');
+  if (unplaced) throw new Error(`DEF: net connection names instance ${unplaced[0]}, which COMPONENTS does not place`);
+  const ports: DefNetlist['ports'] = {};
+  for (const pin of sectionItems(text, 'PINS').items) {
+    if (/\+ USE (POWER|GROUND)/.test(pin.text)) continue;
+    const net = /\+ NET (\S+)/.exec(pin.text)?.[1] ?? pin.name;
+    const bit = pinNet.get(pin.name) ?? bitOf.get(net);
+    if (bit === undefined) throw new Error(`DEF: pin ${pin.name} is on no net of NETS`);
+    const direction = /\+ DIRECTION (\S+)/.exec(pin.text)?.[1]?.toLowerCase() ?? 'inout';
+    ports[pin.name] = { direction, bits: [bit] };
+  }
+  return { ports, cells, netnames };
+}
+
 /** Physical-only cells: fill, decap, antenna diodes and well taps. */
 export function isPhysicalCell(macro: string): boolean {
   return /__(fill|decap|diode|tapvpwrvgnd)_/.test(macro);

@@ -7,16 +7,12 @@
  */
 import { copyFileSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { bool, type ConfigOf, defineStage, forEachBounded, defineVars, int, num, oneOf, writeJsonAtomic, type Finding } from '@hardwire/core';
+import { bool, type ConfigOf, defineStage, defineVars, executorConfig, executorVars, forEachBounded, int, num, oneOf, runScriptItems, writeJsonAtomic, type ExecutorConfig, type Finding, type StageContext } from '@hardwire/core';
 import { chooseYosys, findKit, pdkRootVar, physicalToolVersions, writeTileLiberty } from '@hardwire/eda';
-import { compileNetlist, type YosysNetlistJson } from '@hardwire/gatesim';
-import { checkSeedVar, checkTile, tileVectors } from '@hardwire/tiles';
-import { implementTile } from '../drivers/implementTile.ts';
+import { checkSeedVar } from '@hardwire/tiles';
+import { TILE_RESULT, runTileItem, type TileItemResult, type TileItemSpec } from '../drivers/tileItem.ts';
 import { runOpenroadBackend } from '../drivers/openroad.ts';
 import type { PhysicalOptions } from '../drivers/tileRun.ts';
-import { SKY130HD } from '../tech/sky130hd.ts';
-
-interface Golden { top: string; rows: number; cols: number; inputBits: number; outputBits: number; codes: number[][]; arch: string }
 
 const PHYSICAL_VARS = defineVars({
   density: num({ default: 0.32, min: 0.05, max: 0.9, doc: 'Initial cell density graywolf spreads the tile to (qflow initial_density); sets the die size. 0.32 gives a cell utilization of about 0.30 (the density curve is in docs/physical-flow.md).' }),
@@ -40,6 +36,7 @@ const PHYSICAL_VARS = defineVars({
   backend: oneOf(['qflow', 'openroad'] as const, { default: 'qflow', doc: 'Physical backend: qflow (graywolf, qrouter, KLayout, magic, netgen, OpenSTA; Debian) or openroad (OpenROAD-flow-scripts at FLOW_HOME, or openroad on PATH).' }),
   checkSeed: checkSeedVar,
   pdkRoot: pdkRootVar,
+  ...executorVars,
 });
 
 /** The options of one tile's physical run from the stage's config (`onStep` for progress lines). */
@@ -101,40 +98,57 @@ export const physicalStage = defineStage({
       return { views: { tilesPhysical: 'tiles' }, metrics, findings };
     }
     if (c.backend === 'openroad') return runOpenroadBackend(ctx, ids, inputDir, outRoot, c.clockNs, c.density);
-    const kit = findKit(c.pdkRoot);
     const { backend } = await chooseYosys('auto');
     const work = join(ctx.stageDir, 'work');
-    const { cells, libPath: libertyPath } = writeTileLiberty(kit, work);
-    const options = physicalOptions(c, (step) => ctx.progress.note(step));
-    const summary: Record<string, unknown>[] = [];
+    const { libPath: libertyPath } = writeTileLiberty(findKit(c.pdkRoot), work);
+    const { onStep: _onStep, ...options } = physicalOptions(c);
+    const specs: TileItemSpec[] = ids.map((id) => ({ id, inputDir: join(inputDir, id), outDir: join(outRoot, id), work: join(work, id), pdkRoot: c.pdkRoot, yosys: backend, libertyPath, options, checkSeed: c.checkSeed }));
     ctx.progress.start(ids.length, 'tiles', 'place, route, check');
-    const one = async (id: string) => {
-      const golden = JSON.parse(readFileSync(join(inputDir, id, 'golden.json'), 'utf8')) as Golden;
-      const outDir = join(outRoot, id);
-      const result = await implementTile(ctx, { kit, tech: SKY130HD, cells, libertyPath, yosys: backend, tile: { id, top: golden.top, netlistJson: join(inputDir, id, 'netlist.json'), rtl: join(inputDir, id, 'rtl.v') }, work: join(work, id), outDir, options });
-      // The placed (buffered) netlist is the one in the layout: prove it against the golden model too.
-      const placed = JSON.parse(readFileSync(join(work, id, 'placed.json'), 'utf8')) as YosysNetlistJson;
-      const netlist = compileNetlist(placed, golden.top, cells);
-      const vectors = tileVectors(golden.cols, golden.inputBits, 1000, c.checkSeed);
-      const proof = checkTile(netlist, golden.codes.flat(), golden.rows, golden.cols, golden.inputBits, golden.outputBits, vectors, 32);
-      copyFileSync(join(work, id, 'placed.json'), join(outDir, 'placed.json'));
-      const m: Record<string, number> = { ...result.metrics, physical__gatesim__vectors__count: proof.vectors, physical__gatesim__mismatch__count: proof.mismatches };
+    const results = await runTileItems(ctx, executorConfig(c, c.physicalJobs), specs);
+    ctx.progress.finish();
+    // Merged in tile order, whichever finished first.
+    const summary: Record<string, unknown>[] = [];
+    for (const { id, arch, metrics: m } of results) {
       for (const [k, v] of Object.entries(m)) {
         const [base, ...quals] = k.split('__step:');
         const key = quals.length ? `${base}__step:${quals[0]}__tile:${id}` : `${k}__tile:${id}`;
         metrics[key] = v;
       }
       for (const k of ['route__net__unrouted__count', 'drc__error__count', 'lvs__mismatch__count', 'physical__gatesim__mismatch__count']) {
-        metrics[`${k}__arch:${golden.arch}`] = (metrics[`${k}__arch:${golden.arch}`] ?? 0) + m[k];
+        metrics[`${k}__arch:${arch}`] = (metrics[`${k}__arch:${arch}`] ?? 0) + m[k];
       }
-      summary.push({ id, arch: golden.arch, ...m });
-      await writeJsonAtomic(join(outRoot, id, 'physical.json'), { id, arch: golden.arch, ...m });
-      ctx.log(`${id}: ${m.physical__design__instance__count} cells, ${m.route__net__unrouted__count}/${m.route__net__count} nets unrouted, ${m.drc__error__count} DRC errors, LVS ${m.lvs__match ? 'clean' : `${m.lvs__mismatch__count} mismatches`}, WNS ${m.timing__setup__ws} ns; steps ${JSON.stringify(result.stepSeconds)}`);
-      ctx.progress.advance(1);
-    };
-    await forEachBounded(ids, c.physicalJobs, one);
-    ctx.progress.finish();
-    await writeJsonAtomic(join(ctx.stageDir, 'physical.json'), summary.sort((a, b) => String(a.id).localeCompare(String(b.id))));
+      summary.push({ id, arch, ...m });
+    }
+    await writeJsonAtomic(join(ctx.stageDir, 'physical.json'), summary);
     return { views: { tilesPhysical: 'tiles' }, metrics, findings };
   },
 });
+
+/**
+ * Every tile through `runTileItem`: in this process's bounded pool (`--executor local`, progress per step) or as
+ * one Slurm job array of `tileItemMain.ts` items (`--executor slurm`). Results in tile order.
+ */
+async function runTileItems(ctx: StageContext<unknown>, executor: ExecutorConfig, specs: readonly TileItemSpec[]): Promise<TileItemResult[]> {
+  const line = (r: TileItemResult) => {
+    const m = r.metrics;
+    return `${r.id}: ${m.physical__design__instance__count} cells, ${m.route__net__unrouted__count}/${m.route__net__count} nets unrouted, ${m.drc__error__count} DRC errors, LVS ${m.lvs__match ? 'clean' : `${m.lvs__mismatch__count} mismatches`}, WNS ${m.timing__setup__ws} ns; steps ${JSON.stringify(r.stepSeconds)}`;
+  };
+  if (executor.executor === 'local') {
+    const results: TileItemResult[] = new Array(specs.length);
+    await forEachBounded(specs, executor.jobs, async (spec, index) => {
+      results[index] = await runTileItem(ctx, spec, (step) => ctx.progress.note(step));
+      ctx.log(line(results[index]));
+      ctx.progress.advance(1);
+    });
+    return results;
+  }
+  const items = specs.map((spec) => ({ dir: spec.work, specFile: 'tile-item.json', spec }));
+  await runScriptItems({ log: (l) => ctx.log(l), progress: ctx.progress }, 'physical-tiles', ctx.stageDir, 'packages/physical/src/drivers/tileItemMain.ts', items, executor);
+  return specs.map((spec) => {
+    const { id, arch, ...metrics } = JSON.parse(readFileSync(join(spec.outDir, TILE_RESULT), 'utf8')) as { id: string; arch: string } & Record<string, number>;
+    const stepSeconds = Object.fromEntries(Object.entries(metrics).filter(([k]) => k.startsWith('physical__step__wall_s__step:')).map(([k, v]) => [k.slice('physical__step__wall_s__step:'.length), v]));
+    const r = { id, arch, metrics: metrics as Record<string, number>, stepSeconds };
+    ctx.log(line(r));
+    return r;
+  });
+}

@@ -1,13 +1,14 @@
 /** `Tile.Generate`: cut a window of a layer matrix, quantize it, plan its blocks and write RTL plus the golden model (edge). */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { UserError, defineStage, defineVars, writeJsonAtomic } from '@hardwire/core';
+import { UserError, defineStage, defineVars, sha256Hex, writeJsonAtomic } from '@hardwire/core';
 import { LAYER_MATRIX_ROLES, MODEL_CATALOG, WeightReader, fillSynthetic, matrixDims, modelVar, openWeights, quantileTable, syntheticStd, tensorStreamKey, type Inventory } from '@hardwire/models';
 import { inputBitsVar } from '@hardwire/blocks';
 import { FORMATS, blockVar, effectiveGroup, foldedValues, groupVar, quantVar, quantizeRows, seedVar, signFoldVar, tailDofVar, tailsVar, weightsFingerprint, weightsVar } from '@hardwire/quant';
 import { planTile, tileOutputBits } from '../planTile.ts';
 import { buildTile, shareOptions, type TileArch, type TileStructure } from '../buildTile.ts';
-import { expandTileArchs, shareLevelsVar, shareMinUsesVar, tensorVar, tileArchsVar, tileAtVar, tileSizesVar, tileVar } from '../vars.ts';
+import { expandTileArchs, shareLevelsVar, shareMinUsesVar, tensorVar, tileArchsVar, tileAtVar, tileSizesVar, tileVar, windowsVar } from '../vars.ts';
+import { parseWindowsFile, windowSuffix, type TileWindow } from '../windows.ts';
 
 /** `model.layers.0.self_attn.q_proj.weight` -> `l0.q_proj`. */
 export function shortTensorName(name: string): string {
@@ -39,7 +40,7 @@ export interface TileGenConfig {
  * Cut a window of a matrix (real or synthetic weights), quantize whole rows, plan the blocks and write one
  * tile folder per architecture (`rtl.v`, `golden.json`) under `outRoot` (edge: reads weights).
  */
-export async function writeTileFolders(o: { c: TileGenConfig; inventory: Inventory; tensorName?: string; rows: number; cols: number; row: number; col: number; archs: readonly TileArch[]; outRoot: string; onProgress?: (message: string) => void }) {
+export async function writeTileFolders(o: { c: TileGenConfig; inventory: Inventory; tensorName?: string; rows: number; cols: number; row: number; col: number; archs: readonly TileArch[]; outRoot: string; idSuffix?: string; onProgress?: (message: string) => void }) {
   const { c, inventory } = o;
   const config = MODEL_CATALOG[inventory.model];
   const tensor = o.tensorName
@@ -85,7 +86,7 @@ export async function writeTileFolders(o: { c: TileGenConfig; inventory: Invento
   const levelIndex = signFold ? (magnitude: number) => magnitudes.indexOf(magnitude) : (code: number) => levelValues.indexOf(code);
   const plan = planTile(codes, rows, cols, c.block, levelIndex, signFold);
   const outputBits = tileOutputBits(codes, rows, cols, c.inputBits);
-  const base = `${shortTensorName(tensor.name)}-r${row}c${col}-${rows}x${cols}`;
+  const base = `${shortTensorName(tensor.name)}-r${row}c${col}${o.idSuffix ?? ''}-${rows}x${cols}`;
   const ids: string[] = [];
   const structures: Record<string, TileStructure> = {};
   for (const arch of o.archs) {
@@ -122,30 +123,44 @@ export async function writeTileFolders(o: { c: TileGenConfig; inventory: Invento
   return { plan, outputBits, ids, tensor, rows, cols, row, col, structures };
 }
 
+/** A --windows file's text; a one-line error naming the flag and path when it cannot be read. */
+function readWindowsText(path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new UserError(`--windows ${path}: cannot read it (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+  }
+}
+
 export const tileGenerateStage = defineStage({
   id: 'Tile.Generate',
   summary: 'Cut tile windows from a layer matrix (real or synthetic weights), quantize them, and write RTL and the golden model per micro-architecture.',
   version: '2',
   inputs: ['inventory'],
   outputs: ['tiles'],
-  vars: defineVars({ ...tileGenVars, tile: tileVar, sizes: tileSizesVar, tileAt: tileAtVar, tensor: tensorVar, tileArchs: tileArchsVar }),
+  vars: defineVars({ ...tileGenVars, tile: tileVar, sizes: tileSizesVar, tileAt: tileAtVar, tensor: tensorVar, tileArchs: tileArchsVar, windows: windowsVar }),
   async cacheSalt(config) {
-    return { weights: await weightsFingerprint(config.weights) };
+    // A windows file is read by content: an edited file misses the cache, a moved one need not.
+    return { weights: await weightsFingerprint(config.weights), windows: config.windows ? sha256Hex(readWindowsText(config.windows)) : '' };
   },
   async run(ctx) {
     const c = ctx.config;
     const inventory = JSON.parse(readFileSync(ctx.inputPath('inventory'), 'utf8')) as Inventory;
     const archs = expandTileArchs(c.tileArchs);
-    const sizes = c.sizes ?? [c.tile];
     const metrics: Record<string, number> = {};
-    ctx.progress.start(sizes.length * archs.length, 'tiles', 'generating RTL');
-    for (const [i, size] of sizes.entries()) {
-      const gen = await writeTileFolders({ c, inventory, tensorName: c.tensor, rows: size.rows, cols: size.cols, row: c.tileAt.row, col: c.tileAt.col, archs, outRoot: join(ctx.stageDir, 'tiles'), onProgress: () => ctx.progress.advance(0) });
+    if (c.windows && (c.sizes || c.tensor)) throw new UserError('--windows: the file gives each window its tensor and size; drop --sizes and --tensor');
+    // One cut per window (from --windows) or per size at --tensor / --tile-at.
+    const windows: TileWindow[] = c.windows
+      ? parseWindowsFile(readWindowsText(c.windows), c.windows)
+      : (c.sizes ?? [c.tile]).map((size) => ({ tensor: c.tensor ?? '', row: c.tileAt.row, col: c.tileAt.col, rows: size.rows, cols: size.cols }));
+    ctx.progress.start(windows.length * archs.length, 'tiles', 'generating RTL');
+    for (const [i, w] of windows.entries()) {
+      const gen = await writeTileFolders({ c: w.seed !== undefined ? { ...c, seed: w.seed } : c, inventory, tensorName: w.tensor || undefined, rows: w.rows ?? c.tile.rows, cols: w.cols ?? c.tile.cols, row: w.row, col: w.col, archs, outRoot: join(ctx.stageDir, 'tiles'), idSuffix: windowSuffix(w, c.seed), onProgress: () => ctx.progress.advance(0) });
       const { plan, outputBits, tensor, rows, cols, row, col } = gen;
       const saved = plan.blocks - plan.zeroBlocks - plan.instances.length;
-      ctx.log(`${tensor.name} window ${rows}x${cols} at ${row},${col}: ${plan.blocks} blocks, ${plan.zeroBlocks} zero, ${plan.instances.length} instances after sharing (${saved} saved)`);
+      ctx.log(`${tensor.name} window ${rows}x${cols} at ${row},${col}${w.seed !== undefined ? ` (seed ${w.seed})` : ''}: ${plan.blocks} blocks, ${plan.zeroBlocks} zero, ${plan.instances.length} instances after sharing (${saved} saved)`);
       for (const [arch, st] of Object.entries(gen.structures)) {
-        const id = `${shortTensorName(tensor.name)}-r${row}c${col}-${rows}x${cols}-${arch}`;
+        const id = `${shortTensorName(tensor.name)}-r${row}c${col}${windowSuffix(w, c.seed)}-${rows}x${cols}-${arch}`;
         ctx.log(`${id}: ${st.cyclesPerVector} cycles per vector, ${st.rowBits} row-tree bits${st.rowBitsUnshared !== undefined ? ` (${st.rowBitsUnshared} before sharing, ${st.serialAdders} serial adders)` : ''}, ${st.treeFullAdders} tree full adders`);
         metrics[`tiles__cycles_per_vector__tile:${id}`] = st.cyclesPerVector;
         metrics[`tiles__row_bits__tile:${id}`] = st.rowBits;
