@@ -24,6 +24,8 @@ const kitModels = new Map<string, string>();
 export const TIMED_PERIOD_NS = 50;
 /** Vectors of the timed run (of the cross-check's): enough for stable factors, cheap beside the check. */
 export const TIMED_VECTORS = 200;
+/** Fewest cross-check vectors worth a timed simulation for the glitch factor. */
+export const GLITCH_MIN_VECTORS = 10;
 
 export async function measureGlitches(ctx: Pick<StageContext<unknown>, 'exec' | 'log'>, o: { dir: string; splitNetlist: string; top: string; libPath: string; kit: StdCellKit; cells: ReadonlyMap<string, CellSpec>; clockNs: number; warmupCycles: number }): Promise<TimedSimulation> {
   const work = join(o.dir, 'timed');

@@ -5,7 +5,7 @@
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { defineStage, defineVars, str, writeJsonAtomic, type Finding } from '@hardwire/core';
-import { chooseYosys, findKit, hasIcarus, hasSta, measureGlitches, parseLiberty, pdkRootVar, parseCellLibrary, parseOutputsHex, powerLibrary, runIcarus, splitNetsForIcarus, tileTestbench, vectorsHex, type TimedSimulation } from '@hardwire/eda';
+import { GLITCH_MIN_VECTORS, chooseYosys, findKit, hasIcarus, hasSta, measureGlitches, parseLiberty, pdkRootVar, parseCellLibrary, parseOutputsHex, powerLibrary, runIcarus, splitNetsForIcarus, tileTestbench, vectorsHex, type TimedSimulation } from '@hardwire/eda';
 import type { NetlistModule } from '../power/activityPower.ts';
 import { writeMeasuredPower } from '../io/powerFiles.ts';
 import { compileNetlist, type YosysNetlistJson } from '@hardwire/gatesim';
@@ -14,9 +14,6 @@ import { goldenOutputs } from '../planTile.ts';
 import { checkSeedVar, checkVectorsVar, crosscheckCellVectorsVar, crosscheckVectorsVar } from '../vars.ts';
 
 interface Golden { top: string; rows: number; cols: number; inputBits: number; outputBits: number; codes: number[][]; arch: string; cyclesPerVector?: number }
-
-/** Fewest cross-check vectors worth a timed simulation for the glitch factor. */
-const GLITCH_MIN_VECTORS = 10;
 
 export const gateSimCheckStage = defineStage({
   id: 'GateSim.Check',
