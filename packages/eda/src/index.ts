@@ -21,4 +21,4 @@ export * from './physical/scripts.ts';
 export * from './liberty/power.ts';
 export * from './saif.ts';
 export * from './power/glitch.ts';
-export { GLITCH_MIN_VECTORS, measureGlitches, TIMED_PERIOD_NS, TIMED_VECTORS, type TimedSimulation } from './drivers/glitch.ts';
+export { GLITCH_MIN_VECTORS, measureGlitches, TIMED_PERIOD_NS, TIMED_VECTORS, timedRunFindings, type TimedSimulation } from './drivers/glitch.ts';

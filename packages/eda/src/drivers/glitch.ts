@@ -6,7 +6,7 @@
  */
 import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { StageContext } from '@hardwire/core';
+import type { Finding, StageContext } from '@hardwire/core';
 import type { CellSpec } from '../liberty/cellLibrary.ts';
 import { openStaSdfScript } from '../physical/scripts.ts';
 import { driverGroups, glitchFactors, kitWithFunctionalFlops, plainNames, sdfForIcarus, timedTestbench, vcdToggles, type GlitchMeasurement } from '../power/glitch.ts';
@@ -26,6 +26,12 @@ export const TIMED_PERIOD_NS = 50;
 export const TIMED_VECTORS = 200;
 /** Fewest cross-check vectors worth a timed simulation for the glitch factor. */
 export const GLITCH_MIN_VECTORS = 10;
+
+/** The warning a stage reports when the timed run's outputs differ from the zero-delay run's (none when they agree). */
+export function timedRunFindings(id: string, measurement: TimedSimulation): Finding[] {
+  if (measurement.outputMismatches === 0) return [];
+  return [{ type: 'timed_simulation_warning', severity: 'warning', message: `${id}: the timed simulation's outputs differ from the zero-delay run on ${measurement.outputMismatches} vectors (a net that did not settle, or a race between flops)` }];
+}
 
 export async function measureGlitches(ctx: Pick<StageContext<unknown>, 'exec' | 'log'>, o: { dir: string; splitNetlist: string; top: string; libPath: string; kit: StdCellKit; cells: ReadonlyMap<string, CellSpec>; clockNs: number; warmupCycles: number }): Promise<TimedSimulation> {
   const work = join(o.dir, 'timed');

@@ -34,11 +34,17 @@ export interface TileItemSpec {
   readonly checkSeed: number;
 }
 
+/** A tile's result: its metrics include each step's wall time (`physical__step__wall_s__step:<step>`). */
 export interface TileItemResult {
   readonly id: string;
   readonly arch: string;
   readonly metrics: Record<string, number>;
-  readonly stepSeconds: Record<string, number>;
+}
+
+/** The result a tile item wrote to its deliverable folder. */
+export function readTileItemResult(outDir: string): TileItemResult {
+  const { id, arch, ...metrics } = JSON.parse(readFileSync(join(outDir, TILE_RESULT), 'utf8')) as { id: string; arch: string } & Record<string, number>;
+  return { id, arch, metrics };
 }
 
 /** Implement and prove one tile; the result is also written to `outDir/physical.json`. */
@@ -65,7 +71,6 @@ export async function runTileItem(ctx: PhysicalCtx, spec: TileItemSpec, onStep?:
   const proof = checkTile(netlist, golden.codes.flat(), golden.rows, golden.cols, golden.inputBits, golden.outputBits, vectors, 32);
   copyFileSync(join(spec.work, 'placed.json'), join(spec.outDir, 'placed.json'));
   const metrics = { ...result.metrics, physical__gatesim__vectors__count: proof.vectors, physical__gatesim__mismatch__count: proof.mismatches };
-  const out: TileItemResult = { id, arch: golden.arch, metrics, stepSeconds: result.stepSeconds };
   await writeJsonAtomic(join(spec.outDir, TILE_RESULT), { id, arch: golden.arch, ...metrics });
-  return out;
+  return { id, arch: golden.arch, metrics };
 }

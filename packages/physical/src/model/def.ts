@@ -222,13 +222,11 @@ export interface DefNetlist {
 export function defNetlist(text: string): DefNetlist {
   const { components } = parseDef(text);
   const nets = sectionItems(text, 'NETS').items;
-  const bitOf = new Map<string, number>();
   const netnames: DefNetlist['netnames'] = {};
   const cells: DefNetlist['cells'] = {};
   const pinNet = new Map<string, number>();
   nets.forEach((net, i) => {
     const bit = i + 2;
-    bitOf.set(net.name, bit);
     netnames[net.name] = { bits: [bit] };
     for (const [instance, pin] of netConnections(net)) {
       if (instance === 'PIN') {
@@ -251,7 +249,7 @@ export function defNetlist(text: string): DefNetlist {
   for (const pin of sectionItems(text, 'PINS').items) {
     if (/\+ USE (POWER|GROUND)/.test(pin.text)) continue;
     const net = /\+ NET (\S+)/.exec(pin.text)?.[1] ?? pin.name;
-    const bit = pinNet.get(pin.name) ?? bitOf.get(net);
+    const bit = pinNet.get(pin.name) ?? netnames[net]?.bits[0];
     if (bit === undefined) throw new Error(`DEF: pin ${pin.name} is on no net of NETS`);
     const direction = /\+ DIRECTION (\S+)/.exec(pin.text)?.[1]?.toLowerCase() ?? 'inout';
     ports[pin.name] = { direction, bits: [bit] };

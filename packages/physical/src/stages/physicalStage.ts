@@ -5,12 +5,12 @@
  * buffered netlist that is placed is proven again against the golden model with our gate simulator, so the
  * chain RTL = netlist (GateSim.Check) = placed netlist (here) = layout (LVS) is closed.
  */
-import { copyFileSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { bool, type ConfigOf, defineStage, defineVars, executorConfig, executorVars, forEachBounded, int, num, oneOf, runScriptItems, writeJsonAtomic, type ExecutorConfig, type Finding, type StageContext } from '@hardwire/core';
 import { chooseYosys, findKit, pdkRootVar, physicalToolVersions, writeTileLiberty } from '@hardwire/eda';
 import { checkSeedVar } from '@hardwire/tiles';
-import { TILE_RESULT, runTileItem, type TileItemResult, type TileItemSpec } from '../drivers/tileItem.ts';
+import { readTileItemResult, runTileItem, type TileItemResult, type TileItemSpec } from '../drivers/tileItem.ts';
 import { runOpenroadBackend } from '../drivers/openroad.ts';
 import type { PhysicalOptions } from '../drivers/tileRun.ts';
 
@@ -101,7 +101,7 @@ export const physicalStage = defineStage({
     const { backend } = await chooseYosys('auto');
     const work = join(ctx.stageDir, 'work');
     const { libPath: libertyPath } = writeTileLiberty(findKit(c.pdkRoot), work);
-    const { onStep: _onStep, ...options } = physicalOptions(c);
+    const options = physicalOptions(c);
     const specs: TileItemSpec[] = ids.map((id) => ({ id, inputDir: join(inputDir, id), outDir: join(outRoot, id), work: join(work, id), pdkRoot: c.pdkRoot, yosys: backend, libertyPath, options, checkSeed: c.checkSeed }));
     ctx.progress.start(ids.length, 'tiles', 'place, route, check');
     const results = await runTileItems(ctx, executorConfig(c, c.physicalJobs), specs);
@@ -129,9 +129,11 @@ export const physicalStage = defineStage({
  * one Slurm job array of `tileItemMain.ts` items (`--executor slurm`). Results in tile order.
  */
 async function runTileItems(ctx: StageContext<unknown>, executor: ExecutorConfig, specs: readonly TileItemSpec[]): Promise<TileItemResult[]> {
+  const STEP = 'physical__step__wall_s__step:';
   const line = (r: TileItemResult) => {
     const m = r.metrics;
-    return `${r.id}: ${m.physical__design__instance__count} cells, ${m.route__net__unrouted__count}/${m.route__net__count} nets unrouted, ${m.drc__error__count} DRC errors, LVS ${m.lvs__match ? 'clean' : `${m.lvs__mismatch__count} mismatches`}, WNS ${m.timing__setup__ws} ns; steps ${JSON.stringify(r.stepSeconds)}`;
+    const steps = Object.fromEntries(Object.entries(m).filter(([k]) => k.startsWith(STEP)).map(([k, v]) => [k.slice(STEP.length), v]));
+    return `${r.id}: ${m.physical__design__instance__count} cells, ${m.route__net__unrouted__count}/${m.route__net__count} nets unrouted, ${m.drc__error__count} DRC errors, LVS ${m.lvs__match ? 'clean' : `${m.lvs__mismatch__count} mismatches`}, WNS ${m.timing__setup__ws} ns; steps ${JSON.stringify(steps)}`;
   };
   if (executor.executor === 'local') {
     const results: TileItemResult[] = new Array(specs.length);
@@ -145,9 +147,7 @@ async function runTileItems(ctx: StageContext<unknown>, executor: ExecutorConfig
   const items = specs.map((spec) => ({ dir: spec.work, specFile: 'tile-item.json', spec }));
   await runScriptItems({ log: (l) => ctx.log(l), progress: ctx.progress }, 'physical-tiles', ctx.stageDir, 'packages/physical/src/drivers/tileItemMain.ts', items, executor);
   return specs.map((spec) => {
-    const { id, arch, ...metrics } = JSON.parse(readFileSync(join(spec.outDir, TILE_RESULT), 'utf8')) as { id: string; arch: string } & Record<string, number>;
-    const stepSeconds = Object.fromEntries(Object.entries(metrics).filter(([k]) => k.startsWith('physical__step__wall_s__step:')).map(([k, v]) => [k.slice('physical__step__wall_s__step:'.length), v]));
-    const r = { id, arch, metrics: metrics as Record<string, number>, stepSeconds };
+    const r = readTileItemResult(spec.outDir);
     ctx.log(line(r));
     return r;
   });

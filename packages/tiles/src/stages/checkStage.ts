@@ -5,7 +5,7 @@
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { defineStage, defineVars, str, writeJsonAtomic, type Finding } from '@hardwire/core';
-import { GLITCH_MIN_VECTORS, chooseYosys, findKit, hasIcarus, hasSta, measureGlitches, parseLiberty, pdkRootVar, parseCellLibrary, parseOutputsHex, powerLibrary, runIcarus, splitNetsForIcarus, tileTestbench, vectorsHex, type TimedSimulation } from '@hardwire/eda';
+import { GLITCH_MIN_VECTORS, chooseYosys, timedRunFindings, findKit, hasIcarus, hasSta, measureGlitches, parseLiberty, pdkRootVar, parseCellLibrary, parseOutputsHex, powerLibrary, runIcarus, splitNetsForIcarus, tileTestbench, vectorsHex, type TimedSimulation } from '@hardwire/eda';
 import type { NetlistModule } from '../power/activityPower.ts';
 import { writeMeasuredPower } from '../io/powerFiles.ts';
 import { compileNetlist, type YosysNetlistJson } from '@hardwire/gatesim';
@@ -85,7 +85,7 @@ export const gateSimCheckStage = defineStage({
           const measurement = await measureGlitches(ctx, { dir, splitNetlist: simNetlist, top: golden.top, libPath: kit.liberty, kit, cells, clockNs: 10, warmupCycles: 3 });
           glitch = { measurement, cells };
           ctx.log(`${id}: glitches ${Object.entries(measurement.byGroup).map(([g, v]) => `${g} x${v.factor}`).join(', ')}; all x${measurement.factor}`);
-          if (measurement.outputMismatches > 0) findings.push({ type: 'timed_simulation_warning', severity: 'warning', message: `${id}: the timed simulation's outputs differ from the zero-delay run on ${measurement.outputMismatches} vectors (a net that did not settle, or a race between flops)` });
+          findings.push(...timedRunFindings(id, measurement));
         }
       }
       // Power from the activity measured on the check's vectors (random int8 inputs streamed back to back: every cycle busy).

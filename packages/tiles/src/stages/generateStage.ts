@@ -159,8 +159,9 @@ export const tileGenerateStage = defineStage({
       const { plan, outputBits, tensor, rows, cols, row, col } = gen;
       const saved = plan.blocks - plan.zeroBlocks - plan.instances.length;
       ctx.log(`${tensor.name} window ${rows}x${cols} at ${row},${col}${w.seed !== undefined ? ` (seed ${w.seed})` : ''}: ${plan.blocks} blocks, ${plan.zeroBlocks} zero, ${plan.instances.length} instances after sharing (${saved} saved)`);
-      for (const [arch, st] of Object.entries(gen.structures)) {
-        const id = `${shortTensorName(tensor.name)}-r${row}c${col}${windowSuffix(w, c.seed)}-${rows}x${cols}-${arch}`;
+      // The ids writeTileFolders gave the folders, in architecture order.
+      for (const [a, id] of gen.ids.entries()) {
+        const st = gen.structures[archs[a]];
         ctx.log(`${id}: ${st.cyclesPerVector} cycles per vector, ${st.rowBits} row-tree bits${st.rowBitsUnshared !== undefined ? ` (${st.rowBitsUnshared} before sharing, ${st.serialAdders} serial adders)` : ''}, ${st.treeFullAdders} tree full adders`);
         metrics[`tiles__cycles_per_vector__tile:${id}`] = st.cyclesPerVector;
         metrics[`tiles__row_bits__tile:${id}`] = st.rowBits;

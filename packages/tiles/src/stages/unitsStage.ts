@@ -7,7 +7,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { defineStage, defineVars, forEachBounded, int, num, writeJsonAtomic, type Finding } from '@hardwire/core';
-import { GLITCH_MIN_VECTORS, chooseYosys, findKit, hasIcarus, hasSta, measureGlitches, parseLiberty, pdkRootVar, powerLibrary, runIcarus, splitNetsForIcarus, synthesizeTile, tileTestbench, transistorCounts, writeTileLiberty, type TimedSimulation } from '@hardwire/eda';
+import { GLITCH_MIN_VECTORS, chooseYosys, timedRunFindings, findKit, hasIcarus, hasSta, measureGlitches, parseLiberty, pdkRootVar, powerLibrary, runIcarus, splitNetsForIcarus, synthesizeTile, tileTestbench, transistorCounts, writeTileLiberty, type TimedSimulation } from '@hardwire/eda';
 import type { NetlistModule } from '../power/activityPower.ts';
 import { writeMeasuredPower, type MeasuredPower } from '../io/powerFiles.ts';
 import { compileNetlist, type YosysNetlistJson } from '@hardwire/gatesim';
@@ -104,7 +104,7 @@ export const unitsSynthesizeStage = defineStage({
         if (sta && subset.length >= GLITCH_MIN_VECTORS) {
           const measurement = await measureGlitches(ctx, { dir, splitNetlist: simNetlist, top: module, libPath: kit.liberty, kit, cells, clockNs: c.unitClockNs, warmupCycles: 3 });
           glitch = { measurement, cells };
-          if (measurement.outputMismatches > 0) findings.push({ type: 'timed_simulation_warning', severity: 'warning', message: `${spec.id}: the timed simulation's outputs differ from the zero-delay run on ${measurement.outputMismatches} vectors (a net that did not settle, or a race between flops)` });
+          findings.push(...timedRunFindings(spec.id, measurement));
         }
       }
       // Power from the activity of the check's vectors (seeded random inputs: an upper bound on a real stream's), with the glitches measured.
