@@ -17,7 +17,7 @@ export { execLogged, commandLine, shellQuote } from './io/exec.ts';
 export { REPO_ROOT, fixtureFile } from './io/paths.ts';
 export { createTsWorker } from './io/tsWorker.ts';
 export { mulberry32 } from './random.ts';
-export { forEachBounded } from './pool.ts';
+export { forEachBounded, Slots } from './pool.ts';
 export { popcount32 } from './bits.ts';
 export * from './workItems.ts';
 export { runWorkItems, runScriptItems, itemExitCode, type ExecutorConfig, type ExecutorKind, type ItemsContext } from './io/runWorkItems.ts';

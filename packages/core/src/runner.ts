@@ -13,7 +13,9 @@
 import { cp, mkdir, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { appendFileSync, existsSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
-import { ConfigError, DeferredCheckError, HardwireError, StageError, UserError } from './errors.ts';
+import { availableParallelism } from 'node:os';
+import { CanceledError, ConfigError, DeferredCheckError, HardwireError, StageError, UserError } from './errors.ts';
+import { Slots } from './pool.ts';
 import { didYouMeanSuffix } from './didYouMean.ts';
 import { sha256Hex, stableStringify } from './hash.ts';
 import { isMetricName, mergeMetrics, type Metrics } from './metrics.ts';
@@ -98,7 +100,9 @@ export function resolveFlowConfig(flow: FlowSpec, stages: ReadonlyMap<string, An
 
 /** Run a flow. Throws UserError/ConfigError (exit 2), ToolError/StageError (exit 1), DeferredCheckError (exit 1, after all stages). */
 export async function runFlow(options: RunFlowOptions): Promise<RunFlowResult> {
-  const { flow, stages, cacheDir, stderr } = options;
+  const { flow, stages, cacheDir } = options;
+  // Stages running at the same time share stderr: on a terminal a line first clears any bar another stage drew.
+  const stderr: ProgressSink = options.stderr.isTTY ? { isTTY: true, write: (text) => options.stderr.write(text.startsWith('\r') ? text : `\r\x1b[K${text}`) } : options.stderr;
   const runDir = resolve(options.runDir);
   const configs = resolveFlowConfig(flow, stages, options.cliValues);
   const fromIndex = options.from === undefined ? 0 : resolveStageRef('--from', options.from, flow);
@@ -117,20 +121,37 @@ export async function runFlow(options: RunFlowOptions): Promise<RunFlowResult> {
     stageDirs: flow.stages.map((id, index) => `${stageNumber(index)}-${stageSlug(id)}`),
   });
 
-  let state: State = { views: {}, metrics: {} };
-  if (fromIndex > 0) state = await loadEarlierState(runDir, flow, fromIndex);
-
+  const base: State = fromIndex > 0 ? await loadEarlierState(runDir, flow, fromIndex) : { views: {}, metrics: {} };
   const result: RunFlowResult = { metrics: {}, findings: [], ranStages: [], cacheHits: 0, cacheMisses: 0 };
   const selected = flow.stages.map((_, i) => i).filter((i) => i >= fromIndex && i <= toIndex && !skipped.has(i));
-  const findings: Finding[] = [];
-  const runtimes: Metrics = {};
+  const deps = stageDependencies(flow, stages, selected, base);
+  // Every stage's record and folder name once it is done; states, metrics and findings are folded from these
+  // in flow order, so a run's files do not depend on which of two independent stages finished first.
+  const records = new Map<number, { record: StageRecord; dirName: string }>();
+  const fold = (indices: Iterable<number>): State => {
+    let state = base;
+    for (const i of [...indices].sort((a, b) => a - b)) {
+      const done = records.get(i);
+      if (done) state = applyRecord(state, done.record, done.dirName);
+    }
+    return state;
+  };
 
   const writeRunFiles = async () => {
-    result.metrics = mergeMetrics(state.metrics, runtimes, {
+    const runtimes: Metrics = {};
+    const findings: Finding[] = [];
+    for (const i of selected) {
+      const done = records.get(i);
+      if (!done) continue;
+      runtimes[`run__stage__runtime_s__stage:${stageSlug(flow.stages[i])}`] = Number(done.record.runtimeS.toFixed(3));
+      findings.push(...done.record.findings.map((f) => ({ ...f, stage: flow.stages[i] })));
+    }
+    result.metrics = mergeMetrics(fold(records.keys()).metrics, runtimes, {
       run__flow__name: flow.name,
       run__cache__hits: result.cacheHits,
       run__cache__misses: result.cacheMisses,
     });
+    result.findings = findings;
     await writeJsonAtomic(join(runDir, 'metrics.json'), result.metrics);
     await writeJsonAtomic(join(runDir, 'findings.json'), findings);
   };
@@ -151,7 +172,26 @@ export async function runFlow(options: RunFlowOptions): Promise<RunFlowResult> {
     for (const i of selected) for (const target of Object.values(stages.get(flow.stages[i])!.publish ?? {})) await rm(join(runDir, target), { recursive: true, force: true });
   }
 
-  for (const [n, index] of selected.entries()) {
+  // Stages run as soon as the stages they depend on are done, several at once; their tools share the
+  // machine's cores (one slot each), and after a failure no new stage starts and the running ones are
+  // canceled (their tools killed), so the first failure is reported without waiting for them.
+  const slots = new Slots(availableParallelism());
+  const abort = new AbortController();
+  let bookkeeping: Promise<void> = Promise.resolve();
+  const afterStage = (index: number, done: { record: StageRecord; dirName: string }) => {
+    bookkeeping = bookkeeping.then(async () => {
+      const id = flow.stages[index];
+      records.set(index, done);
+      for (const [view, target] of Object.entries(stages.get(id)!.publish ?? {})) {
+        for (const file of await publishView(join(runDir, done.dirName, done.record.views[view]), join(runDir, target))) published[relative(runDir, file)] = id;
+      }
+      if (Object.keys(stages.get(id)!.publish ?? {}).length > 0) await writeJsonAtomic(manifestPath, Object.fromEntries(Object.entries(published).sort(([a], [b]) => (a < b ? -1 : 1))));
+      await writeRunFiles();
+    });
+    return bookkeeping;
+  };
+
+  const runOne = async (n: number, index: number) => {
     const id = flow.stages[index];
     const stage = stages.get(id)!;
     const config = configs.get(id)!;
@@ -159,14 +199,9 @@ export async function runFlow(options: RunFlowOptions): Promise<RunFlowResult> {
     const dirName = `${stageNumber(index)}-${slug}`;
     const stageDir = join(runDir, dirName);
     const prefix = `[${n + 1}/${selected.length}] ${id}`;
-
+    const state = fold(closure(deps, index));
     for (const view of stage.inputs) {
-      const path = state.views[view];
-      if (path === undefined) {
-        const producer = flow.stages.find((other) => stages.get(other)!.outputs.includes(view));
-        throw new UserError(`${id} needs view '${view}', which no earlier stage produced${producer ? ` (${producer} makes it; was it skipped or left out by --from?)` : ''}`);
-      }
-      if (!existsSync(join(runDir, path))) throw new UserError(`${id} needs view '${view}' at ${join(runDir, path)}, which is missing; rerun the stage that makes it`);
+      if (!existsSync(join(runDir, state.views[view]))) throw new UserError(`${id} needs view '${view}' at ${join(runDir, state.views[view])}, which is missing; rerun the stage that makes it`);
     }
 
     const inputHashes: Record<string, string> = {};
@@ -184,27 +219,93 @@ export async function runFlow(options: RunFlowOptions): Promise<RunFlowResult> {
     } else {
       result.cacheMisses += 1;
       stderr.write(`${prefix}: running\n`);
-      record = await runStage(stage, config, state, { runDir, cacheDir, stageDir, slug, cacheKey, flow, stderr, prefix });
+      record = await runStage(stage, config, state, { runDir, cacheDir, stageDir, slug, cacheKey, flow, stderr, prefix, slots, signal: abort.signal });
       if (cacheable && cacheDir !== null) await storeInCache(stageDir, cacheDir, cacheKey);
       stderr.write(`${prefix}: done in ${record.runtimeS.toFixed(2)} s\n`);
     }
-    result.ranStages.push(id);
-    state = applyRecord(state, record, dirName);
-    for (const [view, target] of Object.entries(stage.publish ?? {})) for (const file of await publishView(join(runDir, state.views[view]), join(runDir, target))) published[relative(runDir, file)] = id;
-    if (Object.keys(stage.publish ?? {}).length > 0) await writeJsonAtomic(manifestPath, Object.fromEntries(Object.entries(published).sort(([a], [b]) => (a < b ? -1 : 1))));
-    runtimes[`run__stage__runtime_s__stage:${slug}`] = Number(record.runtimeS.toFixed(3));
-    findings.push(...record.findings.map((f) => ({ ...f, stage: id })));
-    await writeRunFiles();
-  }
-  await writeRunFiles();
-  result.findings = findings;
+    await afterStage(index, { record, dirName });
+  };
 
-  const errors = findings.filter((f) => f.severity === 'error');
+  const waiting = [...selected];
+  const running = new Map<number, Promise<void>>();
+  const failures = new Map<number, unknown>();
+  while (waiting.length > 0 || running.size > 0) {
+    if (failures.size === 0) {
+      for (const index of [...waiting]) {
+        if (![...deps.get(index)!].every((d) => records.has(d))) continue;
+        waiting.splice(waiting.indexOf(index), 1);
+        const n = selected.indexOf(index);
+        running.set(
+          index,
+          runOne(n, index).catch((error: unknown) => {
+            failures.set(index, error);
+            abort.abort();
+          }).finally(() => running.delete(index)),
+        );
+      }
+    }
+    if (running.size === 0) break;
+    await Promise.race(running.values());
+  }
+  await bookkeeping;
+  if (failures.size > 0) {
+    // The first failure in flow order that is not a stage canceled because of another's failure.
+    const ordered = [...failures.entries()].sort((a, b) => a[0] - b[0]).map(([, e]) => e);
+    throw ordered.find((e) => !(e instanceof CanceledError)) ?? ordered[0];
+  }
+  for (const i of selected) if (records.has(i)) result.ranStages.push(flow.stages[i]);
+  await writeRunFiles();
+
+  const errors = result.findings.filter((f) => f.severity === 'error');
   if (errors.length > 0) {
     const lines = errors.map((f) => `  - [${String(f.stage)}] ${f.type}: ${f.message}`);
     throw new DeferredCheckError(errors.length, `${errors.length} check finding(s) failed the run (see ${join(runDir, 'findings.json')}):\n${lines.join('\n')}`);
   }
   return result;
+}
+
+/**
+ * What each selected stage waits for: the latest earlier selected stage making each of its input (and optional
+ * input) views, or every earlier selected stage for a stage that reads the whole run. A required view that no
+ * earlier selected stage makes and the saved state (`--from`) does not hold is a user error, raised before
+ * anything runs.
+ */
+function stageDependencies(flow: FlowSpec, stages: ReadonlyMap<string, AnyStage>, selected: readonly number[], base: State): Map<number, Set<number>> {
+  const deps = new Map<number, Set<number>>();
+  for (const index of selected) {
+    const id = flow.stages[index];
+    const stage = stages.get(id)!;
+    const earlier = selected.filter((j) => j < index);
+    if (stage.readsWholeRun) {
+      deps.set(index, new Set(earlier));
+      continue;
+    }
+    const mine = new Set<number>();
+    for (const view of [...stage.inputs, ...(stage.optionalInputs ?? [])]) {
+      const producer = earlier.filter((j) => stages.get(flow.stages[j])!.outputs.includes(view)).pop();
+      if (producer !== undefined) mine.add(producer);
+      else if (stage.inputs.includes(view) && base.views[view] === undefined) {
+        const maker = flow.stages.find((other) => stages.get(other)!.outputs.includes(view));
+        throw new UserError(`${id} needs view '${view}', which no earlier stage produced${maker ? ` (${maker} makes it; was it skipped or left out by --from?)` : ''}`);
+      }
+    }
+    deps.set(index, mine);
+  }
+  return deps;
+}
+
+/** A stage and every stage it depends on, directly or through others. */
+function closure(deps: ReadonlyMap<number, ReadonlySet<number>>, index: number): Set<number> {
+  const seen = new Set<number>();
+  const visit = (i: number) => {
+    for (const d of deps.get(i) ?? []) {
+      if (seen.has(d)) continue;
+      seen.add(d);
+      visit(d);
+    }
+  };
+  visit(index);
+  return seen;
 }
 
 /**
@@ -234,14 +335,19 @@ function applyRecord(state: State, record: StageRecord, dirName: string): State 
 }
 
 async function loadEarlierState(runDir: string, flow: FlowSpec, fromIndex: number): Promise<State> {
-  for (let i = fromIndex - 1; i >= 0; i--) {
-    const file = join(runDir, `${stageNumber(i)}-${stageSlug(flow.stages[i])}`, 'state_out.json');
-    if (existsSync(file)) {
-      const saved = JSON.parse(await readFile(file, 'utf8')) as { state: State };
-      return saved.state;
-    }
+  // Every earlier stage's result, folded in flow order (stages that ran at the same time each saved only the
+  // state they depended on, so the last one's state alone is not the whole run's).
+  let state: State = { views: {}, metrics: {} };
+  let found = false;
+  for (let i = 0; i < fromIndex; i++) {
+    const dirName = `${stageNumber(i)}-${stageSlug(flow.stages[i])}`;
+    const record = await readRecord(join(runDir, dirName));
+    if (!record) continue;
+    state = applyRecord(state, record, dirName);
+    found = true;
   }
-  throw new UserError(`--from ${flow.stages[fromIndex]}: ${runDir} holds no earlier stage's state_out.json; run the flow without --from first`);
+  if (!found) throw new UserError(`--from ${flow.stages[fromIndex]}: ${runDir} holds no earlier stage's state_out.json; run the flow without --from first`);
+  return state;
 }
 
 async function readRecord(stageDir: string): Promise<StageRecord | undefined> {
@@ -296,6 +402,10 @@ interface RunStageEnv {
   flow: FlowSpec;
   stderr: ProgressSink;
   prefix: string;
+  /** The cores, shared by the tools of every stage running at the same time. */
+  slots: Slots;
+  /** Aborted when another stage fails: this stage's tools are killed. */
+  signal: AbortSignal;
 }
 
 async function runStage(stage: AnyStage, config: Record<string, unknown>, state: State, env: RunStageEnv): Promise<StageRecord> {
@@ -330,7 +440,7 @@ async function runStage(stage: AnyStage, config: Record<string, unknown>, state:
     log: (line) => appendFileSync(logFile, line.endsWith('\n') ? line : line + '\n'),
     progress,
     // On failure the partial folder is kept, so the log path in a ToolError stays valid.
-    exec: (exe, argv, options) => execLogged(exe, argv, { commandsFile, logFile }, options),
+    exec: (exe, argv, options) => env.slots.run(() => execLogged(exe, argv, { commandsFile, logFile }, { ...options, signal: options?.signal ? AbortSignal.any([options.signal, env.signal]) : env.signal }), stage.background ? -1 : 0),
   };
   const started = performance.now();
   let delta;

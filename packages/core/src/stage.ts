@@ -111,6 +111,18 @@ export interface Stage<V extends VarSpecs = VarSpecs> {
   /** False for stages whose result depends on more than config and inputs (checks read flow rules). */
   readonly cacheable?: boolean;
   /**
+   * True for a stage that reads the whole run (every earlier stage's metrics, or the run folder, as Check.Rules
+   * and Render.Report do): it starts once every earlier stage of the flow is done. Any other stage starts as
+   * soon as the stages making its input views are done, beside the stages it does not depend on.
+   */
+  readonly readsWholeRun?: boolean;
+  /**
+   * True for a stage of many small independent tool runs (the block library's batches): while stages run at
+   * the same time, its tools take a core only when no other stage's tool is waiting for one, so they fill the
+   * cores the others leave idle instead of delaying the longer chains.
+   */
+  readonly background?: boolean;
+  /**
    * What else the result depends on, for the cache key: versions of the external tools it runs, and
    * fingerprints of files named in its config (e.g. user weights).
    */

@@ -2,6 +2,7 @@
 export * from './liberty/parseLiberty.ts';
 export * from './liberty/cellLibrary.ts';
 export * from './liberty/markDontUse.ts';
+export * from './liberty/flopLiberty.ts';
 export * from './cdl/transistorCounts.ts';
 export * from './yosys/synthScript.ts';
 export { PHYSICAL_DONT_USE, REPO_KIT, findKit, kitAvailable, pdkRootVar, readMarkedLiberty, writeTileLiberty, type StdCellKit } from './io/findKit.ts';

@@ -1,7 +1,9 @@
-import { readFileSync } from 'node:fs';
-import { UserError } from '@hardwire/core';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { UserError, execLogged } from '@hardwire/core';
 import { describe, expect, it } from 'vitest';
-import { cellArea, findKit, kitAvailable, markDontUse, netlistTransistors, parseCellLibrary, parseDontUseList, parseLiberty, parseYosysStat, synthScript, transistorCounts } from '../src/index.ts';
+import { cellArea, chooseYosys, findKit, runYosysScript, flopCellsLiberty, kitAvailable, libertyCellGroups, markDontUse, netlistTransistors, parseCellLibrary, parseDontUseList, parseLiberty, parseYosysStat, synthScript, transistorCounts } from '../src/index.ts';
 
 const kit = kitAvailable() ? findKit() : undefined;
 if (!kit) console.log('skip: no sky130hd kit; kit tests not run');
@@ -45,6 +47,26 @@ describe.runIf(kit)('Liberty', () => {
     expect(cells.get('sky130_fd_sc_hd__nand2_1')!.dontUse).toBe(false);
   });
 
+  it('the flop-only copy keeps exactly the cells the Liberty parser finds storage in, and everything else outside the cells', () => {
+    const list = parseDontUseList(readFileSync(kit!.dontUseList!, 'utf8'));
+    const { text: marked } = markDontUse(text, list);
+    const flops = flopCellsLiberty(marked);
+    const all = parseCellLibrary(marked);
+    const kept = parseCellLibrary(flops.text);
+    // An independent parser: the cells with an ff or latch group, and the clock gates (statetable), nothing else.
+    const sequential = [...all.values()].filter((c) => c.storage || c.unsupported === 'statetable').map((c) => c.name);
+    expect([...kept.keys()].sort()).toEqual(sequential.sort());
+    expect(flops.cells.sort()).toEqual(sequential.sort());
+    for (const name of kept.keys()) expect(kept.get(name)).toEqual(all.get(name));
+    // What is not a dropped cell group is byte for byte the same.
+    const groups = libertyCellGroups(marked);
+    expect(groups).toHaveLength(all.size);
+    expect(flops.text.length).toBeLessThan(marked.length / 4);
+    const header = marked.lastIndexOf('\n', groups[0].start) + 1;
+    expect(flops.text.slice(0, header)).toBe(marked.slice(0, header));
+    expect(flops.text.endsWith(marked.slice(groups[groups.length - 1].end))).toBe(true);
+  });
+
   it('reports syntax errors with a line number', () => {
     expect(() => parseLiberty('library (x) {\n cell (a) {\n area : 1;\n', 'bad.lib')).toThrow(/bad\.lib:\d+: unexpected end of file/);
   });
@@ -59,6 +81,38 @@ describe('yosys scripts and reports', () => {
     expect(synthScript({ liberty: 'l', sources: [], modules: [{ top: 't', stem: 't' }] })).toContain('insbuf -buf sky130_fd_sc_hd__buf_2 A X');
   });
 
+  it('a flop-only Liberty for dfflibmap and stat without areas when the caller prices cells', () => {
+    const script = synthScript({ liberty: 'cells.lib', flopLiberty: 'flops.lib', statAreas: false, sources: ['a.v'], modules: [{ top: 'm', stem: 'm' }] });
+    expect(script).toContain('dfflibmap -liberty flops.lib');
+    expect(script).toContain('abc -liberty cells.lib');
+    expect(script).toContain('tee -q -o m.stat.json stat -json\n');
+  });
+
+  it('finds cell groups past comments and strings holding braces, and keeps sequential cells only', () => {
+    const lib = [
+      'library (toy) {',
+      '  /* a comment with a brace { and cell ("fake") { */',
+      '  lu_table_template (t) { variable_1 : x; }',
+      '  cell ("inv") {',
+      '    area : 1;',
+      '    pin (Y) { direction : output; function : "!A"; }',
+      '  }',
+      '  cell (dff) {',
+      '    ff (IQ, IQN) { next_state : "D"; clocked_on : "CLK"; }',
+      '    pin (Q) { direction : output; function : "IQ"; }',
+      '  }',
+      '  cell ("odd") { comment : "a } in a string"; }',
+      '  cell (lat) { latch (IQ, IQN) { data_in : "D"; enable : "G"; } }',
+      '}',
+      '',
+    ].join('\n');
+    expect(libertyCellGroups(lib).map((g) => g.name)).toEqual(['inv', 'dff', 'odd', 'lat']);
+    const flops = flopCellsLiberty(lib);
+    expect(flops.cells).toEqual(['dff', 'lat']);
+    expect(flops.text).toBe(['library (toy) {', '  /* a comment with a brace { and cell ("fake") { */', '  lu_table_template (t) { variable_1 : x; }', '  cell (dff) {', '    ff (IQ, IQN) { next_state : "D"; clocked_on : "CLK"; }', '    pin (Q) { direction : output; function : "IQ"; }', '  }', '  cell (lat) { latch (IQ, IQN) { data_in : "D"; enable : "G"; } }', '}', ''].join('\n'));
+    expect(() => libertyCellGroups('library (x) { cell (a) {')).toThrow(/unbalanced braces/);
+  });
+
   it('parses stat -json', () => {
     const json = JSON.stringify({ modules: { '\\top': { num_cells: 3, num_cells_by_type: { a: 2, b: 1 } } } });
     expect(parseYosysStat(json, 'top')).toEqual({ cells: 3, areaUm2: 0, cellsByType: { a: 2, b: 1 } });
@@ -68,4 +122,34 @@ describe('yosys scripts and reports', () => {
     expect(() => findKit('/nonexistent/kit')).toThrow(UserError);
     expect(() => findKit('/nonexistent/kit')).toThrow('--pdk-root /nonexistent/kit: no sky130hd kit there');
   });
+});
+
+describe.runIf(kit)('the flop-only Liberty in yosys', () => {
+  it('maps the same flops and logic as the whole library: netlists byte for byte, cell counts equal', async () => {
+    const { backend } = await chooseYosys('auto');
+    const dir = mkdtempSync(join(tmpdir(), 'hw-floplib-'));
+    const { text: marked } = markDontUse(readFileSync(kit!.liberty, 'utf8'), parseDontUseList(readFileSync(kit!.dontUseList!, 'utf8')));
+    writeFileSync(join(dir, 'cells.lib'), marked);
+    writeFileSync(join(dir, 'flops.lib'), flopCellsLiberty(marked).text);
+    // Flops of every flavour yosys meets in the tiles and units (async reset and set, enable, negative edge) beside logic.
+    writeFileSync(join(dir, 'rtl.v'), [
+      'module regs (input wire clk, input wire rst_n, input wire en, input wire [7:0] a, input wire [7:0] b, output reg [7:0] q, output reg [7:0] p, output reg [3:0] n);',
+      '  always @(posedge clk or negedge rst_n) if (!rst_n) q <= 8\'h00; else if (en) q <= a + b;',
+      '  always @(posedge clk or negedge rst_n) if (!rst_n) p <= 8\'hA5; else p <= a ^ (b >> 1);',
+      '  always @(negedge clk) n <= a[3:0] & b[7:4];',
+      'endmodule',
+      '',
+    ].join('\n'));
+    const run = async (stem: string, flopLiberty: string | undefined) => {
+      writeFileSync(join(dir, `${stem}.ys`), synthScript({ liberty: 'cells.lib', flopLiberty, sources: ['rtl.v'], modules: [{ top: 'regs', stem }] }));
+      await runYosysScript({ exec: (exe, argv, o) => execLogged(exe, argv, { commandsFile: join(dir, 'COMMANDS'), logFile: join(dir, 'tools.log') }, o), log: () => {} }, backend, dir, `${stem}.ys`, [join(dir, 'rtl.v'), join(dir, 'cells.lib'), join(dir, 'flops.lib')]);
+      return { verilog: readFileSync(join(dir, `${stem}.v`), 'utf8'), stat: parseYosysStat(readFileSync(join(dir, `${stem}.stat.json`), 'utf8'), 'regs') };
+    };
+    const whole = await run('whole', undefined);
+    const flopsOnly = await run('flops', 'flops.lib');
+    expect(Object.keys(whole.stat.cellsByType).some((t) => t.includes('dfrtp'))).toBe(true);
+    expect(Object.keys(whole.stat.cellsByType).some((t) => t.includes('dfstp'))).toBe(true);
+    expect(flopsOnly.stat).toEqual(whole.stat);
+    expect(flopsOnly.verilog).toBe(whole.verilog);
+  }, 120_000);
 });

@@ -10,7 +10,7 @@ export { emitSum, type SumStats, type TreeBit } from './rtl/adderTree.ts';
 export { ModuleWriter, GENERIC_CELLS_VERILOG } from './rtl/ModuleWriter.ts';
 export { tileGenerateStage, shortTensorName } from './stages/generateStage.ts';
 export { gateSimCheckStage } from './stages/checkStage.ts';
-export { tileGenVars, writeTileFolders, type TileGenConfig } from './stages/generateStage.ts';
+export { tileGenVars, writeTileFolders, writeTileFoldersOffThread, type TileFoldersRequest, type TileGenConfig } from './stages/generateStage.ts';
 export { archSweepStage } from './stages/archStage.ts';
 export * from './archSweep.ts';
 export * from './units/tables.ts';

@@ -23,7 +23,16 @@ export interface SynthesizedModule {
 /** Run `modules` in batches of `batchSize`, `jobs` yosys runs at once (or as Slurm items); `onDone` is called per finished batch. */
 export async function synthesizeBatches(
   ctx: Pick<StageContext<unknown>, 'exec' | 'log' | 'stageDir'>,
-  options: { backend: YosysBackend; liberty: string; workDir: string; jobs: number; batchSize: number; executor?: ExecutorConfig },
+  options: {
+    backend: YosysBackend;
+    liberty: string;
+    /** The Liberty's sequential cells alone (`flopCellsLiberty`), for dfflibmap. */
+    flopLiberty: string;
+    workDir: string;
+    jobs: number;
+    batchSize: number;
+    executor?: ExecutorConfig;
+  },
   modules: readonly ModuleToSynthesize[],
   onDone: (results: SynthesizedModule[]) => void | Promise<void>,
 ): Promise<void> {
@@ -35,9 +44,11 @@ export async function synthesizeBatches(
     mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, 'rtl.v'), batch.map((m) => m.verilog).join('\n'));
     const libName = basename(options.liberty);
-    writeFileSync(join(dir, 'synth.ys'), synthScript({ liberty: libName, sources: ['rtl.v'], modules: batch.map((m) => ({ top: m.module, stem: m.module })), portBuffers: false }));
-    // Native yosys reads the Liberty copy through a link; the wasm build gets the file's bytes under its name.
-    if (options.backend === 'native' && !existsSync(join(dir, libName))) symlinkSync(options.liberty, join(dir, libName));
+    const flopName = basename(options.flopLiberty);
+    // Cells are priced from the kit by the caller, so `stat` needs no areas (and parses no Liberty per module).
+    writeFileSync(join(dir, 'synth.ys'), synthScript({ liberty: libName, flopLiberty: flopName, statAreas: false, sources: ['rtl.v'], modules: batch.map((m) => ({ top: m.module, stem: m.module })), portBuffers: false }));
+    // Native yosys reads the Liberty copies through links; the wasm build gets the files' bytes under their names.
+    if (options.backend === 'native') for (const [path, name] of [[options.liberty, libName], [options.flopLiberty, flopName]]) if (!existsSync(join(dir, name))) symlinkSync(path, join(dir, name));
     return dir;
   };
   const results = (batch: ModuleToSynthesize[], dir: string): SynthesizedModule[] =>
@@ -56,7 +67,7 @@ export async function synthesizeBatches(
   }
   const runBatch = async (batch: ModuleToSynthesize[], index: number) => {
     const dir = prepare(batch, index);
-    await runYosysScript(ctx, options.backend, dir, 'synth.ys', [join(dir, 'rtl.v'), options.liberty]);
+    await runYosysScript(ctx, options.backend, dir, 'synth.ys', [join(dir, 'rtl.v'), options.liberty, options.flopLiberty]);
     await onDone(results(batch, dir));
   };
   await forEachBounded(batches, options.jobs, runBatch);

@@ -2,7 +2,7 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { UserError, defineStage, defineVars, executorConfig, executorVars, sha256Hex, stableStringify, writeJsonAtomic } from '@hardwire/core';
-import { cellArea, chooseYosys, findKit, netlistTransistors, parseCellLibrary, readMarkedLiberty, transistorCounts } from '@hardwire/eda';
+import { cellArea, chooseYosys, findKit, flopCellsLiberty, netlistTransistors, parseCellLibrary, readMarkedLiberty, transistorCounts } from '@hardwire/eda';
 import { compileNetlist, type YosysNetlistJson } from '@hardwire/gatesim';
 import { blockVar, jobsVar, quantVar, signFoldVar } from '@hardwire/quant';
 import { blockVerilog } from '../blockVerilog.ts';
@@ -35,6 +35,7 @@ export const blockLibStage = defineStage({
   summary: 'Generate every block kind (parallel or DA), synthesize it on SKY130 with yosys, count transistors, prove it at gate level.',
   version: '2',
   inputs: [],
+  background: true,
   outputs: ['library'],
   publish: { library: 'library.json' },
   vars: defineVars({ quant: quantVar, block: blockVar, signFold: signFoldVar, blockArch: blockArchVar, inputBits: inputBitsVar, yosys: yosysVar, pdkRoot: pdkRootVar, jobs: jobsVar, synthBatch: synthBatchVar, verifyVectors: verifyVectorsVar, verifySeed: verifySeedVar, kinds: kindsVar, ...executorVars }),
@@ -65,6 +66,8 @@ export const blockLibStage = defineStage({
     mkdirSync(work, { recursive: true });
     const libPath = join(work, 'cells.lib');
     writeFileSync(libPath, marked.text);
+    const flopLibPath = join(work, 'cells_flops.lib');
+    writeFileSync(flopLibPath, flopCellsLiberty(marked.text).text);
 
     const itemDir = (key: string) => (ctx.cacheDir ? join(ctx.cacheDir, 'items', 'blocks', key.slice(0, 2), key) : undefined);
     const entries = kinds.map((kind) => {
@@ -119,7 +122,7 @@ export const blockLibStage = defineStage({
     }
     ctx.log(`${kinds.length} kinds, ${kinds.length - todo.length} from the per-kind cache, ${todo.length} to synthesize`);
     const byModule = new Map(todo.map((e) => [e.module, e]));
-    await synthesizeBatches(ctx, { backend, liberty: libPath, workDir: work, jobs: workerCount(c.jobs), batchSize: c.synthBatch, executor: executorConfig(c, workerCount(c.jobs)) }, todo, (batch) => {
+    await synthesizeBatches(ctx, { backend, liberty: libPath, flopLiberty: flopLibPath, workDir: work, jobs: workerCount(c.jobs), batchSize: c.synthBatch, executor: executorConfig(c, workerCount(c.jobs)) }, todo, (batch) => {
       for (const r of batch) finish(byModule.get(r.module)!, r.stat, r.netlistVerilog, r.netlistJson, false);
       ctx.progress.advance(batch.length);
     });

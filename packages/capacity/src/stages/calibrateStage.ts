@@ -2,8 +2,8 @@
  * `Capacity.Calibrate`: synthesize tiles of several sizes per architecture from the model's layer 0 q_proj
  * (real or synthetic weights, the same generator as Tile.Generate), fit the structural tile cost model per
  * architecture and measure its error on tiles left out of the fit; generate (not synthesize) the
- * production-size tile of each architecture (always one of the synthesized sizes) for the structure the estimate prices; OpenSTA on the largest
- * calibration tile gives the SKY130 clock and switching energy (edge: yosys, sta).
+ * production-size tile of each architecture (always one of the synthesized sizes) for the structure the estimate prices; OpenSTA on the
+ * production tile gives the SKY130 clock, and on the next size down the first-order switching energy (edge: yosys, sta).
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -11,7 +11,7 @@ import { ToolError, UserError, defineStage, defineVars, executorConfig, executor
 import { chooseYosys, findKit, hasSta, measureSwitchingPower, pdkRootVar, synthesizeTiles, transistorCounts, writeTileLiberty } from '@hardwire/eda';
 import { LAYER_MATRIX_ROLES, matrixDims, type Inventory } from '@hardwire/models';
 import { weightsFingerprint } from '@hardwire/quant';
-import { TILE_ARCHS, expandTileArchs, tileGenVars, writeTileFolders, type TileStructure } from '@hardwire/tiles';
+import { TILE_ARCHS, expandTileArchs, tileGenVars, writeTileFolders, writeTileFoldersOffThread, type TileStructure } from '@hardwire/tiles';
 import { FEATURE_NAMES, fitTileModel, leaveOneOut, type TileSample } from '../calibrate.ts';
 import { CONSTANTS } from '../constants.ts';
 import { estimateArchVar } from './studyStages.ts';
@@ -31,7 +31,7 @@ interface Golden { top: string; rows: number; cols: number; inputBits: number; o
 export const calibrateStage = defineStage({
   id: 'Capacity.Calibrate',
   summary: 'Synthesize tiles of several sizes per architecture, fit the structural tile cost model, measure its error on held-out tiles and at the production-size tile it prices (always synthesized); OpenSTA gives the SKY130 clock.',
-  version: '2',
+  version: '3',
   inputs: ['inventory'],
   outputs: ['calibration'],
   vars: defineVars({
@@ -80,10 +80,16 @@ export const calibrateStage = defineStage({
     const work = join(ctx.stageDir, 'work');
     const { cells, libPath } = writeTileLiberty(kit, work);
     const jobs: { size: (typeof sizes)[number]; arch: string; dir: string; id: string }[] = [];
-    for (const size of sizes) {
-      const gen = await writeTileFolders({ c, inventory, rows: size.rows, cols: size.cols, row: 0, col: 0, archs, outRoot: join(work, 'tiles') });
-      gen.ids.forEach((id, i) => jobs.push({ size, arch: archs[i], dir: join(work, 'tiles', id), id }));
-    }
+    // The largest size is generated in a worker thread (the 64x1024 tile's shared sub-expressions take half a
+    // minute), so this thread keeps serving the stages running beside this one; the others (under a second
+    // together, less than a worker's start-up) here meanwhile. Jobs stay in size order.
+    const request = (size: (typeof sizes)[number]) => ({ c, inventory, rows: size.rows, cols: size.cols, row: 0, col: 0, archs, outRoot: join(work, 'tiles') });
+    const largestGenerated = writeTileFoldersOffThread(request(sizes[sizes.length - 1]));
+    largestGenerated.catch(() => undefined); // awaited below; a failure of the others first must not leave it unhandled
+    const generated: { ids: string[] }[] = [];
+    for (const size of sizes.slice(0, -1)) generated.push(await writeTileFolders(request(size)));
+    generated.push(await largestGenerated);
+    sizes.forEach((size, s) => generated[s].ids.forEach((id, i) => jobs.push({ size, arch: archs[i], dir: join(work, 'tiles', id), id })));
     const largest = sizes[sizes.length - 1];
     const samples: TileSample[] = [];
     const clocks: Record<string, number> = {};
@@ -105,19 +111,23 @@ export const calibrateStage = defineStage({
       synthesized.set(job.id, { golden, transistors: s.transistors });
     });
     ctx.progress.finish();
-    // Switching power at the 10 ns clock, every net toggling at the assumed activity: on the largest tile of
-    // each architecture, else the next smaller one (OpenSTA 2.x crashes in report_power on some netlists,
-    // for example the parallel 64x128 tile); the energy is per transistor and cycle, so any tile serves.
+    // Switching power at the 10 ns clock, every net toggling at the assumed activity: the energy is per
+    // transistor and cycle, so any tile serves (0.23 fJ on bitserial-shared at 64x128 and at 64x1024,
+    // docs/capacity.md). It is measured on the largest tile below the production size (report_power on the
+    // 64x1024 tile alone took half a minute), else the next smaller one (OpenSTA 2.x crashes in report_power
+    // on some netlists, for example the parallel 64x128 tile), the production tile last.
     const powerFindings: Finding[] = [];
+    const isProduction = (job: (typeof jobs)[number]) => job.size.rows === production.rows && job.size.cols === production.cols;
     if (sta) for (const arch of archs) {
-      const candidates = jobs.filter((j) => j.arch === arch).reverse();
+      const mine = jobs.filter((j) => j.arch === arch).reverse();
+      const candidates = [...mine.filter((j) => !isProduction(j)), ...mine.filter(isProduction)];
       for (const job of candidates) {
         const tile = synthesized.get(job.id)!;
         try {
           const watts = await measureSwitchingPower(ctx, job.dir, { libPath, netlist: 'netlist.v', top: tile.golden.top, clockNs: 10, activity: CONSTANTS.switchingActivity.value });
           if (watts === undefined) continue;
           energies[arch] = (watts * 10e-9) / tile.transistors;
-          if (job !== candidates[0]) ctx.log(`${arch}: switching energy from ${job.id} (OpenSTA failed on the larger tiles)`);
+          ctx.log(`${arch}: switching energy from ${job.id}${job === candidates[0] ? '' : ` (OpenSTA failed on ${candidates.slice(0, candidates.indexOf(job)).map((j) => j.size.name).join(', ')})`}`);
           break;
         } catch (error) {
           if (!(error instanceof ToolError)) throw error;

@@ -11,6 +11,7 @@ export const checkRulesStage = defineStage({
   outputs: [],
   vars: defineVars({}),
   cacheable: false,
+  readsWholeRun: true,
   async run(ctx, state) {
     const findings = checkRules(state.metrics, ctx.flow.rules);
     const count = Object.keys(ctx.flow.rules).length;

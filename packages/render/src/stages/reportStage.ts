@@ -30,6 +30,7 @@ export const reportStage = defineStage({
   outputs: ['report'],
   publish: { report: 'report.html' },
   cacheable: false,
+  readsWholeRun: true,
   vars: defineVars({ chartPx: int({ default: 1200, min: 400, max: 4000, unit: 'px', doc: 'Width of the report charts.' }) }),
   async run(ctx) {
     const runDir = ctx.runDir;

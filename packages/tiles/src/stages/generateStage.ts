@@ -1,7 +1,7 @@
 /** `Tile.Generate`: cut a window of a layer matrix, quantize it, plan its blocks and write RTL plus the golden model (edge). */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { UserError, defineStage, defineVars, sha256Hex, writeJsonAtomic } from '@hardwire/core';
+import { UserError, createTsWorker, defineStage, defineVars, sha256Hex, writeJsonAtomic } from '@hardwire/core';
 import { LAYER_MATRIX_ROLES, MODEL_CATALOG, WeightReader, fillSynthetic, matrixDims, modelVar, openWeights, quantileTable, syntheticStd, tensorStreamKey, type Inventory } from '@hardwire/models';
 import { inputBitsVar } from '@hardwire/blocks';
 import { FORMATS, blockVar, effectiveGroup, foldedValues, groupVar, quantVar, quantizeRows, seedVar, signFoldVar, tailDofVar, tailsVar, weightsFingerprint, weightsVar } from '@hardwire/quant';
@@ -40,7 +40,20 @@ export interface TileGenConfig {
  * Cut a window of a matrix (real or synthetic weights), quantize whole rows, plan the blocks and write one
  * tile folder per architecture (`rtl.v`, `golden.json`) under `outRoot` (edge: reads weights).
  */
-export async function writeTileFolders(o: { c: TileGenConfig; inventory: Inventory; tensorName?: string; rows: number; cols: number; row: number; col: number; archs: readonly TileArch[]; outRoot: string; idSuffix?: string; onProgress?: (message: string) => void }) {
+export interface TileFoldersRequest {
+  c: TileGenConfig;
+  inventory: Inventory;
+  tensorName?: string;
+  rows: number;
+  cols: number;
+  row: number;
+  col: number;
+  archs: readonly TileArch[];
+  outRoot: string;
+  idSuffix?: string;
+}
+
+export async function writeTileFolders(o: TileFoldersRequest & { onProgress?: (message: string) => void }) {
   const { c, inventory } = o;
   const config = MODEL_CATALOG[inventory.model];
   const tensor = o.tensorName
@@ -121,6 +134,26 @@ export async function writeTileFolders(o: { c: TileGenConfig; inventory: Invento
     ids.push(id);
   }
   return { plan, outputBits, ids, tensor, rows, cols, row, col, structures };
+}
+
+/**
+ * `writeTileFolders` in a worker thread: the same folders, while this thread keeps serving the stages running
+ * beside the caller (a 64x1024 tile takes half a minute to generate). Returns the tile ids in arch order; a
+ * user error in the worker is a UserError here.
+ */
+export async function writeTileFoldersOffThread(request: TileFoldersRequest): Promise<{ ids: string[] }> {
+  const worker = createTsWorker(new URL('../workers/tileFoldersWorker.ts', import.meta.url), request);
+  try {
+    const reply = await new Promise<{ ok: boolean; ids?: string[]; userError?: boolean; message?: string; stack?: string }>((resolve, reject) => {
+      worker.once('message', resolve);
+      worker.once('error', reject);
+      worker.once('exit', (code) => reject(new Error(`tile generation worker exited with code ${code} before replying`)));
+    });
+    if (!reply.ok) throw reply.userError ? new UserError(reply.message!) : new Error(`tile generation: ${reply.message}\n${reply.stack ?? ''}`);
+    return { ids: reply.ids! };
+  } finally {
+    await worker.terminate();
+  }
 }
 
 /** A --windows file's text; a one-line error naming the flag and path when it cannot be read. */
