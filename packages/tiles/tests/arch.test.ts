@@ -117,6 +117,8 @@ describe('bit-serial arithmetic (pure)', () => {
     const shared = shareStreams(columnStreams(128, A), digitTerms(tall, 64, 128), { minUses: 3, maxWidth: A + 2 });
     for (const u of shared.uses.values()) expect(u).toBeGreaterThanOrEqual(3);
     expect(shared.bitsAfter / shared.bitsBefore).toBeLessThan(0.75);
+    // The first count in a dense table (the default) and pair by pair in the hash table give the same sharing.
+    expect(shareStreams(columnStreams(128, A), digitTerms(tall, 64, 128), { minUses: 3, maxWidth: A + 2, denseCountMaxStreams: 0 })).toEqual(shared);
   });
 
   it('every architecture builds with the same interface and says its cycles per vector', () => {
