@@ -15,7 +15,7 @@ export { computeSourceTreeHash, hashFile, hashPath, listFiles, sourceTreeHash } 
 export { createProgress, type ProgressSink } from './io/progress.ts';
 export { execLogged, commandLine, shellQuote } from './io/exec.ts';
 export { REPO_ROOT, fixtureFile } from './io/paths.ts';
-export { createTsWorker } from './io/tsWorker.ts';
+export { createTsWorker, tsWorkerReply } from './io/tsWorker.ts';
 export { mulberry32 } from './random.ts';
 export { forEachBounded, Slots } from './pool.ts';
 export { popcount32 } from './bits.ts';

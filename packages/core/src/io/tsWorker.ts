@@ -7,3 +7,20 @@ const BOOT = new URL('./tsWorkerBoot.mjs', import.meta.url);
 export function createTsWorker(entry: URL, workerData: unknown): Worker {
   return new Worker(BOOT, { workerData: { entry: entry.href, data: workerData } });
 }
+
+/**
+ * Run the TypeScript module `entry` in a worker thread for one reply: resolves with the first message it posts
+ * (an error thrown in the worker, or its exit before replying, rejects), then stops the worker.
+ */
+export async function tsWorkerReply<T>(entry: URL, workerData: unknown): Promise<T> {
+  const worker = createTsWorker(entry, workerData);
+  try {
+    return await new Promise<T>((resolve, reject) => {
+      worker.once('message', resolve);
+      worker.once('error', reject);
+      worker.once('exit', (code) => reject(new Error(`worker ${entry.pathname} exited with code ${code} before replying`)));
+    });
+  } finally {
+    await worker.terminate();
+  }
+}

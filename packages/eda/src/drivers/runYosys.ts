@@ -5,7 +5,7 @@
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { ToolError, UserError, commandLine, createTsWorker, type StageContext } from '@hardwire/core';
+import { ToolError, UserError, commandLine, tsWorkerReply, type StageContext } from '@hardwire/core';
 import { parseYosysVersion } from '../yosys/synthScript.ts';
 
 export type YosysBackend = 'native' | 'wasm';
@@ -62,12 +62,7 @@ export async function runYosysScript(
   const args = ['-q', '-l', 'yosys.log', '-s', scriptName];
   const line = commandLine('@yowasp/yosys', args);
   ctx.log(`$ ${line}  (WebAssembly worker, in ${workDir})`);
-  const worker = createTsWorker(new URL('./wasmYosysWorker.ts', import.meta.url), { args, files });
-  const reply = await new Promise<{ ok: boolean; files?: Record<string, Uint8Array>; code?: number; log?: string; message?: string }>((resolve, reject) => {
-    worker.once('message', resolve);
-    worker.once('error', reject);
-  });
-  await worker.terminate();
+  const reply = await tsWorkerReply<{ ok: boolean; files?: Record<string, Uint8Array>; code?: number; log?: string; message?: string }>(new URL('./wasmYosysWorker.ts', import.meta.url), { args, files });
   const logFile = join(workDir, 'yosys.log');
   if (!reply.ok) {
     writeFileSync(logFile, reply.log ?? reply.message ?? '');

@@ -1,7 +1,7 @@
 /** `Tile.Generate`: cut a window of a layer matrix, quantize it, plan its blocks and write RTL plus the golden model (edge). */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { UserError, createTsWorker, defineStage, defineVars, sha256Hex, writeJsonAtomic } from '@hardwire/core';
+import { UserError, defineStage, defineVars, sha256Hex, tsWorkerReply, writeJsonAtomic } from '@hardwire/core';
 import { LAYER_MATRIX_ROLES, MODEL_CATALOG, WeightReader, fillSynthetic, matrixDims, modelVar, openWeights, quantileTable, syntheticStd, tensorStreamKey, type Inventory } from '@hardwire/models';
 import { inputBitsVar } from '@hardwire/blocks';
 import { FORMATS, blockVar, effectiveGroup, foldedValues, groupVar, quantVar, quantizeRows, seedVar, signFoldVar, tailDofVar, tailsVar, weightsFingerprint, weightsVar } from '@hardwire/quant';
@@ -142,18 +142,9 @@ export async function writeTileFolders(o: TileFoldersRequest & { onProgress?: (m
  * user error in the worker is a UserError here.
  */
 export async function writeTileFoldersOffThread(request: TileFoldersRequest): Promise<{ ids: string[] }> {
-  const worker = createTsWorker(new URL('../workers/tileFoldersWorker.ts', import.meta.url), request);
-  try {
-    const reply = await new Promise<{ ok: boolean; ids?: string[]; userError?: boolean; message?: string; stack?: string }>((resolve, reject) => {
-      worker.once('message', resolve);
-      worker.once('error', reject);
-      worker.once('exit', (code) => reject(new Error(`tile generation worker exited with code ${code} before replying`)));
-    });
-    if (!reply.ok) throw reply.userError ? new UserError(reply.message!) : new Error(`tile generation: ${reply.message}\n${reply.stack ?? ''}`);
-    return { ids: reply.ids! };
-  } finally {
-    await worker.terminate();
-  }
+  const reply = await tsWorkerReply<{ ok: boolean; ids?: string[]; userError?: boolean; message?: string; stack?: string }>(new URL('../workers/tileFoldersWorker.ts', import.meta.url), request);
+  if (!reply.ok) throw reply.userError ? new UserError(reply.message!) : new Error(`tile generation: ${reply.message}\n${reply.stack ?? ''}`);
+  return { ids: reply.ids! };
 }
 
 /** A --windows file's text; a one-line error naming the flag and path when it cannot be read. */
